@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every test project of the solution. Installs first what the tests need from Debian's packages
+# (when root; otherwise it names the missing packages and stops).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages the test suites use (real peers: see docs/architecture.md).
+APT_PACKAGES=(${FHIRHOUSE_TEST_APT_PACKAGES:-})
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "test.sh: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "test.sh: missing Debian packages: ${missing[*]}" >&2
+    echo "test.sh: install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if ! command -v dotnet >/dev/null; then
+  echo "test.sh: the .NET SDK (see global.json) is required: https://dot.net" >&2
+  exit 1
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Fhirhouse.sln -c Release --nologo "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line over all test assemblies, e.g. "Total: 120 passed, 0 failed, 2 skipped".
+awk '
+  /(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+, +Skipped: +[0-9]+/ {
+    for (i = 1; i <= NF; i++) {
+      if ($i == "Failed:")  { f += $(i+1) + 0 }
+      if ($i == "Passed:")  { p += $(i+1) + 0 }
+      if ($i == "Skipped:") { s += $(i+1) + 0 }
+    }
+    n++
+  }
+  END { printf "%d test assemblies\nTotal: %d passed, %d failed, %d skipped\n", n, p, f, s }
+' "$log"
+exit $status
