@@ -1,6 +1,8 @@
 using System.Text;
 using Fhirhouse.Storage.Local;
 
+using Fhirhouse.Testing;
+
 namespace Fhirhouse.Storage.Tests.Local;
 
 public sealed class LocalObjectStoreTests : IDisposable

@@ -1,4 +1,4 @@
-namespace Fhirhouse.Storage.Tests;
+namespace Fhirhouse.Testing;
 
 /// <summary>A fresh folder under the temp folder, deleted on dispose.</summary>
 internal sealed class TempFolder : IDisposable
