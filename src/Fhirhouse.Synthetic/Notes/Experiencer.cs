@@ -1,0 +1,8 @@
+namespace Fhirhouse.Synthetic.Notes;
+
+/// <summary>Whose condition a mention is about.</summary>
+public enum Experiencer
+{
+    Patient,
+    Family,
+}

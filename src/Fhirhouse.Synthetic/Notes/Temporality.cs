@@ -1,0 +1,8 @@
+namespace Fhirhouse.Synthetic.Notes;
+
+/// <summary>Whether a mention is about now or about a past, resolved episode.</summary>
+public enum Temporality
+{
+    Current,
+    Historical,
+}

@@ -1,0 +1,7 @@
+namespace Fhirhouse.Synthetic.Simulation;
+
+internal enum Sex
+{
+    Female,
+    Male,
+}
