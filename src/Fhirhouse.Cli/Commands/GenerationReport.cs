@@ -51,7 +51,8 @@ internal static class GenerationReport
 
     public static void WriteTable(IAnsiConsole console, GenerationSummary summary, HospitalOptions options)
     {
-        var table = new Table().Title($"Synthetic hospital: {summary.Patients:N0} patients, {options.FromYear}-{options.ToYear}, seed {options.Seed}");
+        console.MarkupLineInterpolated($"Synthetic hospital: {summary.Patients:N0} patients, {options.FromYear}-{options.ToYear}, seed {options.Seed}");
+        var table = new Table();
         table.AddColumn("resource type");
         table.AddColumn(new TableColumn("count").RightAligned());
         foreach (var (type, count) in summary.ResourcesByType)
