@@ -1,0 +1,123 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fhirhouse.Fhir.Resources;
+
+namespace Fhirhouse.Fhir.Bundles;
+
+/// <summary>
+/// Splits a FHIR Bundle into its entries. References between entries by <c>urn:uuid:</c> fullUrl are rewritten to
+/// <c>Type/id</c> so that joins work once the entries are stored apart; an entry resource without an id (a POST in a
+/// transaction) takes the uuid of its fullUrl as id. Throws <see cref="InvalidResourceException"/> naming the entry.
+/// </summary>
+public static class BundleReader
+{
+    private static readonly JsonSerializerOptions s_compact = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The Bundle's type ("transaction", "collection", ...) and its entries in order.</summary>
+    public static (string Type, IReadOnlyList<BundleEntry> Entries) Read(ReadOnlySpan<byte> bundleJson)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(bundleJson);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidResourceException($"Bundle is not valid JSON: {e.Message}", inner: e);
+        }
+
+        if (root is not JsonObject bundle || (string?)bundle["resourceType"] != "Bundle")
+        {
+            throw new InvalidResourceException("not a Bundle (resourceType is not 'Bundle')");
+        }
+
+        var type = (string?)bundle["type"] ?? throw new InvalidResourceException("Bundle has no type");
+        if (bundle["entry"] is not JsonArray entries)
+        {
+            return (type, []);
+        }
+
+        // First pass: the Type/id each urn:uuid fullUrl stands for.
+        var targets = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i] is not JsonObject entry)
+            {
+                throw new InvalidResourceException($"entry[{i}] is not an object");
+            }
+
+            var fullUrl = (string?)entry["fullUrl"];
+            if (entry["resource"] is JsonObject resource && fullUrl is not null && fullUrl.StartsWith("urn:uuid:", StringComparison.Ordinal))
+            {
+                var resourceType = (string?)resource["resourceType"] ?? throw new InvalidResourceException($"entry[{i}].resource has no resourceType");
+                var id = (string?)resource["id"];
+                if (id is null)
+                {
+                    id = fullUrl["urn:uuid:".Length..];
+                    resource["id"] = id;
+                }
+
+                targets[fullUrl] = resourceType + "/" + id;
+            }
+        }
+
+        var result = new List<BundleEntry>(entries.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = (JsonObject)entries[i]!;
+            var request = entry["request"] as JsonObject;
+            var method = (string?)request?["method"];
+            if (entry["resource"] is JsonObject resource)
+            {
+                Rewrite(resource, targets);
+                var bytes = JsonSerializer.SerializeToUtf8Bytes(resource, s_compact);
+                var resourceType = (string?)resource["resourceType"];
+                var id = (string?)resource["id"];
+                result.Add(new BundleEntry(i, method, resourceType is null || id is null ? null : resourceType + "/" + id, bytes));
+            }
+            else if (string.Equals(method, "DELETE", StringComparison.Ordinal))
+            {
+                var url = (string?)request!["url"] ?? throw new InvalidResourceException($"entry[{i}] is a DELETE without request.url");
+                result.Add(new BundleEntry(i, method, url.Split('?')[0].TrimStart('/'), null));
+            }
+            else
+            {
+                throw new InvalidResourceException($"entry[{i}] has no resource");
+            }
+        }
+
+        return (type, result);
+    }
+
+    private static void Rewrite(JsonNode node, Dictionary<string, string> targets)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, value) in obj.ToList())
+                {
+                    if (name == "reference" && value is JsonValue v && v.TryGetValue<string>(out var reference) && targets.TryGetValue(reference, out var target))
+                    {
+                        obj["reference"] = target;
+                    }
+                    else if (value is not null)
+                    {
+                        Rewrite(value, targets);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    if (item is not null)
+                    {
+                        Rewrite(item, targets);
+                    }
+                }
+
+                break;
+        }
+    }
+}
