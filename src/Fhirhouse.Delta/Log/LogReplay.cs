@@ -23,12 +23,12 @@ internal sealed class LogReplay(string tablePath)
             switch (action)
             {
                 case AddFile add:
-                    var addKey = (DeltaPath.Decode(add.Path), add.DeletionVector?.UniqueId);
+                    var addKey = (DeltaPath.Canonical(add.Path), add.DeletionVector?.UniqueId);
                     _files[addKey] = add;
                     _tombstones.Remove(addKey);
                     break;
                 case RemoveFile remove:
-                    var removeKey = (DeltaPath.Decode(remove.Path), remove.DeletionVector?.UniqueId);
+                    var removeKey = (DeltaPath.Canonical(remove.Path), remove.DeletionVector?.UniqueId);
                     _files.Remove(removeKey);
                     _tombstones[removeKey] = remove;
                     break;
