@@ -12,7 +12,7 @@ internal static class ValueConverter
 
     public static object FromInt32(int v, DeltaType type, LogicalType logical) => type switch
     {
-        PrimitiveType p when p == PrimitiveType.Integer => v,
+        PrimitiveType p when p == PrimitiveType.Integer => (object)v,
         PrimitiveType p when p == PrimitiveType.Long => (long)v,
         PrimitiveType p when p == PrimitiveType.Short => (short)v,
         PrimitiveType p when p == PrimitiveType.Byte => (sbyte)v,
@@ -24,7 +24,7 @@ internal static class ValueConverter
 
     public static object FromInt64(long v, DeltaType type, LogicalType logical) => type switch
     {
-        PrimitiveType p when p == PrimitiveType.Long => v,
+        PrimitiveType p when p == PrimitiveType.Long => (object)v,
         PrimitiveType p when p == PrimitiveType.Timestamp => DateTimeOffset.UnixEpoch.AddTicks(ToTicks(v, logical)),
         PrimitiveType p when p == PrimitiveType.TimestampNtz => DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks(ToTicks(v, logical)), DateTimeKind.Unspecified),
         PrimitiveType p when p == PrimitiveType.Double => (double)v,
@@ -47,14 +47,14 @@ internal static class ValueConverter
 
     public static object FromFloat(float v, DeltaType type) => type switch
     {
-        PrimitiveType p when p == PrimitiveType.Float => v,
+        PrimitiveType p when p == PrimitiveType.Float => (object)v,
         PrimitiveType p when p == PrimitiveType.Double => (double)v,
         _ => throw Mismatch("FLOAT", type),
     };
 
     public static object FromDouble(double v, DeltaType type) => type switch
     {
-        PrimitiveType p when p == PrimitiveType.Double => v,
+        PrimitiveType p when p == PrimitiveType.Double => (object)v,
         _ => throw Mismatch("DOUBLE", type),
     };
 
