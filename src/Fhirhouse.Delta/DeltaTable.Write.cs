@@ -73,7 +73,7 @@ public sealed partial class DeltaTable
 
         var transaction = new Transaction(this, snapshot, "WRITE");
         transaction.Parameters["mode"] = overwrite ? "Overwrite" : "Append";
-        var adds = await NewFileWriter(snapshot).WriteAsync(rows, "part-00000", cancellationToken).ConfigureAwait(false);
+        var adds = await NewFileWriter(snapshot).WriteAsync(rows, "", "part-00000", cancellationToken).ConfigureAwait(false);
         if (overwrite)
         {
             transaction.ReadWholeTable = true;

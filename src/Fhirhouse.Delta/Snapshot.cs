@@ -92,9 +92,17 @@ public sealed class Snapshot
     }
 
     /// <summary>The rows of one file of this snapshot, shaped as <see cref="Schema"/>.</summary>
-    internal async Task<List<object?[]>> ReadFileAsync(AddFile file, CancellationToken cancellationToken)
+    internal Task<List<object?[]>> ReadFileAsync(AddFile file, CancellationToken cancellationToken) =>
+        ReadDataFileAsync(file.Path, file.PartitionValues, file.DeletionVector, Schema, cancellationToken);
+
+    /// <summary>The rows of any data file of the table (live, removed or change data), shaped as <paramref name="schema"/>.</summary>
+    internal async Task<List<object?[]>> ReadDataFileAsync(
+        string path,
+        IReadOnlyDictionary<string, string?> filePartitionValues,
+        DeletionVectorDescriptor? deletionVector,
+        StructType schema,
+        CancellationToken cancellationToken)
     {
-        var schema = Schema;
         var mode = Metadata.ColumnMapping;
         var partitionIndexes = new HashSet<int>();
         foreach (var column in PartitionColumns)
@@ -119,10 +127,10 @@ public sealed class Snapshot
             }
         }
 
-        var key = DeltaPath.KeyOf(TablePath, file.Path);
+        var key = DeltaPath.KeyOf(TablePath, path);
         var rows = await _log.Parquet.ReadAsync(key, new StructType(dataFields), mode, cancellationToken).ConfigureAwait(false);
         RoaringBitmapArray? deleted = null;
-        if (file.DeletionVector is { } dv)
+        if (deletionVector is { } dv)
         {
             deleted = await DeletionVectorReader.ReadAsync(_log.Store, TablePath, dv, cancellationToken).ConfigureAwait(false);
         }
@@ -132,7 +140,7 @@ public sealed class Snapshot
         {
             var field = schema.Fields[index];
             var physical = field.PhysicalName(mode);
-            var text = LookUp(file.PartitionValues, physical) ?? (physical != field.Name ? LookUp(file.PartitionValues, field.Name) : null);
+            var text = LookUp(filePartitionValues, physical) ?? (physical != field.Name ? LookUp(filePartitionValues, field.Name) : null);
             partitionValues[index] = PartitionValueParser.Parse(text, field.Type, field.Name);
         }
 

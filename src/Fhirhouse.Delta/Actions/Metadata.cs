@@ -13,12 +13,25 @@ public sealed record Metadata(
     IReadOnlyDictionary<string, string> Configuration,
     long? CreatedTime) : DeltaAction
 {
-    private StructType? _schema;
+    private (string Source, StructType Schema)? _parsed;
 
     /// <summary>The parsed schema; throws <see cref="DeltaProtocolException"/> when the action has no schemaString.</summary>
-    public StructType Schema => _schema ??= SchemaString.Length > 0
-        ? SchemaJson.Parse(SchemaString)
-        : throw new DeltaProtocolException($"metaData {Id}", "the metaData action has no schemaString.");
+    public StructType Schema
+    {
+        get
+        {
+            if (_parsed is { } parsed && ReferenceEquals(parsed.Source, SchemaString))
+            {
+                return parsed.Schema;
+            }
+
+            var schema = SchemaString.Length > 0
+                ? SchemaJson.Parse(SchemaString)
+                : throw new DeltaProtocolException($"metaData {Id}", "the metaData action has no schemaString.");
+            _parsed = (SchemaString, schema);
+            return schema;
+        }
+    }
 
     /// <summary>The column mapping mode from <c>delta.columnMapping.mode</c>.</summary>
     public ColumnMappingMode ColumnMapping =>

@@ -15,7 +15,7 @@ internal sealed class DataFileWriter(IParquetHandler parquet, string tablePath, 
 {
     private const string NullPartition = "__HIVE_DEFAULT_PARTITION__";
 
-    public async Task<List<AddFile>> WriteAsync(IEnumerable<object?[]> rows, string prefix, CancellationToken cancellationToken)
+    public async Task<List<AddFile>> WriteAsync(IEnumerable<object?[]> rows, string directory, string prefix, CancellationToken cancellationToken)
     {
         var schema = metadata.Schema;
         var partitionIndexes = metadata.PartitionColumns.Select(c => IndexOf(schema, c)).ToArray();
@@ -51,7 +51,7 @@ internal sealed class DataFileWriter(IParquetHandler parquet, string tablePath, 
         var adds = new List<AddFile>();
         foreach (var (folder, group) in groups)
         {
-            var relative = $"{folder}{prefix}-{Guid.NewGuid():D}-c000.snappy.parquet";
+            var relative = $"{directory}{folder}{prefix}-{Guid.NewGuid():D}-c000.snappy.parquet";
             var key = tablePath.Length == 0 ? relative : tablePath + "/" + relative;
             var size = await parquet.WriteAsync(key, dataSchema, group.Rows, cancellationToken).ConfigureAwait(false);
             adds.Add(new AddFile(DeltaPath.Encode(relative), group.Values, size, time.GetUtcNow().ToUnixTimeMilliseconds(), true,
