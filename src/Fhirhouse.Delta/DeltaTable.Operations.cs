@@ -75,7 +75,7 @@ public sealed partial class DeltaTable
     {
         var snapshot = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         TableFeatures.EnsureWritable(snapshot.Protocol, Path);
-        var transaction = new Transaction(this, snapshot, operation) { ReadWholeTable = true };
+        var transaction = new Transaction(this, snapshot.Version, operation) { ReadWholeTable = true };
         var now = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var kept = new List<object?[]>();
         var changes = new List<object?[]>();

@@ -42,7 +42,7 @@ public sealed partial class DeltaTable
         var metadata = new Metadata(Guid.NewGuid().ToString("D"), null, null, FileFormat.Parquet, SchemaJson.Serialize(schema),
             [.. partitionColumns], config, now);
         var protocol = new Protocol(1, metadata.ChangeDataFeedEnabled ? 4 : 2);
-        var transaction = new Transaction(table, null, "CREATE TABLE");
+        var transaction = new Transaction(table, -1, "CREATE TABLE");
         transaction.Parameters["partitionBy"] = System.Text.Json.JsonSerializer.Serialize(partitionColumns);
         transaction.Add(protocol);
         transaction.Add(metadata);
@@ -71,7 +71,7 @@ public sealed partial class DeltaTable
             return new CommitResult(snapshot.Version, true, 0, 0);
         }
 
-        var transaction = new Transaction(this, snapshot, "WRITE");
+        var transaction = new Transaction(this, snapshot.Version, "WRITE");
         transaction.Parameters["mode"] = overwrite ? "Overwrite" : "Append";
         var adds = await NewFileWriter(snapshot).WriteAsync(rows, "", "part-00000", cancellationToken).ConfigureAwait(false);
         if (overwrite)

@@ -6,10 +6,10 @@ using Fhirhouse.Storage;
 namespace Fhirhouse.Delta.Transactions;
 
 /// <summary>
-/// One optimistic transaction: actions staged against a read snapshot, committed by put-if-absent of the next
+/// One optimistic transaction: actions staged against the version it read (-1 to create the table), committed by put-if-absent of the next
 /// commit file. On losing the race it reads the winning commits and retries at the next version unless they conflict.
 /// </summary>
-internal sealed class Transaction(DeltaTable table, Snapshot? readSnapshot, string operation)
+internal sealed class Transaction(DeltaTable table, long readVersion, string operation)
 {
     private readonly List<DeltaAction> _actions = [];
 
@@ -48,12 +48,12 @@ internal sealed class Transaction(DeltaTable table, Snapshot? readSnapshot, stri
     public async Task<long> CommitAsync(CancellationToken cancellationToken)
     {
         var log = table.Log;
-        var version = (readSnapshot?.Version ?? -1) + 1;
+        var version = readVersion + 1;
         var blindAppend = !ReadWholeTable && ReadFiles.Count == 0 && _actions.All(a => a is AddFile or SetTransaction or CommitInfo);
         for (var attempt = 1; ; attempt++)
         {
             var commitInfo = new CommitInfo(table.Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), operation, Parameters,
-                readSnapshot?.Version, blindAppend, table.Options.EngineInfo, Guid.NewGuid().ToString("D"));
+                readVersion >= 0 ? readVersion : null, blindAppend, table.Options.EngineInfo, Guid.NewGuid().ToString("D"));
             var content = Serialize([commitInfo, .. _actions]);
             if (await log.Store.PutIfAbsentAsync(log.CommitKey(version), content, cancellationToken).ConfigureAwait(false))
             {

@@ -15,9 +15,9 @@ public sealed class ConcurrencyTests
         using var temp = new TempFolder();
         var table = await DeltaTable.CreateAsync(new LocalObjectStore(temp.Path), "t", TestTables.People);
         var read = await table.GetSnapshotAsync();
-        var first = new Transaction(table, read, "WRITE");
+        var first = new Transaction(table, read.Version, "WRITE");
         first.Add(FakeFile("a"));
-        var second = new Transaction(table, read, "WRITE");
+        var second = new Transaction(table, read.Version, "WRITE");
         second.Add(FakeFile("b"));
 
         Assert.Equal(1, await first.CommitAsync(default));
@@ -32,7 +32,7 @@ public sealed class ConcurrencyTests
         var table = await DeltaTable.CreateAsync(new LocalObjectStore(temp.Path), "t", TestTables.People);
         await table.AppendAsync([TestTables.Person(1)]);
         var read = await table.GetSnapshotAsync();
-        var delete = new Transaction(table, read, "DELETE") { ReadWholeTable = true };
+        var delete = new Transaction(table, read.Version, "DELETE") { ReadWholeTable = true };
         delete.ReadFiles.Add(read.Files[0].Path);
         delete.Add(DeltaTable.Remove(read.Files[0], 1));
 
@@ -50,7 +50,7 @@ public sealed class ConcurrencyTests
         var table = await DeltaTable.CreateAsync(new LocalObjectStore(temp.Path), "t", TestTables.People);
         await table.AppendAsync([TestTables.Person(1)]);
         var read = await table.GetSnapshotAsync();
-        var late = new Transaction(table, read, "DELETE");
+        var late = new Transaction(table, read.Version, "DELETE");
         late.ReadFiles.Add(read.Files[0].Path);
         late.Add(DeltaTable.Remove(read.Files[0], 1));
 
@@ -65,7 +65,7 @@ public sealed class ConcurrencyTests
         using var temp = new TempFolder();
         var table = await DeltaTable.CreateAsync(new LocalObjectStore(temp.Path), "t", TestTables.People);
         var read = await table.GetSnapshotAsync();
-        var late = new Transaction(table, read, "WRITE");
+        var late = new Transaction(table, read.Version, "WRITE");
         late.Add(FakeFile("late"));
         late.Add(new SetTransaction("app", 1, 0));
 
