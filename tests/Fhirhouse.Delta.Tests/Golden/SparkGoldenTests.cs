@@ -106,7 +106,7 @@ public sealed class SparkGoldenTests(ITestOutputHelper output)
         foreach (var file in snapshot.Files)
         {
             if (file.Path.Contains(':', StringComparison.Ordinal) || file.Path.StartsWith('/') ||
-                !await store.ExistsAsync(Log.DeltaPath.KeyOf(snapshot.TablePath, file.Path)))
+                !await store.ExistsAsync(Fhirhouse.Delta.Log.DeltaPath.KeyOf(snapshot.TablePath, file.Path)))
             {
                 return false;
             }
