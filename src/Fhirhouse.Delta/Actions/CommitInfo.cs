@@ -1,0 +1,15 @@
+namespace Fhirhouse.Delta.Actions;
+
+/// <summary>
+/// The commitInfo action: provenance of a commit. <see cref="Json"/> keeps the whole object as written; the
+/// properties are the fields this library reads and writes.
+/// </summary>
+public sealed record CommitInfo(
+    long? Timestamp,
+    string? Operation,
+    IReadOnlyDictionary<string, string>? OperationParameters,
+    long? ReadVersion,
+    bool? IsBlindAppend,
+    string? EngineInfo,
+    string? TxnId,
+    string? Json = null) : DeltaAction;

@@ -1,0 +1,81 @@
+using Fhirhouse.Delta.Log;
+
+namespace Fhirhouse.Delta;
+
+/// <summary>VACUUM: deleting data files no version within the retention period still needs.</summary>
+public sealed partial class DeltaTable
+{
+    /// <summary>
+    /// Deletes files under the table that the latest snapshot does not reference and that were removed (and written)
+    /// longer than <paramref name="retention"/> ago (default: the table's <c>delta.deletedFileRetentionDuration</c>,
+    /// 7 days). A retention shorter than that is refused with <see cref="ArgumentOutOfRangeException"/> unless
+    /// <paramref name="force"/>, since it can break time travel and readers of older snapshots.
+    /// </summary>
+    public async Task<VacuumResult> VacuumAsync(TimeSpan? retention = null, bool force = false, bool dryRun = false, CancellationToken cancellationToken = default)
+    {
+        var snapshot = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var configured = VacuumRetention.DeletedFileRetention(snapshot.Metadata);
+        var keep = retention ?? configured;
+        if (keep < configured && !force)
+        {
+            throw new ArgumentOutOfRangeException(nameof(retention), keep,
+                $"VACUUM retention {keep} is shorter than the table's retention {configured}; pass force: true to vacuum anyway.");
+        }
+
+        var horizon = Options.TimeProvider.GetUtcNow() - keep;
+        var referenced = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in snapshot.Files)
+        {
+            referenced.Add(DeltaPath.KeyOf(Path, file.Path));
+        }
+
+        foreach (var tombstone in snapshot.Tombstones)
+        {
+            if (tombstone.DeletionTimestamp is not { } ms || DateTimeOffset.FromUnixTimeMilliseconds(ms) > horizon)
+            {
+                referenced.Add(DeltaPath.KeyOf(Path, tombstone.Path));
+            }
+        }
+
+        var prefix = Path.Length == 0 ? "" : Path + "/";
+        var deleted = new List<string>();
+        await foreach (var info in Store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            var relative = info.Key[prefix.Length..];
+            if (IsHidden(relative) || referenced.Contains(info.Key) || info.LastModified > horizon || relative.StartsWith("deletion_vector_", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            deleted.Add(info.Key);
+            if (!dryRun)
+            {
+                await Store.DeleteAsync(info.Key, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new VacuumResult(deleted, dryRun);
+    }
+
+    /// <summary>
+    /// Delta's rule: a path segment starting with '_' or '.' is not data (log, temp files), unless it is a partition
+    /// folder or the change data folder (whose files VACUUM deletes once older than the retention).
+    /// </summary>
+    private static bool IsHidden(string relative)
+    {
+        if (relative.StartsWith("_change_data/", StringComparison.Ordinal))
+        {
+            relative = relative["_change_data/".Length..];
+        }
+
+        foreach (var segment in relative.Split('/'))
+        {
+            if ((segment.StartsWith('_') || segment.StartsWith('.')) && !segment.Contains('=', StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,102 @@
+using Fhirhouse.Delta.Actions;
+using Fhirhouse.Delta.Log;
+using Fhirhouse.Delta.Schema;
+using Fhirhouse.Delta.Transactions;
+using Fhirhouse.Storage;
+
+namespace Fhirhouse.Delta;
+
+/// <summary>Creating a table and writing rows: append, overwrite.</summary>
+public sealed partial class DeltaTable
+{
+    /// <summary>
+    /// Creates a table (version 0: protocol reader 1 / writer 2, or writer 4 with the change data feed, metaData,
+    /// commitInfo). Throws <see cref="CommitConflictException"/> when a table already exists at the path.
+    /// Row values follow the types of <see cref="PrimitiveType"/>; configuration keys are Delta table properties
+    /// (e.g. "delta.enableChangeDataFeed" = "true").
+    /// </summary>
+    public static async Task<DeltaTable> CreateAsync(
+        IObjectStore store,
+        string path,
+        StructType schema,
+        IReadOnlyList<string>? partitionColumns = null,
+        IReadOnlyDictionary<string, string>? configuration = null,
+        DeltaTableOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(schema);
+        var table = new DeltaTable(store, path, options ?? new DeltaTableOptions());
+        partitionColumns ??= [];
+        foreach (var column in partitionColumns)
+        {
+            var index = schema.IndexOf(column);
+            if (index < 0 || schema.Fields[index].Type is not (PrimitiveType or DecimalType))
+            {
+                throw new ArgumentException($"Partition column '{column}' must be a primitive column of the schema.", nameof(partitionColumns));
+            }
+        }
+
+        var config = new Dictionary<string, string>(configuration ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        var now = table.Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var metadata = new Metadata(Guid.NewGuid().ToString("D"), null, null, FileFormat.Parquet, SchemaJson.Serialize(schema),
+            [.. partitionColumns], config, now);
+        var protocol = new Protocol(1, metadata.ChangeDataFeedEnabled ? 4 : 2);
+        var transaction = new Transaction(table, -1, "CREATE TABLE");
+        transaction.Parameters["partitionBy"] = System.Text.Json.JsonSerializer.Serialize(partitionColumns);
+        transaction.Add(protocol);
+        transaction.Add(metadata);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return table;
+    }
+
+    /// <summary>
+    /// Appends rows (each an <c>object?[]</c> in schema order) as new files in one commit. With <paramref name="txn"/>,
+    /// a batch whose version the table already recorded for that application is skipped.
+    /// </summary>
+    public Task<CommitResult> AppendAsync(IEnumerable<object?[]> rows, AppTransaction? txn = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(rows, overwrite: false, txn, cancellationToken);
+
+    /// <summary>Replaces every row of the table with <paramref name="rows"/> in one commit.</summary>
+    public Task<CommitResult> OverwriteAsync(IEnumerable<object?[]> rows, AppTransaction? txn = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(rows, overwrite: true, txn, cancellationToken);
+
+    private async Task<CommitResult> WriteAsync(IEnumerable<object?[]> rows, bool overwrite, AppTransaction? txn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var snapshot = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        TableFeatures.EnsureWritable(snapshot.Protocol, Path);
+        if (txn is not null && snapshot.GetTransactionVersion(txn.AppId) >= txn.Version)
+        {
+            return new CommitResult(snapshot.Version, true, 0, 0);
+        }
+
+        var transaction = new Transaction(this, snapshot.Version, "WRITE");
+        transaction.Parameters["mode"] = overwrite ? "Overwrite" : "Append";
+        var adds = await NewFileWriter(snapshot).WriteAsync(rows, "", "part-00000", cancellationToken).ConfigureAwait(false);
+        if (overwrite)
+        {
+            transaction.ReadWholeTable = true;
+            var now = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var file in snapshot.Files)
+            {
+                transaction.ReadFiles.Add(DeltaPath.Canonical(file.Path));
+                transaction.Add(Remove(file, now));
+            }
+        }
+
+        transaction.AddRange(adds);
+        if (txn is not null)
+        {
+            transaction.Add(new SetTransaction(txn.AppId, txn.Version, Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds()));
+        }
+
+        var version = await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new CommitResult(version, false, transaction.FilesAdded, transaction.FilesRemoved);
+    }
+
+    internal DataFileWriter NewFileWriter(Snapshot snapshot) => new(Log.Parquet, Path, snapshot.Metadata, Options.TimeProvider);
+
+    internal static RemoveFile Remove(AddFile file, long deletionTimestamp) =>
+        new(file.Path, deletionTimestamp, true, true, file.PartitionValues, file.Size, file.Tags, file.DeletionVector);
+}

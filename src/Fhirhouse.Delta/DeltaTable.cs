@@ -1,0 +1,82 @@
+using Fhirhouse.Delta.Log;
+using Fhirhouse.Delta.Parquet;
+using Fhirhouse.Storage;
+
+namespace Fhirhouse.Delta;
+
+/// <summary>
+/// A Delta table at a path of an object store. Reading: <see cref="GetSnapshotAsync"/> (latest or by version),
+/// <see cref="GetSnapshotAsOfAsync"/> (by timestamp), <see cref="GetHistoryAsync"/>.
+/// </summary>
+public sealed partial class DeltaTable
+{
+    private DeltaTable(IObjectStore store, string path, DeltaTableOptions options)
+    {
+        Store = store;
+        Path = path.Trim('/');
+        Options = options.Validate();
+        Log = new DeltaLog(store, Path, new ParquetSharpHandler(store));
+    }
+
+    /// <summary>The store the table lives in.</summary>
+    public IObjectStore Store { get; }
+
+    /// <summary>The table's path (key prefix) in the store.</summary>
+    public string Path { get; }
+
+    public DeltaTableOptions Options { get; }
+
+    internal DeltaLog Log { get; }
+
+    /// <summary>
+    /// Opens the table at <paramref name="path"/> and loads its latest snapshot; throws
+    /// <see cref="DeltaTableNotFoundException"/> when there is no table, <see cref="DeltaProtocolException"/> when its log is
+    /// broken and <see cref="UnsupportedTableFeatureException"/> when it needs a feature this library lacks.
+    /// </summary>
+    public static async Task<DeltaTable> OpenAsync(IObjectStore store, string path, DeltaTableOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(path);
+        var table = new DeltaTable(store, path, options ?? new DeltaTableOptions());
+        await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return table;
+    }
+
+    /// <summary>The snapshot at <paramref name="version"/>, or the latest when null.</summary>
+    public Task<Snapshot> GetSnapshotAsync(long? version = null, CancellationToken cancellationToken = default) =>
+        Log.LoadSnapshotAsync(version, cancellationToken);
+
+    /// <summary>
+    /// The snapshot of the latest version committed at or before <paramref name="timestamp"/> (commit times from
+    /// commitInfo, else commit file times); throws <see cref="ArgumentOutOfRangeException"/> when the table is younger.
+    /// </summary>
+    public async Task<Snapshot> GetSnapshotAsOfAsync(DateTimeOffset timestamp, CancellationToken cancellationToken = default)
+    {
+        var history = await GetHistoryAsync(cancellationToken).ConfigureAwait(false);
+        var match = history.Where(h => h.Timestamp <= timestamp).Select(h => (long?)h.Version).DefaultIfEmpty(null).Max();
+        if (match is null)
+        {
+            var first = history.Count > 0 ? history.Min(h => h.Timestamp) : default;
+            throw new ArgumentOutOfRangeException(nameof(timestamp), timestamp, $"Table '{Path}' has no version at or before {timestamp:O} (its earliest commit is {first:O}).");
+        }
+
+        return await GetSnapshotAsync(match, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One entry per commit still in the log, newest first.</summary>
+    public async Task<IReadOnlyList<CommitEntry>> GetHistoryAsync(CancellationToken cancellationToken = default)
+    {
+        var files = await Log.ListAsync(cancellationToken).ConfigureAwait(false);
+        var entries = new List<CommitEntry>();
+        foreach (var file in files.Where(f => f.Kind == LogFileKind.Commit).OrderByDescending(f => f.Version))
+        {
+            var actions = await Log.ReadCommitAsync(file, cancellationToken).ConfigureAwait(false);
+            var info = actions.OfType<Actions.CommitInfo>().FirstOrDefault();
+            var timestamp = info?.Timestamp is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : file.LastModified;
+            entries.Add(new CommitEntry(file.Version, timestamp, info?.Operation, info,
+                actions.OfType<Actions.AddFile>().Count(), actions.OfType<Actions.RemoveFile>().Count()));
+        }
+
+        return entries;
+    }
+}

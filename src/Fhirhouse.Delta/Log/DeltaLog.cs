@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text.Json;
+using Fhirhouse.Delta.Actions;
+using Fhirhouse.Delta.Parquet;
+using Fhirhouse.Storage;
+
+namespace Fhirhouse.Delta.Log;
+
+/// <summary>The I/O side of the log: listing <c>_delta_log</c>, reading commits and checkpoints, building snapshots.</summary>
+internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHandler parquet)
+{
+    public IObjectStore Store => store;
+
+    public string TablePath => tablePath;
+
+    public string LogPrefix { get; } = tablePath.Length == 0 ? "_delta_log/" : tablePath.TrimEnd('/') + "/_delta_log/";
+
+    public IParquetHandler Parquet => parquet;
+
+    public string CommitKey(long version) => LogPrefix + version.ToString("D20", CultureInfo.InvariantCulture) + ".json";
+
+    public async Task<List<LogFile>> ListAsync(CancellationToken cancellationToken)
+    {
+        var files = new List<LogFile>();
+        await foreach (var info in store.ListAsync(LogPrefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (info.Key.IndexOf('/', LogPrefix.Length) >= 0)
+            {
+                continue;
+            }
+
+            if (LogFile.TryParse(info.Key, info.Size, info.LastModified) is { } file)
+            {
+                files.Add(file);
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>The version <c>_last_checkpoint</c> names, or null when it is absent or unreadable (it is only a hint).</summary>
+    public async Task<long?> ReadLastCheckpointHintAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bytes = await store.ReadAllBytesAsync(LogPrefix + "_last_checkpoint", cancellationToken).ConfigureAwait(false);
+            using var doc = JsonDocument.Parse(bytes);
+            return doc.RootElement.GetProperty("version").GetInt64();
+        }
+        catch (Exception e) when (e is ObjectNotFoundException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<List<DeltaAction>> ReadCommitAsync(LogFile file, CancellationToken cancellationToken)
+    {
+        var bytes = await store.ReadAllBytesAsync(file.Key, cancellationToken).ConfigureAwait(false);
+        return ParseLines(bytes, file.Key);
+    }
+
+    public async Task<List<DeltaAction>> ReadCommitAsync(long version, CancellationToken cancellationToken)
+    {
+        var bytes = await store.ReadAllBytesAsync(CommitKey(version), cancellationToken).ConfigureAwait(false);
+        return ParseLines(bytes, CommitKey(version));
+    }
+
+    public async Task<List<DeltaAction>> ReadCheckpointAsync(IReadOnlyList<LogFile> parts, CancellationToken cancellationToken)
+    {
+        var actions = new List<DeltaAction>();
+        foreach (var part in parts)
+        {
+            if (part.Key.EndsWith(".json", StringComparison.Ordinal))
+            {
+                actions.AddRange(ParseLines(await store.ReadAllBytesAsync(part.Key, cancellationToken).ConfigureAwait(false), part.Key));
+                continue;
+            }
+
+            List<object?[]> rows;
+            try
+            {
+                rows = await parquet.ReadAsync(part.Key, CheckpointSchema.Schema, Schema.ColumnMappingMode.None, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is InvalidDataException or ParquetSharp.ParquetException)
+            {
+                throw new DeltaProtocolException(part.Key, "the checkpoint cannot be read: " + e.Message, e);
+            }
+
+            foreach (var row in rows)
+            {
+                if (CheckpointSchema.ToAction(row) is { } action)
+                {
+                    actions.Add(action);
+                }
+            }
+        }
+
+        return actions;
+    }
+
+    /// <summary>Replays the segment into a snapshot and checks that this library can read it.</summary>
+    public async Task<Snapshot> LoadSnapshotAsync(long? version, CancellationToken cancellationToken)
+    {
+        var listing = await ListAsync(cancellationToken).ConfigureAwait(false);
+        var segment = LogSegment.Build(tablePath, listing, version);
+        var replay = new LogReplay(tablePath);
+        if (segment.Checkpoint.Count > 0)
+        {
+            if (segment.Checkpoint[0].Kind == LogFileKind.V2Checkpoint)
+            {
+                throw new UnsupportedTableFeatureException("v2Checkpoint", tablePath);
+            }
+
+            replay.Apply(await ReadCheckpointAsync(segment.Checkpoint, cancellationToken).ConfigureAwait(false));
+        }
+
+        CommitInfo? lastCommitInfo = null;
+        foreach (var commit in segment.Commits)
+        {
+            var actions = await ReadCommitAsync(commit, cancellationToken).ConfigureAwait(false);
+            replay.Apply(actions);
+            lastCommitInfo = actions.OfType<CommitInfo>().FirstOrDefault();
+        }
+
+        var state = replay.Result();
+        TableFeatures.EnsureReadable(state.Protocol, tablePath);
+        var timestamp = lastCommitInfo?.Timestamp is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : segment.LastModified;
+        return new Snapshot(this, segment.Version, state, timestamp, segment.Checkpoint.Count > 0 ? segment.Checkpoint[0].Version : null);
+    }
+
+    private static List<DeltaAction> ParseLines(byte[] bytes, string key)
+    {
+        var actions = new List<DeltaAction>();
+        var span = bytes.AsSpan();
+        var lineNumber = 0;
+        while (span.Length > 0)
+        {
+            lineNumber++;
+            var end = span.IndexOf((byte)'\n');
+            var line = end < 0 ? span : span[..end];
+            span = end < 0 ? [] : span[(end + 1)..];
+            if (line.Trim(" \r\t"u8).IsEmpty)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (ActionJson.Parse(line) is { } action)
+                {
+                    actions.Add(action);
+                }
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                throw new DeltaProtocolException(key, $"line {lineNumber} is not a valid Delta action: {e.Message}", e);
+            }
+        }
+
+        return actions;
+    }
+}

@@ -1,0 +1,69 @@
+using Fhirhouse.Delta.Actions;
+
+namespace Fhirhouse.Delta.Log;
+
+/// <summary>Which reader and writer versions and table features this library implements.</summary>
+internal static class TableFeatures
+{
+    public const string ColumnMapping = "columnMapping";
+    public const string DeletionVectors = "deletionVectors";
+    public const string TimestampNtz = "timestampNtz";
+    public const string ChangeDataFeed = "changeDataFeed";
+    public const string AppendOnly = "appendOnly";
+
+    private static readonly HashSet<string> s_reader = new(StringComparer.Ordinal)
+    {
+        ColumnMapping, DeletionVectors, TimestampNtz, "vacuumProtocolCheck",
+    };
+
+    private static readonly HashSet<string> s_writer = new(StringComparer.Ordinal)
+    {
+        AppendOnly, "invariants", ChangeDataFeed,
+    };
+
+    /// <summary>Throws <see cref="UnsupportedTableFeatureException"/> naming the first reader version or feature we lack.</summary>
+    public static void EnsureReadable(Protocol protocol, string tablePath)
+    {
+        if (protocol.MinReaderVersion > 3 || protocol.MinReaderVersion < 1)
+        {
+            throw new UnsupportedTableFeatureException($"readerVersion {protocol.MinReaderVersion}", tablePath);
+        }
+
+        if (protocol.MinReaderVersion == 3)
+        {
+            foreach (var feature in protocol.ReaderFeatures ?? [])
+            {
+                if (!s_reader.Contains(feature))
+                {
+                    throw new UnsupportedTableFeatureException(feature, tablePath);
+                }
+            }
+        }
+    }
+
+    /// <summary>Throws <see cref="UnsupportedTableFeatureException"/> unless this library may write the table.</summary>
+    public static void EnsureWritable(Protocol protocol, string tablePath)
+    {
+        EnsureReadable(protocol, tablePath);
+        if (protocol.MinReaderVersion > 1)
+        {
+            throw new UnsupportedTableFeatureException($"writes to readerVersion {protocol.MinReaderVersion} tables", tablePath);
+        }
+
+        if (protocol.MinWriterVersion > 7 || (protocol.MinWriterVersion is > 4 and < 7))
+        {
+            throw new UnsupportedTableFeatureException($"writerVersion {protocol.MinWriterVersion}", tablePath);
+        }
+
+        if (protocol.MinWriterVersion == 7)
+        {
+            foreach (var feature in protocol.WriterFeatures ?? [])
+            {
+                if (!s_writer.Contains(feature))
+                {
+                    throw new UnsupportedTableFeatureException(feature, tablePath);
+                }
+            }
+        }
+    }
+}

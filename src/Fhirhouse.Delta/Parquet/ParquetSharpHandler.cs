@@ -1,0 +1,221 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Fhirhouse.Delta.Parquet.Reading;
+using Fhirhouse.Delta.Parquet.Writing;
+using Fhirhouse.Delta.Schema;
+using Fhirhouse.Storage;
+using ParquetSharp;
+using ParquetSharp.Schema;
+
+namespace Fhirhouse.Delta.Parquet;
+
+/// <summary>Parquet through ParquetSharp, with every byte going through the object store.</summary>
+internal sealed class ParquetSharpHandler(IObjectStore store) : IParquetHandler
+{
+    private const int RowGroupRows = 1 << 20;
+
+    public async Task<List<object?[]>> ReadAsync(string key, StructType schema, ColumnMappingMode mode, CancellationToken cancellationToken)
+    {
+        var stream = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            try
+            {
+                return ParquetFileReading.ReadAll(stream, schema, mode);
+            }
+            catch (ParquetException e)
+            {
+                throw new InvalidDataException($"'{key}' is not a readable Parquet file: {e.Message}", e);
+            }
+        }
+    }
+
+    public async Task<long> WriteAsync(string key, StructType schema, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        Write(buffer, schema, rows);
+        buffer.Position = 0;
+        await store.PutAsync(key, buffer, cancellationToken).ConfigureAwait(false);
+        return buffer.Length;
+    }
+
+    internal static void Write(Stream output, StructType schema, IReadOnlyList<object?[]> rows)
+    {
+        var root = RowShredder.Build(schema);
+        using var groupNode = (GroupNode)ToParquet(root, isRoot: true);
+        using var properties = new WriterPropertiesBuilder().Compression(Compression.Snappy).Build();
+        using var writer = new ParquetFileWriter(output, groupNode, properties, keyValueMetadata: null, leaveOpen: true);
+        for (var start = 0; start < rows.Count || (start == 0 && rows.Count == 0); start += RowGroupRows)
+        {
+            var shred = RowShredder.Build(schema);
+            var end = Math.Min(rows.Count, start + RowGroupRows);
+            for (var r = start; r < end; r++)
+            {
+                RowShredder.AddRow(shred, rows[r]);
+            }
+
+            using var rowGroup = writer.AppendRowGroup();
+            using var byteBuffer = new ByteBuffer(1 << 16);
+            foreach (var leaf in shred.Leaves())
+            {
+                using var column = rowGroup.NextColumn();
+                WriteLeaf(column, leaf, byteBuffer);
+            }
+
+            if (rows.Count == 0)
+            {
+                break;
+            }
+        }
+
+        writer.Close();
+    }
+
+    private static Node ToParquet(ShredNode node, bool isRoot = false)
+    {
+        var repetition = isRoot ? Repetition.Required
+            : node.Repeated ? Repetition.Repeated
+            : node.Optional ? Repetition.Optional : Repetition.Required;
+        if (!node.IsLeaf)
+        {
+            var children = node.Children.Select(c => ToParquet(c)).ToArray();
+            try
+            {
+                LogicalType? logical = node.Type switch
+                {
+                    ArrayType when repetition != Repetition.Repeated => LogicalType.List(),
+                    MapType when repetition != Repetition.Repeated => LogicalType.Map(),
+                    _ => null,
+                };
+                return new GroupNode(node.Name, repetition, children, logical);
+            }
+            finally
+            {
+                foreach (var child in children)
+                {
+                    child.Dispose();
+                }
+            }
+        }
+
+        var (physical, logicalType, length) = PhysicalOf(node.Type);
+        return new PrimitiveNode(node.Name, repetition, logicalType, physical, length);
+    }
+
+    private static (PhysicalType Physical, LogicalType Logical, int Length) PhysicalOf(DeltaType type) => type switch
+    {
+        PrimitiveType p when p == PrimitiveType.String => (PhysicalType.ByteArray, LogicalType.String(), -1),
+        PrimitiveType p when p == PrimitiveType.Binary => (PhysicalType.ByteArray, LogicalType.None(), -1),
+        PrimitiveType p when p == PrimitiveType.Long => (PhysicalType.Int64, LogicalType.None(), -1),
+        PrimitiveType p when p == PrimitiveType.Integer => (PhysicalType.Int32, LogicalType.None(), -1),
+        PrimitiveType p when p == PrimitiveType.Short => (PhysicalType.Int32, LogicalType.Int(16, true), -1),
+        PrimitiveType p when p == PrimitiveType.Byte => (PhysicalType.Int32, LogicalType.Int(8, true), -1),
+        PrimitiveType p when p == PrimitiveType.Float => (PhysicalType.Float, LogicalType.None(), -1),
+        PrimitiveType p when p == PrimitiveType.Double => (PhysicalType.Double, LogicalType.None(), -1),
+        PrimitiveType p when p == PrimitiveType.Boolean => (PhysicalType.Boolean, LogicalType.None(), -1),
+        PrimitiveType p when p == PrimitiveType.Date => (PhysicalType.Int32, LogicalType.Date(), -1),
+        PrimitiveType p when p == PrimitiveType.Timestamp => (PhysicalType.Int64, LogicalType.Timestamp(true, TimeUnit.Micros), -1),
+        PrimitiveType p when p == PrimitiveType.TimestampNtz => (PhysicalType.Int64, LogicalType.Timestamp(false, TimeUnit.Micros), -1),
+        DecimalType d when d.Precision <= 9 => (PhysicalType.Int32, LogicalType.Decimal(d.Precision, d.Scale), -1),
+        DecimalType d when d.Precision <= 18 => (PhysicalType.Int64, LogicalType.Decimal(d.Precision, d.Scale), -1),
+        DecimalType d => (PhysicalType.FixedLenByteArray, LogicalType.Decimal(d.Precision, d.Scale), DecimalBytes(d.Precision)),
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "No Parquet type for this Delta type."),
+    };
+
+    private static int DecimalBytes(int precision)
+    {
+        var max = BigInteger.Pow(10, precision);
+        var bytes = 1;
+        while (BigInteger.Pow(2, (8 * bytes) - 1) < max)
+        {
+            bytes++;
+        }
+
+        return bytes;
+    }
+
+    private static void WriteLeaf(ColumnWriter column, ShredNode leaf, ByteBuffer byteBuffer)
+    {
+        var def = CollectionsMarshal.AsSpan(leaf.DefLevels);
+        var rep = CollectionsMarshal.AsSpan(leaf.RepLevels);
+        var values = leaf.Values;
+        var count = def.Length;
+        var type = leaf.Type;
+        switch (column)
+        {
+            case ColumnWriter<bool> w:
+                w.WriteBatch(count, def, rep, values.Select(v => (bool)v).ToArray());
+                break;
+            case ColumnWriter<int> w:
+                w.WriteBatch(count, def, rep, values.Select(v => ToInt32(v, type)).ToArray());
+                break;
+            case ColumnWriter<long> w:
+                w.WriteBatch(count, def, rep, values.Select(v => ToInt64(v, type)).ToArray());
+                break;
+            case ColumnWriter<float> w:
+                w.WriteBatch(count, def, rep, values.Select(v => Convert.ToSingle(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+                break;
+            case ColumnWriter<double> w:
+                w.WriteBatch(count, def, rep, values.Select(v => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+                break;
+            case ColumnWriter<ByteArray> w:
+                w.WriteBatch(count, def, rep, values.Select(v => Allocate(byteBuffer, v is string s ? System.Text.Encoding.UTF8.GetBytes(s) : (byte[])v)).ToArray());
+                break;
+            case ColumnWriter<FixedLenByteArray> w:
+                var length = DecimalBytes(((DecimalType)type).Precision);
+                w.WriteBatch(count, def, rep, values.Select(v => new FixedLenByteArray(Allocate(byteBuffer, DecimalBigEndian(v, (DecimalType)type, length)).Pointer)).ToArray());
+                break;
+            default:
+                throw new InvalidOperationException($"Unexpected Parquet column writer {column.GetType()} for '{leaf.Name}'.");
+        }
+    }
+
+    private static int ToInt32(object value, DeltaType type) => type switch
+    {
+        PrimitiveType p when p == PrimitiveType.Date => value switch
+        {
+            DateOnly d => d.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber,
+            DateTime dt => DateOnly.FromDateTime(dt).DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber,
+            _ => throw new ArgumentException($"A date column takes DateOnly values, not {value.GetType()}."),
+        },
+        DecimalType d => (int)DecimalValue.ToUnscaled(value, d.Scale),
+        _ => Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static long ToInt64(object value, DeltaType type) => type switch
+    {
+        PrimitiveType p when p == PrimitiveType.Timestamp || p == PrimitiveType.TimestampNtz => value switch
+        {
+            DateTimeOffset t => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10,
+            DateTime t => (t.Ticks - DateTime.UnixEpoch.Ticks) / 10,
+            _ => throw new ArgumentException($"A timestamp column takes DateTimeOffset values, not {value.GetType()}."),
+        },
+        DecimalType d => (long)DecimalValue.ToUnscaled(value, d.Scale),
+        _ => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static byte[] DecimalBigEndian(object value, DecimalType type, int length)
+    {
+        var unscaled = DecimalValue.ToUnscaled(value, type.Scale);
+        var bytes = new byte[length];
+        if (unscaled.Sign < 0)
+        {
+            Array.Fill(bytes, (byte)0xFF);
+        }
+
+        var raw = unscaled.ToByteArray(isUnsigned: false, isBigEndian: true);
+        raw.CopyTo(bytes.AsSpan(length - raw.Length));
+        return bytes;
+    }
+
+    private static unsafe ByteArray Allocate(ByteBuffer buffer, byte[] bytes)
+    {
+        var array = buffer.Allocate(bytes.Length);
+        if (bytes.Length > 0)
+        {
+            bytes.CopyTo(new Span<byte>((void*)array.Pointer, bytes.Length));
+        }
+
+        return array;
+    }
+}

@@ -1,0 +1,190 @@
+using System.Runtime.CompilerServices;
+using Fhirhouse.Delta.Actions;
+using Fhirhouse.Delta.DeletionVectors;
+using Fhirhouse.Delta.Log;
+using Fhirhouse.Delta.Schema;
+
+namespace Fhirhouse.Delta;
+
+/// <summary>
+/// The state of a table at one version: protocol, metadata, schema, live files, app transactions. Rows are read
+/// with <see cref="ReadRowsAsync"/>; each row is an <c>object?[]</c> in <see cref="Schema"/> order.
+/// </summary>
+public sealed class Snapshot
+{
+    private readonly DeltaLog _log;
+    private readonly TableState _state;
+
+    internal Snapshot(DeltaLog log, long version, TableState state, DateTimeOffset timestamp, long? checkpointVersion)
+    {
+        _log = log;
+        _state = state;
+        Version = version;
+        Timestamp = timestamp;
+        CheckpointVersion = checkpointVersion;
+    }
+
+    /// <summary>The table version this snapshot shows.</summary>
+    public long Version { get; }
+
+    /// <summary>When that version was committed (commitInfo time, else the commit file's modification time).</summary>
+    public DateTimeOffset Timestamp { get; }
+
+    /// <summary>The checkpoint the replay started from, if any.</summary>
+    public long? CheckpointVersion { get; }
+
+    public Protocol Protocol => _state.Protocol;
+
+    public Metadata Metadata => _state.Metadata;
+
+    /// <summary>The table schema (logical names), partition columns included.</summary>
+    public StructType Schema => _state.Metadata.Schema;
+
+    public IReadOnlyList<string> PartitionColumns => _state.Metadata.PartitionColumns;
+
+    /// <summary>The data files of this version.</summary>
+    public IReadOnlyList<AddFile> Files => _state.Files;
+
+    /// <summary>Removed files still remembered by the log (what VACUUM may delete once old enough).</summary>
+    public IReadOnlyList<RemoveFile> Tombstones => _state.Tombstones;
+
+    /// <summary>The active domain metadata by domain name.</summary>
+    public IReadOnlyDictionary<string, DomainMetadata> Domains => _state.Domains;
+
+    /// <summary>The table path inside the store.</summary>
+    public string TablePath => _log.TablePath;
+
+    internal DeltaLog Log => _log;
+
+    internal TableState State => _state;
+
+    /// <summary>The last batch version committed by <paramref name="appId"/> (txn action), or null.</summary>
+    public long? GetTransactionVersion(string appId) =>
+        _state.Transactions.TryGetValue(appId, out var txn) ? txn.Version : null;
+
+    /// <summary>Sum of numRecords over the files whose stats have it, else null when one file lacks stats.</summary>
+    public long? CountFromStatistics()
+    {
+        long total = 0;
+        foreach (var file in Files)
+        {
+            if (Transactions.FileStatistics.NumRecords(file.Stats) is not { } n)
+            {
+                return null;
+            }
+
+            total += n - (file.DeletionVector?.Cardinality ?? 0);
+        }
+
+        return total;
+    }
+
+    /// <summary>Every row of this version, file by file (deletion vectors applied, partition values from the log).</summary>
+    public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var file in Files)
+        {
+            foreach (var row in await ReadFileAsync(file, cancellationToken).ConfigureAwait(false))
+            {
+                yield return row;
+            }
+        }
+    }
+
+    /// <summary>The rows of one file of this snapshot, shaped as <see cref="Schema"/>.</summary>
+    internal Task<List<object?[]>> ReadFileAsync(AddFile file, CancellationToken cancellationToken) =>
+        ReadDataFileAsync(file.Path, file.PartitionValues, file.DeletionVector, Schema, cancellationToken);
+
+    /// <summary>The rows of any data file of the table (live, removed or change data), shaped as <paramref name="schema"/>.</summary>
+    internal async Task<List<object?[]>> ReadDataFileAsync(
+        string path,
+        IReadOnlyDictionary<string, string?> filePartitionValues,
+        DeletionVectorDescriptor? deletionVector,
+        StructType schema,
+        CancellationToken cancellationToken)
+    {
+        var mode = Metadata.ColumnMapping;
+        var partitionIndexes = new HashSet<int>();
+        foreach (var column in PartitionColumns)
+        {
+            var index = schema.IndexOf(column);
+            if (index < 0)
+            {
+                throw new DeltaProtocolException(TablePath, $"partition column '{column}' is not in the schema.");
+            }
+
+            partitionIndexes.Add(index);
+        }
+
+        var dataFields = new List<StructField>();
+        var dataIndexes = new List<int>();
+        for (var i = 0; i < schema.Fields.Count; i++)
+        {
+            if (!partitionIndexes.Contains(i))
+            {
+                dataFields.Add(schema.Fields[i]);
+                dataIndexes.Add(i);
+            }
+        }
+
+        var key = DeltaPath.KeyOf(TablePath, path);
+        var rows = await _log.Parquet.ReadAsync(key, new StructType(dataFields), mode, cancellationToken).ConfigureAwait(false);
+        RoaringBitmapArray? deleted = null;
+        if (deletionVector is { } dv)
+        {
+            deleted = await DeletionVectorReader.ReadAsync(_log.Store, TablePath, dv, cancellationToken).ConfigureAwait(false);
+        }
+
+        var partitionValues = new object?[schema.Fields.Count];
+        foreach (var index in partitionIndexes)
+        {
+            var field = schema.Fields[index];
+            var physical = field.PhysicalName(mode);
+            var text = LookUp(filePartitionValues, physical) ?? (physical != field.Name ? LookUp(filePartitionValues, field.Name) : null);
+            partitionValues[index] = PartitionValueParser.Parse(text, field.Type, field.Name);
+        }
+
+        var result = new List<object?[]>(rows.Count);
+        for (var r = 0; r < rows.Count; r++)
+        {
+            if (deleted is not null && deleted.Contains(r))
+            {
+                continue;
+            }
+
+            var data = rows[r];
+            var row = new object?[schema.Fields.Count];
+            for (var i = 0; i < dataIndexes.Count; i++)
+            {
+                row[dataIndexes[i]] = data[i];
+            }
+
+            foreach (var index in partitionIndexes)
+            {
+                row[index] = partitionValues[index];
+            }
+
+            result.Add(row);
+        }
+
+        return result;
+    }
+
+    private static string? LookUp(IReadOnlyDictionary<string, string?> values, string name)
+    {
+        if (values.TryGetValue(name, out var exact))
+        {
+            return exact;
+        }
+
+        foreach (var (k, v) in values)
+        {
+            if (string.Equals(k, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return v;
+            }
+        }
+
+        return null;
+    }
+}

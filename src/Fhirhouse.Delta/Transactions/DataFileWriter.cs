@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text;
+using Fhirhouse.Delta.Actions;
+using Fhirhouse.Delta.Log;
+using Fhirhouse.Delta.Parquet;
+using Fhirhouse.Delta.Schema;
+
+namespace Fhirhouse.Delta.Transactions;
+
+/// <summary>
+/// Writes rows as data files of a table: one Parquet file per partition (Hive-style folders), the partition columns
+/// left out of the file and recorded in the add action, with statistics.
+/// </summary>
+internal sealed class DataFileWriter(IParquetHandler parquet, string tablePath, Metadata metadata, TimeProvider time)
+{
+    private const string NullPartition = "__HIVE_DEFAULT_PARTITION__";
+
+    public async Task<List<AddFile>> WriteAsync(IEnumerable<object?[]> rows, string directory, string prefix, CancellationToken cancellationToken)
+    {
+        var schema = metadata.Schema;
+        var partitionIndexes = metadata.PartitionColumns.Select(c => IndexOf(schema, c)).ToArray();
+        var dataIndexes = Enumerable.Range(0, schema.Fields.Count).Where(i => !partitionIndexes.Contains(i)).ToArray();
+        var dataSchema = new StructType(dataIndexes.Select(i => schema.Fields[i]).ToList());
+        var groups = new Dictionary<string, (Dictionary<string, string?> Values, List<object?[]> Rows)>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (row.Length != schema.Fields.Count)
+            {
+                throw new ArgumentException($"A row has {row.Length} values but table '{tablePath}' has {schema.Fields.Count} columns.", nameof(rows));
+            }
+
+            var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+            var folder = new StringBuilder();
+            foreach (var index in partitionIndexes)
+            {
+                var name = schema.Fields[index].Name;
+                var text = PartitionValueParser.Format(row[index]);
+                values[name] = text;
+                folder.Append(name).Append('=').Append(text is null ? NullPartition : Escape(text)).Append('/');
+            }
+
+            var key = folder.ToString();
+            if (!groups.TryGetValue(key, out var group))
+            {
+                groups[key] = group = (values, []);
+            }
+
+            group.Rows.Add(dataIndexes.Select(i => row[i]).ToArray());
+        }
+
+        var adds = new List<AddFile>();
+        foreach (var (folder, group) in groups)
+        {
+            var relative = $"{directory}{folder}{prefix}-{Guid.NewGuid():D}-c000.snappy.parquet";
+            var key = tablePath.Length == 0 ? relative : tablePath + "/" + relative;
+            var size = await parquet.WriteAsync(key, dataSchema, group.Rows, cancellationToken).ConfigureAwait(false);
+            adds.Add(new AddFile(DeltaPath.Encode(relative), group.Values, size, time.GetUtcNow().ToUnixTimeMilliseconds(), true,
+                StatisticsCollector.Collect(dataSchema, group.Rows)));
+        }
+
+        return adds;
+    }
+
+    private static int IndexOf(StructType schema, string column)
+    {
+        var index = schema.IndexOf(column);
+        return index >= 0 ? index : throw new ArgumentException($"Partition column '{column}' is not in the schema.");
+    }
+
+    /// <summary>Hive's escaping of partition folder values.</summary>
+    private static string Escape(string value)
+    {
+        var builder = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            if (c < 0x20 || c == 0x7F || "\"#%'*/:=?\\{[]^".Contains(c, StringComparison.Ordinal))
+            {
+                builder.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,161 @@
+using Fhirhouse.Delta.Schema;
+using Fhirhouse.Storage.Local;
+using Fhirhouse.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Fhirhouse.Delta.Tests.Operations;
+
+public sealed class OperationTests
+{
+    private static readonly StructType s_schema = new(
+        new StructField("id", PrimitiveType.Long, Nullable: false),
+        new StructField("value", PrimitiveType.String),
+        new StructField("part", PrimitiveType.Integer));
+
+    private static object?[] Row(long id, string value) => [id, value, (int)(id % 3)];
+
+    private static async Task<DeltaTable> NewTableAsync(TempFolder temp, TimeProvider clock, bool cdf = false)
+    {
+        var store = new LocalObjectStore(temp.Path);
+        var config = cdf ? new Dictionary<string, string> { ["delta.enableChangeDataFeed"] = "true" } : null;
+        var table = await DeltaTable.CreateAsync(store, "t", s_schema, ["part"], config, new DeltaTableOptions { TimeProvider = clock });
+        await table.AppendAsync(Enumerable.Range(1, 30).Select(i => Row(i, "v" + i)));
+        return table;
+    }
+
+    private static async Task<SortedDictionary<long, string>> ContentAsync(DeltaTable table, long? version = null)
+    {
+        var result = new SortedDictionary<long, string>();
+        foreach (var row in await TestTables.ReadAllAsync(table, version))
+        {
+            result.Add((long)row[0]!, (string)row[1]!);
+        }
+
+        return result;
+    }
+
+    [Fact]
+    public async Task Delete_removes_matching_rows_and_rewrites_only_touched_files()
+    {
+        using var temp = new TempFolder();
+        var table = await NewTableAsync(temp, TestTables.Clock());
+        var result = await table.DeleteAsync(r => (long)r[0]! % 3 == 0 && (long)r[0]! <= 15);
+
+        Assert.Equal(1, result.FilesRemoved);
+        var content = await ContentAsync(table);
+        Assert.Equal(25, content.Count);
+        Assert.DoesNotContain(9L, content.Keys);
+        Assert.Contains(18L, content.Keys);
+        Assert.Equal(30, (await ContentAsync(table, 1)).Count);
+    }
+
+    [Fact]
+    public async Task Update_rewrites_matching_rows()
+    {
+        using var temp = new TempFolder();
+        var table = await NewTableAsync(temp, TestTables.Clock());
+        await table.UpdateAsync(r => (long)r[0]! < 4, r => [r[0], "changed", r[2]]);
+
+        var content = await ContentAsync(table);
+        Assert.Equal(30, content.Count);
+        Assert.Equal(["changed", "changed", "changed", "v4"], content.Values.Take(4));
+    }
+
+    [Fact]
+    public async Task Merge_updates_matches_and_inserts_the_rest()
+    {
+        using var temp = new TempFolder();
+        var table = await NewTableAsync(temp, TestTables.Clock());
+        await table.MergeAsync([Row(2, "new2"), Row(31, "new31"), Row(32, "new32")], ["id"]);
+
+        var content = await ContentAsync(table);
+        Assert.Equal(32, content.Count);
+        Assert.Equal("new2", content[2]);
+        Assert.Equal("new31", content[31]);
+        Assert.Equal("v3", content[3]);
+        await Assert.ThrowsAsync<ArgumentException>(() => table.MergeAsync([Row(1, "a"), Row(1, "b")], ["id"]));
+    }
+
+    [Fact]
+    public async Task Change_data_feed_reports_inserts_deletes_and_update_images()
+    {
+        using var temp = new TempFolder();
+        var table = await NewTableAsync(temp, TestTables.Clock(), cdf: true);
+        Assert.Equal(4, (await table.GetSnapshotAsync()).Protocol.MinWriterVersion);
+        await table.DeleteAsync(r => (long)r[0]! == 5);
+        await table.UpdateAsync(r => (long)r[0]! == 6, r => [r[0], "six", r[2]]);
+        await table.MergeAsync([Row(7, "seven"), Row(40, "forty")], ["id"]);
+
+        var changes = new List<object?[]>();
+        await foreach (var change in table.ReadChangesAsync(2))
+        {
+            changes.Add(change);
+        }
+
+        var summary = changes.Select(c => $"{c[4]}:{c[3]}:{c[0]}:{c[1]}").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            [
+                "2:delete:5:v5",
+                "3:update_postimage:6:six", "3:update_preimage:6:v6",
+                "4:insert:40:forty", "4:update_postimage:7:seven", "4:update_preimage:7:v7",
+            ],
+            summary);
+        var inserts = 0;
+        await foreach (var change in table.ReadChangesAsync(1, 1))
+        {
+            Assert.Equal("insert", change[3]);
+            inserts++;
+        }
+
+        Assert.Equal(30, inserts);
+    }
+
+    [Fact]
+    public async Task Vacuum_deletes_only_files_removed_before_the_retention_and_refuses_short_retention()
+    {
+        using var temp = new TempFolder();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var table = await NewTableAsync(temp, clock);
+        await table.DeleteAsync(r => (long)r[0]! == 1);
+        var live = (await table.GetSnapshotAsync()).Files.Count;
+
+        Assert.Empty((await table.VacuumAsync()).DeletedKeys);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => table.VacuumAsync(TimeSpan.FromHours(1)));
+
+        clock.Advance(TimeSpan.FromDays(8));
+        var dry = await table.VacuumAsync(dryRun: true);
+        Assert.Single(dry.DeletedKeys);
+        var result = await table.VacuumAsync();
+        Assert.Equal(dry.DeletedKeys, result.DeletedKeys);
+        Assert.False(File.Exists(Path.Combine(temp.Path, result.DeletedKeys[0])));
+        Assert.Equal(live, (await table.GetSnapshotAsync()).Files.Count);
+        Assert.Equal(29, (await ContentAsync(table)).Count);
+    }
+
+    [Fact]
+    public async Task Vacuum_with_force_accepts_a_short_retention()
+    {
+        using var temp = new TempFolder();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var table = await NewTableAsync(temp, clock);
+        await table.OverwriteAsync([Row(100, "x")]);
+        clock.Advance(TimeSpan.FromHours(2));
+
+        var result = await table.VacuumAsync(TimeSpan.FromHours(1), force: true);
+        Assert.Equal(3, result.DeletedKeys.Count);
+        Assert.Single(await ContentAsync(table));
+    }
+
+    [Fact]
+    public async Task History_lists_commits_newest_first_with_operations()
+    {
+        using var temp = new TempFolder();
+        var table = await NewTableAsync(temp, TestTables.Clock());
+        await table.DeleteAsync(r => (long)r[0]! == 1);
+
+        var history = await table.GetHistoryAsync();
+        Assert.Equal([2L, 1L, 0L], history.Select(h => h.Version));
+        Assert.Equal(["DELETE", "WRITE", "CREATE TABLE"], history.Select(h => h.Operation));
+        Assert.Equal("1", history[0].CommitInfo!.OperationParameters!["numDeletedRows"]);
+    }
+}
