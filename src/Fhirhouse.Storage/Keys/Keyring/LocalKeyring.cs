@@ -152,8 +152,19 @@ public sealed class LocalKeyring : IKeyProvider
             return Info(rotated);
         }, cancellationToken);
 
-    public Task<IReadOnlyList<KeyInfo>> ListAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<KeyInfo>>(_document.Keys.Where(k => k.Versions.Count > 0).Select(Info).ToList());
+    public async Task<IReadOnlyList<KeyInfo>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Reload();
+            return _document.Keys.Where(k => k.Versions.Count > 0).Select(Info).ToList();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     public Task RetireVersionAsync(string keyId, int version, CancellationToken cancellationToken = default) =>
         MutateAsync(document =>
