@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the test suites use (real peers: see docs/architecture.md).
-APT_PACKAGES=(softhsm2 ${FHIRHOUSE_TEST_APT_PACKAGES:-})
+APT_PACKAGES=(softhsm2 nodejs ${FHIRHOUSE_TEST_APT_PACKAGES:-})
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -27,6 +27,13 @@ if ! command -v dotnet >/dev/null; then
   echo "test.sh: the .NET SDK (see global.json) is required: https://dot.net" >&2
   exit 1
 fi
+
+# The S3 API peer of the storage tests: s3rver, pinned by tools/s3rver/package-lock.json.
+if ! command -v npm >/dev/null; then
+  echo "test.sh: npm (Node.js) is required to install tools/s3rver" >&2
+  exit 1
+fi
+(cd tools/s3rver && npm ci --no-audit --no-fund --silent)
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
