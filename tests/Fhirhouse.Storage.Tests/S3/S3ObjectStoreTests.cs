@@ -147,4 +147,27 @@ public sealed class S3ObjectStoreTests(S3rverServer server) : IDisposable
         var error = await Assert.ThrowsAsync<TamperedObjectException>(() => store.ReadAllBytesAsync("t/a.parquet"));
         Assert.Equal("t/a.parquet", error.Key);
     }
+
+    [Fact]
+    public async Task An_sse_kms_lake_on_s3_records_its_mode_and_puts_through_sse_kms()
+    {
+        var options = new Fhirhouse.Storage.Lake.LakeOptions
+        {
+            Uri = $"s3://{S3rverServer.BucketName}/{_prefix}",
+            S3Client = _client,
+            Encryption = Fhirhouse.Storage.Lake.LakeEncryption.SseKms,
+            SseKmsKeyId = "alias/fhirhouse-lake",
+        };
+        var lake = await Fhirhouse.Storage.Lake.LakeStore.OpenAsync(options);
+        server.Http.Clear();
+        await lake.Objects.PutAsync("t/part-0.parquet", "rows"u8.ToArray());
+
+        Assert.Null(lake.Encrypted);
+        Assert.Equal("aws:kms", Assert.Single(server.Http.Requests, r => r.Method == "PUT").Headers["x-amz-server-side-encryption"]);
+        var metadata = System.Text.Json.JsonDocument.Parse(await Store().ReadAllBytesAsync("_fhirhouse/lake.json")).RootElement;
+        Assert.Equal("sse-kms", metadata.GetProperty("encryption").GetString());
+        Assert.Equal("alias/fhirhouse-lake", metadata.GetProperty("sseKmsKeyId").GetString());
+        var reopened = await Fhirhouse.Storage.Lake.LakeStore.OpenAsync(options with { Encryption = null });
+        Assert.Equal(Fhirhouse.Storage.Lake.LakeEncryption.SseKms, reopened.Metadata.Mode);
+    }
 }

@@ -87,6 +87,25 @@ public sealed class LocalKeyring : IKeyProvider
         return new LocalKeyring(full, key, document, time ?? TimeProvider.System, random ?? RandomNumberGenerator.Create());
     }
 
+    /// <summary>
+    /// The zero-configuration default: opens the keyring at <paramref name="keyringPath"/> with the master key file at
+    /// <paramref name="masterKeyPath"/>, creating on first use a random master key file (mode 0600) and an empty keyring.
+    /// An existing keyring whose master key file is missing is an error, never a reason to make a new key.
+    /// </summary>
+    public static OpenedKeyring OpenOrCreate(string keyringPath, string masterKeyPath, TimeProvider? time = null, RandomNumberGenerator? random = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(keyringPath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(masterKeyPath);
+        var masterFile = System.IO.Path.GetFullPath(masterKeyPath);
+        if (File.Exists(keyringPath))
+        {
+            return new OpenedKeyring(Open(keyringPath, MasterKey.FromKeyFile(masterFile), time, random), false, masterFile);
+        }
+
+        var master = File.Exists(masterFile) ? MasterKey.FromKeyFile(masterFile) : MasterKey.CreateKeyFile(masterFile, random);
+        return new OpenedKeyring(Create(keyringPath, master, time, random), true, masterFile);
+    }
+
     public async Task<WrappedDataKey> WrapAsync(string keyId, ReadOnlyMemory<byte> dataKey, CancellationToken cancellationToken = default)
     {
         var entry = Find(keyId) ?? await ReloadAndFindAsync(keyId, cancellationToken).ConfigureAwait(false);
