@@ -192,4 +192,19 @@ public sealed class LocalKeyringTests : IDisposable
         Assert.Equal("patient-x", error.KeyId);
         Assert.Contains("no such key", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_key_destroyed_by_another_instance_stops_unwrapping_here_at_once()
+    {
+        var master = MasterKey.FromBytes(RandomNumberGenerator.GetBytes(32));
+        var server = LocalKeyring.Create(PathOf("keyring.json"), master);
+        await server.CreateKeyAsync("patient-p1");
+        var wrapped = await server.WrapAsync("patient-p1", new byte[32]);
+        Assert.Equal(new byte[32], await server.UnwrapAsync(wrapped));
+
+        await LocalKeyring.Open(PathOf("keyring.json"), master).DestroyKeyAsync("patient-p1");
+
+        var error = await Assert.ThrowsAsync<KeyUnavailableException>(() => server.UnwrapAsync(wrapped));
+        Assert.Contains("destroyed", error.Message, StringComparison.Ordinal);
+    }
 }

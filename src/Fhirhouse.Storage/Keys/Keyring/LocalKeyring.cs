@@ -22,17 +22,15 @@ public sealed class LocalKeyring : IKeyProvider
     private readonly RandomNumberGenerator _random;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private byte[] _master;
-    private KeyringDocument _document;
-    private Dictionary<(string KeyId, int Version), byte[]> _keks;
+    private KeyringSnapshot _snapshot;
 
     private LocalKeyring(string path, byte[] master, KeyringDocument document, TimeProvider time, RandomNumberGenerator random)
     {
         Path = path;
         _master = master;
-        _document = document;
         _time = time;
         _random = random;
-        _keks = UnwrapAll(path, master, document);
+        _snapshot = new KeyringSnapshot(document, UnwrapAll(path, master, document), StampOf(path));
     }
 
     /// <summary>The keyring file.</summary>
@@ -108,26 +106,24 @@ public sealed class LocalKeyring : IKeyProvider
 
     public async Task<WrappedDataKey> WrapAsync(string keyId, ReadOnlyMemory<byte> dataKey, CancellationToken cancellationToken = default)
     {
-        var entry = Find(keyId) ?? await ReloadAndFindAsync(keyId, cancellationToken).ConfigureAwait(false);
+        var snapshot = await FreshAsync(cancellationToken).ConfigureAwait(false);
+        var entry = snapshot.Document.Keys.Find(k => k.Id == keyId);
         if (entry is null || entry.Versions.Count == 0)
         {
             throw Unavailable(keyId, null, entry);
         }
 
-        var kek = _keks[(keyId, entry.Current)];
+        var kek = snapshot.Keks[(keyId, entry.Current)];
         return new WrappedDataKey(keyId, entry.Current, Seal(kek, dataKey.Span, DataKeyContext(keyId, entry.Current), _random));
     }
 
     public async Task<byte[]> UnwrapAsync(WrappedDataKey wrapped, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(wrapped);
-        if (!_keks.TryGetValue((wrapped.KeyId, wrapped.KekVersion), out var kek))
+        var snapshot = await FreshAsync(cancellationToken).ConfigureAwait(false);
+        if (!snapshot.Keks.TryGetValue((wrapped.KeyId, wrapped.KekVersion), out var kek))
         {
-            var entry = await ReloadAndFindAsync(wrapped.KeyId, cancellationToken).ConfigureAwait(false);
-            if (!_keks.TryGetValue((wrapped.KeyId, wrapped.KekVersion), out kek))
-            {
-                throw Unavailable(wrapped.KeyId, wrapped.KekVersion, entry);
-            }
+            throw Unavailable(wrapped.KeyId, wrapped.KekVersion, snapshot.Document.Keys.Find(k => k.Id == wrapped.KeyId));
         }
 
         return Open(kek, wrapped.Ciphertext.Span, DataKeyContext(wrapped.KeyId, wrapped.KekVersion))
@@ -177,7 +173,7 @@ public sealed class LocalKeyring : IKeyProvider
         try
         {
             Reload();
-            return _document.Keys.Where(k => k.Versions.Count > 0).Select(Info).ToList();
+            return _snapshot.Document.Keys.Where(k => k.Versions.Count > 0).Select(Info).ToList();
         }
         finally
         {
@@ -244,7 +240,7 @@ public sealed class LocalKeyring : IKeyProvider
         {
             var keys = document.Keys.Select(k => k with
             {
-                Versions = k.Versions.Select(v => v with { Wrapped = Convert.ToBase64String(Seal(key, _keks[(k.Id, v.Version)], KekContext(k.Id, v.Version), _random)) }).ToList(),
+                Versions = k.Versions.Select(v => v with { Wrapped = Convert.ToBase64String(Seal(key, _snapshot.Keks[(k.Id, v.Version)], KekContext(k.Id, v.Version), _random)) }).ToList(),
             }).ToList();
             document.Keys.Clear();
             document.Keys.AddRange(keys);
@@ -283,15 +279,26 @@ public sealed class LocalKeyring : IKeyProvider
             : new KeyUnavailableException(keyId, version, $"{removed.Reason} on {removed.At:u} in keyring '{Path}'");
     }
 
-    private KeyringKey? Find(string keyId) => _document.Keys.Find(k => k.Id == keyId);
-
-    private async Task<KeyringKey?> ReloadAndFindAsync(string keyId, CancellationToken cancellationToken)
+    private static (long Ticks, long Length) StampOf(string path)
     {
+        var file = new FileInfo(path);
+        return file.Exists ? (file.LastWriteTimeUtc.Ticks, file.Length) : (0, 0);
+    }
+
+    /// <summary>The snapshot, re-read first when the file changed since (another process rotated, retired or destroyed a key).</summary>
+    private async Task<KeyringSnapshot> FreshAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = _snapshot;
+        if (StampOf(Path) == snapshot.Stamp)
+        {
+            return snapshot;
+        }
+
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             Reload();
-            return Find(keyId);
+            return _snapshot;
         }
         finally
         {
@@ -301,15 +308,14 @@ public sealed class LocalKeyring : IKeyProvider
 
     private void Reload()
     {
+        var stamp = StampOf(Path);
         var document = Read(Path);
         if (!CheckMatches(_master, document.Master.Check))
         {
             throw new KeyringAccessException(Path, "its master key was changed by another process; open it again with the new master key");
         }
 
-        var keks = UnwrapAll(Path, _master, document);
-        _document = document;
-        _keks = keks;
+        _snapshot = new KeyringSnapshot(document, UnwrapAll(Path, _master, document), stamp);
     }
 
     private Task<T> MutateAsync<T>(Func<KeyringDocument, T> change, CancellationToken cancellationToken) =>
@@ -322,13 +328,12 @@ public sealed class LocalKeyring : IKeyProvider
         {
             using var fileLock = await KeyringLock.AcquireAsync(Path + ".lock", cancellationToken).ConfigureAwait(false);
             Reload();
-            var working = _document with { Keys = [.. _document.Keys] };
+            var working = _snapshot.Document with { Keys = [.. _snapshot.Document.Keys] };
             var result = change(working);
             var updated = replaceDocument && result is KeyringDocument replaced ? replaced : working;
             var keks = UnwrapAll(Path, _master, updated);
             Write(Path, updated);
-            _document = updated;
-            _keks = keks;
+            _snapshot = new KeyringSnapshot(updated, keks, StampOf(Path));
             return result;
         }
         finally
