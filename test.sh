@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the test suites use (real peers: see docs/architecture.md).
-APT_PACKAGES=(${FHIRHOUSE_TEST_APT_PACKAGES:-})
+APT_PACKAGES=(softhsm2 nodejs ${FHIRHOUSE_TEST_APT_PACKAGES:-})
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -27,6 +27,18 @@ if ! command -v dotnet >/dev/null; then
   echo "test.sh: the .NET SDK (see global.json) is required: https://dot.net" >&2
   exit 1
 fi
+
+# The S3 API peer of the storage tests: s3rver, pinned by tools/s3rver/package-lock.json.
+# Debian's nodejs ships without npm (NodeSource's includes it): add Debian's npm only when it is missing.
+if ! command -v npm >/dev/null; then
+  if [[ $(id -u) -eq 0 ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+  else
+    echo "test.sh: npm (Node.js) is required to install tools/s3rver: sudo apt-get install -y npm" >&2
+    exit 1
+  fi
+fi
+(cd tools/s3rver && npm ci --no-audit --no-fund --silent)
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -1,0 +1,20 @@
+using System.Security.Cryptography;
+using Fhirhouse.Storage.Keys;
+
+namespace Fhirhouse.Storage.Encryption;
+
+/// <summary>How an <see cref="EncryptedObjectStore"/> chooses keys and draws randomness.</summary>
+public sealed record EncryptedObjectStoreOptions
+{
+    /// <summary>The KEK id used when no <see cref="KeyScopes"/> is given.</summary>
+    public const string DefaultKeyId = "lake";
+
+    /// <summary>Which KEK protects each new object; default: <see cref="DefaultKeyId"/> for everything.</summary>
+    public IKeyScopeResolver KeyScopes { get; init; } = PrefixKeyScopeResolver.Single(DefaultKeyId);
+
+    /// <summary>Creates a scope's KEK on the first write that needs it (per-patient or per-batch scopes); default true.</summary>
+    public bool CreateMissingKeys { get; init; } = true;
+
+    /// <summary>The source of data keys and nonce prefixes; must be a CSPRNG. Default: the system's.</summary>
+    public RandomNumberGenerator Random { get; init; } = RandomNumberGenerator.Create();
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+
+namespace Fhirhouse.Storage.Lake;
+
+/// <summary>
+/// What the lake records about itself in the plaintext object <c>_fhirhouse/lake.json</c>: its format, encryption mode,
+/// key provider (envelope) or SSE-KMS key (sse-kms), and when it was created. It holds no key material.
+/// </summary>
+public sealed record LakeMetadata(
+    [property: JsonPropertyName("format")] string Format,
+    [property: JsonPropertyName("encryption")] string Encryption,
+    [property: JsonPropertyName("keyProvider")] string? KeyProvider,
+    [property: JsonPropertyName("sseKmsKeyId")] string? SseKmsKeyId,
+    [property: JsonPropertyName("created")] DateTimeOffset Created)
+{
+    /// <summary>The format this build writes and reads.</summary>
+    public const string CurrentFormat = "fhirhouse-lake/1";
+
+    /// <summary>The key of the metadata object, in the underlying (not encrypted) store.</summary>
+    public const string ObjectKey = "_fhirhouse/lake.json";
+
+    /// <summary>The recorded mode as an enum.</summary>
+    [JsonIgnore]
+    public LakeEncryption Mode => Encryption switch
+    {
+        "envelope" => LakeEncryption.Envelope,
+        "sse-kms" => LakeEncryption.SseKms,
+        _ => throw new InvalidOperationException($"Unknown lake encryption mode '{Encryption}' (this build knows 'envelope' and 'sse-kms')."),
+    };
+
+    internal static string Name(LakeEncryption mode) => mode == LakeEncryption.SseKms ? "sse-kms" : "envelope";
+}
