@@ -14,8 +14,8 @@ public static class BundleReader
 {
     private static readonly JsonSerializerOptions s_compact = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The Bundle's type ("transaction", "collection", ...) and its entries in order.</summary>
-    public static (string Type, IReadOnlyList<BundleEntry> Entries) Read(ReadOnlySpan<byte> bundleJson)
+    /// <summary>The Bundle's type ("transaction", "collection", ...), its timestamp and its entries in order.</summary>
+    public static BundleContent Read(ReadOnlySpan<byte> bundleJson)
     {
         JsonNode? root;
         try
@@ -33,9 +33,10 @@ public static class BundleReader
         }
 
         var type = (string?)bundle["type"] ?? throw new InvalidResourceException("Bundle has no type");
+        DateTimeOffset? timestamp = DateTimeOffset.TryParse((string?)bundle["timestamp"] ?? (string?)bundle["meta"]?["lastUpdated"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var t) ? t : null;
         if (bundle["entry"] is not JsonArray entries)
         {
-            return (type, []);
+            return new BundleContent(type, timestamp, []);
         }
 
         // First pass: the Type/id each urn:uuid fullUrl stands for.
@@ -87,7 +88,7 @@ public static class BundleReader
             }
         }
 
-        return (type, result);
+        return new BundleContent(type, timestamp, result);
     }
 
     private static void Rewrite(JsonNode node, Dictionary<string, string> targets)

@@ -14,13 +14,16 @@ public static class NdjsonReader
     public const int DefaultMaxLineBytes = 64 * 1024 * 1024;
 
     /// <summary>Opens a file, transparently decompressing it when it starts with the gzip magic bytes.</summary>
-    public static Stream OpenFile(string path)
+    public static Stream OpenFile(string path) =>
+        Decompressed(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
+
+    /// <summary>The stream itself, or a decompressing view of it when it starts with the gzip magic bytes (it must be seekable).</summary>
+    public static Stream Decompressed(Stream seekable)
     {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         Span<byte> magic = stackalloc byte[2];
-        var n = file.Read(magic);
-        file.Position = 0;
-        return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(file, CompressionMode.Decompress) : file;
+        var n = seekable.Read(magic);
+        seekable.Position = 0;
+        return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(seekable, CompressionMode.Decompress) : seekable;
     }
 
     /// <summary>The non-blank lines of <paramref name="stream"/>, in order.</summary>

@@ -21,13 +21,17 @@ public static class ResourceScanner
     /// </summary>
     private static readonly string[] s_fallbackPaths = ["subject", "patient"];
 
-    /// <summary>Scans one resource. Throws <see cref="InvalidResourceException"/> when it is not a valid resource.</summary>
-    public static ResourceHeader Scan(ReadOnlySpan<byte> json)
+    /// <summary>
+    /// Scans one resource. Throws <see cref="InvalidResourceException"/> when it is not a resource: not a JSON object,
+    /// no resourceType or no id. With <paramref name="checkStructure"/> (the default) also when the type is not an R4
+    /// resource type, the id is not a FHIR id, or meta.lastUpdated is not an instant.
+    /// </summary>
+    public static ResourceHeader Scan(ReadOnlySpan<byte> json, bool checkStructure = true)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 });
         try
         {
-            return ScanCore(json, ref reader);
+            return ScanCore(json, ref reader, checkStructure);
         }
         catch (JsonException e)
         {
@@ -35,7 +39,41 @@ public static class ResourceScanner
         }
     }
 
-    private static ResourceHeader ScanCore(ReadOnlySpan<byte> json, ref Utf8JsonReader reader)
+    /// <summary>The top-level resourceType, or null when the payload is not a JSON object that has one.</summary>
+    public static string? PeekResourceType(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("resourceType"u8))
+                {
+                    reader.Read();
+                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                if (reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return null;
+    }
+
+    private static ResourceHeader ScanCore(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, bool checkStructure)
     {
         if (!reader.Read())
         {
@@ -118,7 +156,7 @@ public static class ResourceScanner
             throw new InvalidResourceException("no resourceType");
         }
 
-        if (!FhirResourceTypes.IsKnown(type))
+        if (checkStructure && !FhirResourceTypes.IsKnown(type))
         {
             throw new InvalidResourceException($"unknown resourceType '{type}' (not an R4 resource type)");
         }
@@ -128,7 +166,7 @@ public static class ResourceScanner
             throw new InvalidResourceException($"{type} has no id");
         }
 
-        if (!IsValidId(id))
+        if (checkStructure && !IsValidId(id))
         {
             throw new InvalidResourceException($"{type} id '{Truncate(id)}' is not a FHIR id ([A-Za-z0-9-.], 1 to 64 characters)");
         }
@@ -136,12 +174,13 @@ public static class ResourceScanner
         DateTimeOffset? lastUpdated = null;
         if (lastUpdatedText is not null)
         {
-            if (!DateTimeOffset.TryParse(lastUpdatedText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !lastUpdatedText.Contains('T', StringComparison.Ordinal))
+            var valid = DateTimeOffset.TryParse(lastUpdatedText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) && lastUpdatedText.Contains('T', StringComparison.Ordinal);
+            if (!valid && checkStructure)
             {
                 throw new InvalidResourceException($"{type}/{id} meta.lastUpdated '{Truncate(lastUpdatedText)}' is not a FHIR instant");
             }
 
-            lastUpdated = parsed;
+            lastUpdated = valid ? parsed : null;
         }
 
         return new ResourceHeader(type, id, versionId, lastUpdated, OwnerOf(type, id, patientReferences));

@@ -19,8 +19,9 @@ public sealed class BundleReaderTests
     [Fact]
     public void Urn_uuid_references_become_type_and_id_and_entries_without_id_take_their_uuid()
     {
-        var (type, entries) = BundleReader.Read(Encoding.UTF8.GetBytes(Transaction));
-        Assert.Equal("transaction", type);
+        var bundle = BundleReader.Read(Encoding.UTF8.GetBytes(Transaction));
+        var entries = bundle.Entries;
+        Assert.Equal("transaction", bundle.Type);
         Assert.Equal(["Patient/11111111-1111-4111-8111-111111111111", "Encounter/e1", "Observation/o1", "Observation/old"], entries.Select(e => e.Key));
         using var observation = JsonDocument.Parse(entries[2].Resource!);
         Assert.Equal("Patient/11111111-1111-4111-8111-111111111111", observation.RootElement.GetProperty("subject").GetProperty("reference").GetString());
@@ -32,7 +33,7 @@ public sealed class BundleReaderTests
     [Fact]
     public void A_delete_entry_carries_the_key_and_no_resource()
     {
-        var (_, entries) = BundleReader.Read(Encoding.UTF8.GetBytes(Transaction));
+        var entries = BundleReader.Read(Encoding.UTF8.GetBytes(Transaction)).Entries;
         Assert.True(entries[3].IsDelete);
         Assert.Null(entries[3].Resource);
         Assert.Equal("POST", entries[0].Method);
