@@ -32,6 +32,28 @@ internal sealed class CliContext
     /// <summary>Spectre.Console over <see cref="Out"/>, for tables and progress.</summary>
     public IAnsiConsole Console { get; }
 
+    /// <summary>Runs asynchronous <paramref name="work"/> with a progress bar when interactive, silently otherwise.</summary>
+    public async Task<T> WithProgressAsync<T>(string description, Func<Action<double, string>, Task<T>> work)
+    {
+        if (!Interactive)
+        {
+            return await work(static (_, _) => { }).ConfigureAwait(false);
+        }
+
+        return await Console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask(description, maxValue: 1.0);
+                return await work((fraction, text) =>
+                {
+                    task.Value = fraction;
+                    task.Description = text;
+                }).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+    }
+
     /// <summary>Runs <paramref name="work"/> with a progress bar when interactive, silently otherwise.</summary>
     public T WithProgress<T>(string description, Func<Action<double, string>, T> work)
     {

@@ -16,6 +16,10 @@ internal static class FhirhouseCli
             "Exit codes: 0 ok, 1 failure, 2 bad usage.");
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(GenerateCommand.Create(context));
+        root.Subcommands.Add(IngestCommand.Create(context));
+        root.Subcommands.Add(TableCommand.Create(context));
+        root.Subcommands.Add(KeysCommand.Create(context));
+        root.Subcommands.Add(LakeCommand.Create(context));
         return root;
     }
 
@@ -54,7 +58,8 @@ internal static class FhirhouseCli
             await context.Error.WriteLineAsync("cancelled.").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or InvalidDataException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or InvalidDataException
+            or Delta.CommitConflictException or Delta.DeltaProtocolException or Delta.DeltaTableNotFoundException or Delta.UnsupportedTableFeatureException)
         {
             await context.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
