@@ -1,0 +1,24 @@
+namespace Fhirhouse.Fhir.FhirPath;
+
+/// <summary>The FHIRPath functions this engine evaluates.</summary>
+internal enum FunctionKind
+{
+    Where,
+    Select,
+    Exists,
+    Empty,
+    First,
+    Last,
+    Count,
+    OfType,
+    Not,
+    Join,
+    Extension,
+    GetResourceKey,
+    GetReferenceKey,
+    LowBoundary,
+    HighBoundary,
+    StartsWith,
+    Contains,
+    ToString,
+}
