@@ -5,6 +5,8 @@ namespace Fhirhouse.Fhir.FhirPath;
 /// <summary>A function call on the input collection. Iterating functions (where, select, exists) read each item as $this.</summary>
 internal sealed class FunctionNode(FunctionKind kind, FhirPathNode[] arguments, string? typeName) : FhirPathNode
 {
+    private readonly byte[]? _utf8TypeName = typeName is null ? null : Encoding.UTF8.GetBytes(typeName);
+
     public FunctionKind Kind { get; } = kind;
 
     public string? TypeName { get; } = typeName;
@@ -78,7 +80,7 @@ internal sealed class FunctionNode(FunctionKind kind, FhirPathNode[] arguments, 
             case FunctionKind.GetReferenceKey:
                 for (var i = 0; i < input.Count; i++)
                 {
-                    if (ReferenceKey.Of(input[i], TypeName) is { } key)
+                    if (ReferenceKey.Of(input[i], _utf8TypeName) is { } key)
                     {
                         output.Add(FhirItem.FromString(key));
                     }

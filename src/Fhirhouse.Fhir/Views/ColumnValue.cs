@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Fhirhouse.Fhir.FhirPath;
 
@@ -47,6 +48,26 @@ public readonly struct ColumnValue
 
     /// <summary>The value as text (numbers in invariant culture, booleans as true/false, objects as JSON).</summary>
     public string GetString() => Single().GetString();
+
+    /// <summary>
+    /// The UTF-8 bytes of a text value read straight from the resource, without allocating; false when the value is
+    /// computed, escaped in the JSON or not text (use <see cref="GetString"/> then).
+    /// </summary>
+    public bool TryGetUtf8(out ReadOnlySpan<byte> utf8)
+    {
+        if (_hasValue && _items is null && _item.Kind == ItemKind.Element && _item.Element.ValueKind == JsonValueKind.String)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(_item.Element)[1..^1];
+            if (!raw.Contains((byte)'\\'))
+            {
+                utf8 = raw;
+                return true;
+            }
+        }
+
+        utf8 = default;
+        return false;
+    }
 
     /// <summary>The value as a 64-bit integer.</summary>
     public long GetInt64()
