@@ -6,21 +6,10 @@ internal sealed class FhirPathException : Exception
     public FhirPathException(string expression, int position, string reason)
         : base($"{reason} at position {position} of FHIRPath '{expression}'")
     {
-        Expression = expression;
-        Position = position;
-        Reason = reason;
     }
 
     public FhirPathException(string reason)
         : base(reason)
     {
-        Expression = string.Empty;
-        Reason = reason;
     }
-
-    public string Expression { get; }
-
-    public int Position { get; }
-
-    public string Reason { get; }
 }

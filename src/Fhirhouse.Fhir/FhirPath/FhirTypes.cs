@@ -40,13 +40,6 @@ internal static class FhirTypes
     /// <summary>The JSON suffix of a choice element of the given type (Quantity, Boolean, DateTime).</summary>
     public static string SuffixOf(string type) => UpperFirst(type);
 
-    /// <summary>The type name without its FHIR. or System. namespace.</summary>
-    public static string Unqualified(string type)
-    {
-        var dot = type.LastIndexOf('.');
-        return dot < 0 ? type : type[(dot + 1)..];
-    }
-
     public static ItemKind TemporalKind(string type) => type switch
     {
         "date" or "Date" => ItemKind.Date,

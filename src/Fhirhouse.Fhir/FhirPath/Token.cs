@@ -4,6 +4,4 @@ namespace Fhirhouse.Fhir.FhirPath;
 internal readonly record struct Token(TokenKind Kind, string Text, int Position)
 {
     public bool Is(string symbol) => Kind == TokenKind.Symbol && string.Equals(Text, symbol, StringComparison.Ordinal);
-
-    public bool IsWord(string word) => Kind == TokenKind.Identifier && string.Equals(Text, word, StringComparison.Ordinal);
 }

@@ -17,6 +17,9 @@ internal sealed class SelectPlan
 
     public FhirPathNode[]? Repeat { get; init; }
 
+    /// <summary>Where forEach, forEachOrNull or repeat[i] is in the view, for errors.</summary>
+    public string[] IterationPaths { get; init; } = [];
+
     public ColumnPlan[] Columns { get; init; } = [];
 
     public SelectPlan[] Parts { get; init; } = [];
@@ -50,11 +53,11 @@ internal sealed class SelectPlan
         context.RowIndex = rowIndex;
         if (ForEach is not null)
         {
-            ForEach.Evaluate(context, input, foci);
+            evaluator.Run(ForEach, input, foci, IterationPaths[0]);
         }
         else
         {
-            Descend(context, input, foci);
+            Descend(evaluator, input, foci);
         }
 
         context.Return(input);
@@ -71,18 +74,19 @@ internal sealed class SelectPlan
         context.Return(foci);
     }
 
-    private void Descend(EvaluationContext context, ItemBuffer input, ItemBuffer output)
+    private void Descend(ViewEvaluator evaluator, ItemBuffer input, ItemBuffer output)
     {
+        var context = evaluator.Context;
         var children = context.Rent();
-        foreach (var path in Repeat!)
+        for (var p = 0; p < Repeat!.Length; p++)
         {
             children.Clear();
-            path.Evaluate(context, input, children);
+            evaluator.Run(Repeat[p], input, children, IterationPaths[p]);
             for (var i = 0; i < children.Count; i++)
             {
                 output.Add(children[i]);
                 var child = context.Rent(children[i]);
-                Descend(context, child, output);
+                Descend(evaluator, child, output);
                 context.Return(child);
             }
         }

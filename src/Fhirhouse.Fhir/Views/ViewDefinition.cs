@@ -17,6 +17,7 @@ public sealed class ViewDefinition
         ResourceUtf8 = Encoding.UTF8.GetBytes(parsed.Resource);
         Columns = parsed.Columns;
         Where = parsed.Where;
+        WherePaths = parsed.WherePaths;
         Root = parsed.Root;
     }
 
@@ -32,6 +33,8 @@ public sealed class ViewDefinition
     internal byte[] ResourceUtf8 { get; }
 
     internal FhirPathNode[] Where { get; }
+
+    internal string[] WherePaths { get; }
 
     internal SelectPlan Root { get; }
 

@@ -24,6 +24,8 @@ internal sealed class ViewDefinitionParser
 
     public FhirPathNode[] Where { get; private set; } = [];
 
+    public string[] WherePaths { get; private set; } = [];
+
     public SelectPlan Root { get; private set; } = null!;
 
     public static ViewDefinitionParser Parse(JsonElement view)
@@ -78,12 +80,15 @@ internal sealed class ViewDefinitionParser
 
         _constants = ParseConstants(view);
         var where = new List<FhirPathNode>();
+        var wherePaths = new List<string>();
         foreach (var (filter, path) in Array(view, "where", string.Empty))
         {
             where.Add(Compile(RequiredString(filter, "path", path + ".path"), path + ".path"));
+            wherePaths.Add(path + ".path");
         }
 
         Where = [.. where];
+        WherePaths = [.. wherePaths];
         var selects = Array(view, "select", string.Empty);
         if (selects.Count == 0)
         {
@@ -204,6 +209,9 @@ internal sealed class ViewDefinitionParser
                 : [.. paths.Select(p => CompileProperty(p.Element, p.Path))];
         }
 
+        string[] iterationPaths = forEach is not null ? [path + (orNull ? ".forEachOrNull" : ".forEach")]
+            : repeat is not null ? [.. Enumerable.Range(0, repeat.Length).Select(i => $"{path}.repeat[{i}]")]
+            : [];
         var columns = new List<ColumnPlan>();
         foreach (var (column, columnPath) in Array(select, "column", path))
         {
@@ -237,6 +245,7 @@ internal sealed class ViewDefinitionParser
             ForEach = forEach,
             OrNull = orNull,
             Repeat = repeat,
+            IterationPaths = iterationPaths,
             Columns = [.. columns],
             Parts = [.. parts],
             Slots = [.. slots],

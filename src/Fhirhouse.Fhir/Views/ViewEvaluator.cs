@@ -11,7 +11,7 @@ public sealed class ViewEvaluator
 {
     private readonly ViewDefinition _view;
     private readonly ColumnValue[] _row;
-    private Frame[] _frames = new Frame[8];
+    private ContinuationFrame[] _frames = new ContinuationFrame[8];
     private int _depth;
     private IViewRowSink? _sink;
     private int _rows;
@@ -65,14 +65,7 @@ public sealed class ViewEvaluator
     {
         var values = Context.Rent();
         var input = Context.Rent(focus);
-        try
-        {
-            plan.Expression.Evaluate(Context, input, values);
-        }
-        catch (FhirPathException e)
-        {
-            throw new ViewDefinitionException(plan.Path, e.Message, e);
-        }
+        Run(plan.Expression, input, values, plan.Path);
 
         var column = plan.Column;
         if (column.Collection)
@@ -96,6 +89,20 @@ public sealed class ViewEvaluator
         Context.Return(values);
     }
 
+    /// <summary>Evaluates an expression of the view; an error it raises on this resource names its place in the view.</summary>
+    internal void Run(FhirPathNode expression, ItemBuffer input, ItemBuffer output, string path)
+    {
+        try
+        {
+            expression.Evaluate(Context, input, output);
+        }
+        catch (Exception e) when (e is FhirPathException or FormatException or OverflowException or ArgumentException or InvalidOperationException)
+        {
+            var id = Context.Resource.Element.TryGetProperty("id"u8, out var idElement) ? idElement.ToString() : "?";
+            throw new ViewDefinitionException(path, $"{e.Message} (on {_view.Resource}/{id})", e);
+        }
+    }
+
     internal void RunParts(SelectPlan[] parts, int index, in FhirItem focus, int rowIndex)
     {
         if (index == parts.Length)
@@ -109,7 +116,7 @@ public sealed class ViewEvaluator
             Array.Resize(ref _frames, _frames.Length * 2);
         }
 
-        _frames[_depth++] = new Frame(parts, index + 1, focus, rowIndex);
+        _frames[_depth++] = new ContinuationFrame(parts, index + 1, focus, rowIndex);
         parts[index].Run(this, focus, rowIndex);
         _depth--;
     }
@@ -136,18 +143,11 @@ public sealed class ViewEvaluator
         {
             var result = Context.Rent();
             var input = Context.Rent(resource);
-            try
-            {
-                filters[i].Evaluate(Context, input, result);
-            }
-            catch (FhirPathException e)
-            {
-                throw new ViewDefinitionException($"where[{i}].path", e.Message, e);
-            }
+            Run(filters[i], input, result, _view.WherePaths[i]);
 
             if (result.Count > 1 || (result.Count == 1 && result[0].PrimitiveKind != ItemKind.Boolean))
             {
-                throw new ViewDefinitionException($"where[{i}].path", "must return a boolean, not " + (result.Count > 1 ? $"{result.Count} values" : result[0].PrimitiveKind.ToString()));
+                throw new ViewDefinitionException(_view.WherePaths[i], "must return a boolean, not " + (result.Count > 1 ? $"{result.Count} values" : result[0].PrimitiveKind.ToString()));
             }
 
             var passes = result.Count == 1 && result[0].GetBoolean();
@@ -161,6 +161,4 @@ public sealed class ViewEvaluator
 
         return true;
     }
-
-    private readonly record struct Frame(SelectPlan[] Parts, int Index, FhirItem Focus, int RowIndex);
 }

@@ -50,6 +50,18 @@ public sealed class ViewDefinitionValidationTests
     }
 
     [Fact]
+    public void Error_in_a_forEach_on_a_resource_names_the_forEach_and_the_resource()
+    {
+        var view = ViewDefinition.Parse("""{"resource":"Patient","select":[{"column":[{"name":"id","path":"id"}]},{"forEach":"name.where(given)","column":[{"name":"f","path":"family"}]}]}""");
+        using var patient = System.Text.Json.JsonDocument.Parse("""{"resourceType":"Patient","id":"p7","name":[{"family":"F","given":["a","b"]}]}""");
+
+        var error = Assert.Throws<ViewDefinitionException>(() => view.Evaluate(patient.RootElement));
+
+        Assert.Equal("select[1].forEach", error.Path);
+        Assert.Contains("(on Patient/p7)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Invalid_json_is_a_view_definition_error()
     {
         var error = Assert.Throws<ViewDefinitionException>(() => ViewDefinition.Parse("{"));
