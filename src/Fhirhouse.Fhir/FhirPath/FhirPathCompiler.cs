@@ -19,6 +19,8 @@ internal sealed class FhirPathCompiler
         ["last"] = (FunctionKind.Last, 0, 0),
         ["count"] = (FunctionKind.Count, 0, 0),
         ["ofType"] = (FunctionKind.OfType, 1, 1),
+        ["as"] = (FunctionKind.OfType, 1, 1),
+        ["is"] = (FunctionKind.Is, 1, 1),
         ["not"] = (FunctionKind.Not, 0, 0),
         ["join"] = (FunctionKind.Join, 0, 1),
         ["extension"] = (FunctionKind.Extension, 1, 1),
@@ -69,11 +71,11 @@ internal sealed class FhirPathCompiler
         {
             (op, var level) = text switch
             {
-                "*" => (BinaryOperator.Multiply, 8),
-                "/" => (BinaryOperator.Divide, 8),
-                "+" => (BinaryOperator.Add, 7),
-                "-" => (BinaryOperator.Subtract, 7),
-                "&" => (BinaryOperator.Concatenate, 7),
+                "*" => (BinaryOperator.Multiply, 9),
+                "/" => (BinaryOperator.Divide, 9),
+                "+" => (BinaryOperator.Add, 8),
+                "-" => (BinaryOperator.Subtract, 8),
+                "&" => (BinaryOperator.Concatenate, 8),
                 "|" => (BinaryOperator.Union, 6),
                 "<" => (BinaryOperator.LessThan, 5),
                 ">" => (BinaryOperator.GreaterThan, 5),
@@ -92,8 +94,8 @@ internal sealed class FhirPathCompiler
         {
             (op, var level) = text switch
             {
-                "div" => (BinaryOperator.IntegerDivide, 8),
-                "mod" => (BinaryOperator.Modulo, 8),
+                "div" => (BinaryOperator.IntegerDivide, 9),
+                "mod" => (BinaryOperator.Modulo, 9),
                 "in" => (BinaryOperator.In, 3),
                 "contains" => (BinaryOperator.Contains, 3),
                 "and" => (BinaryOperator.And, 2),
@@ -113,6 +115,16 @@ internal sealed class FhirPathCompiler
         var left = ParseUnary();
         while (true)
         {
+            if (TypeOperatorLevel >= minLevel && _current.Kind == TokenKind.Identifier && _current.Text is "is" or "as")
+            {
+                var isTest = _current.Text == "is";
+                Advance();
+                var typeName = ParseTypeSpecifier();
+                left = isTest ? new PathNode(left, new FunctionNode(FunctionKind.Is, [], typeName))
+                    : Invocation(left, new FunctionNode(FunctionKind.OfType, [], typeName));
+                continue;
+            }
+
             var level = Precedence(_current, out var op);
             if (level < minLevel)
             {
@@ -123,6 +135,33 @@ internal sealed class FhirPathCompiler
             var right = ParseExpression(level + 1);
             left = new BinaryNode(op, left, right);
         }
+    }
+
+    /// <summary>The precedence of <c>is</c> and <c>as</c>: looser than + and -, tighter than |.</summary>
+    private const int TypeOperatorLevel = 7;
+
+    private string ParseTypeSpecifier()
+    {
+        if (_current.Kind != TokenKind.Identifier)
+        {
+            throw Error($"expected a type name, got '{_current.Text}'");
+        }
+
+        var name = _current.Text;
+        Advance();
+        if (_current.Is("."))
+        {
+            Advance();
+            if (_current.Kind != TokenKind.Identifier)
+            {
+                throw Error($"expected a type name after '{name}.', got '{_current.Text}'");
+            }
+
+            name = _current.Text;
+            Advance();
+        }
+
+        return name;
     }
 
     private FhirPathNode ParseUnary()
@@ -296,7 +335,7 @@ internal sealed class FhirPathCompiler
         }
 
         string? typeName = null;
-        if (signature.Kind is FunctionKind.OfType or FunctionKind.GetReferenceKey && arguments.Count == 1)
+        if (signature.Kind is FunctionKind.OfType or FunctionKind.Is or FunctionKind.GetReferenceKey && arguments.Count == 1)
         {
             typeName = arguments[0] switch
             {

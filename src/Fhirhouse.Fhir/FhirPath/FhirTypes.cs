@@ -23,6 +23,29 @@ internal static class FhirTypes
         "UsageContext", "Availability", "ExtendedContactDetail", "VirtualServiceDetail", "MonetaryComponent",
     ];
 
+    /// <summary>The elements of common complex types, to tell an untyped JSON object's type by its shape.</summary>
+    private static readonly FrozenDictionary<string, FrozenSet<string>> s_shapes = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Quantity"] = ["value", "comparator", "unit", "system", "code"],
+        ["Age"] = ["value", "comparator", "unit", "system", "code"],
+        ["Count"] = ["value", "comparator", "unit", "system", "code"],
+        ["Distance"] = ["value", "comparator", "unit", "system", "code"],
+        ["Duration"] = ["value", "comparator", "unit", "system", "code"],
+        ["Money"] = ["value", "currency"],
+        ["Period"] = ["start", "end"],
+        ["Range"] = ["low", "high"],
+        ["Ratio"] = ["numerator", "denominator"],
+        ["Coding"] = ["system", "version", "code", "display", "userSelected"],
+        ["CodeableConcept"] = ["coding", "text"],
+        ["Reference"] = ["reference", "type", "identifier", "display"],
+        ["Identifier"] = ["use", "type", "system", "value", "period", "assigner"],
+        ["HumanName"] = ["use", "text", "family", "given", "prefix", "suffix", "period"],
+        ["Address"] = ["use", "type", "text", "line", "city", "district", "state", "postalCode", "country", "period"],
+        ["ContactPoint"] = ["system", "value", "use", "rank", "period"],
+        ["Attachment"] = ["contentType", "language", "data", "url", "size", "hash", "title", "creation"],
+        ["Annotation"] = ["authorReference", "authorString", "time", "text"],
+    }.ToFrozenDictionary(p => p.Key, p => p.Value.ToFrozenSet(StringComparer.Ordinal), StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Choice suffixes as they appear in JSON (valueQuantity, valueBoolean) mapped to the FHIR type name.</summary>
     private static readonly FrozenDictionary<string, string> s_suffixToType = BuildSuffixes();
 
@@ -75,9 +98,29 @@ internal static class FhirTypes
             JsonValueKind.String => s_stringTypes.Contains(type),
             JsonValueKind.Number => s_numberTypes.Contains(type),
             JsonValueKind.True or JsonValueKind.False => type is "boolean" or "Boolean",
-            JsonValueKind.Object => type.Length > 0 && char.IsUpper(type[0]),
+            JsonValueKind.Object => type.Length > 0 && char.IsUpper(type[0]) && HasShapeOf(item.Element, type),
             _ => false,
         };
+    }
+
+    /// <summary>Whether every element of the object belongs to the type; true for types whose elements are not listed.</summary>
+    private static bool HasShapeOf(JsonElement element, string type)
+    {
+        if (!s_shapes.TryGetValue(type, out var elements))
+        {
+            return true;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            var name = property.Name;
+            if (!elements.Contains(name) && name is not ("id" or "extension") && !name.StartsWith('_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string UpperFirst(string name) =>

@@ -11,6 +11,7 @@ internal enum FunctionKind
     Last,
     Count,
     OfType,
+    Is,
     Not,
     Join,
     Extension,

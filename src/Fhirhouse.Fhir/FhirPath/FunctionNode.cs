@@ -54,6 +54,18 @@ internal sealed class FunctionNode(FunctionKind kind, FhirPathNode[] arguments, 
                 }
 
                 break;
+            case FunctionKind.Is:
+                if (input.Count > 1)
+                {
+                    throw new FhirPathException($"'is {TypeName}' needs a single item, got {input.Count}");
+                }
+
+                if (input.Count == 1)
+                {
+                    output.Add(FhirItem.FromBoolean(FhirTypes.Matches(input[0], TypeName!)));
+                }
+
+                break;
             case FunctionKind.Not:
                 if (BinaryNode.ToBoolean(input) is { } value)
                 {

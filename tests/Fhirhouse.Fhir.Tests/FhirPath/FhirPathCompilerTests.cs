@@ -39,6 +39,13 @@ public sealed class FhirPathCompilerTests
     [InlineData("(1 | 2 | 1).count()", "2")]
     [InlineData("status.exists() implies subject.exists()", "true")]
     [InlineData("participant.where(individual.reference.contains('uuid')).exists()", "true")]
+    [InlineData("(length as Quantity).unit", "min")]
+    [InlineData("length.as(Quantity).value + 1", "13.50")]
+    [InlineData("length is Quantity", "true")]
+    [InlineData("status is FHIR.string", "true")]
+    [InlineData("length.is(Period)", "false")]
+    [InlineData("1 + 2 is Integer", "true")]
+    [InlineData("subject is Reference and subject.is(Quantity).not()", "true")]
     public void Expression_evaluates_to_the_expected_items(string expression, string expected)
     {
         Assert.Equal(expected, Evaluate(expression, Encounter));
