@@ -9,6 +9,9 @@ namespace Fhirhouse.Fhir.Views;
 /// </summary>
 internal sealed class ViewDefinitionParser
 {
+    private static readonly string[] s_selectProperties = ["id", "extension", "column", "select", "forEach", "forEachOrNull", "repeat", "unionAll"];
+    private static readonly string[] s_columnProperties = ["id", "extension", "name", "path", "description", "collection", "type", "tag"];
+
     private readonly List<ViewColumn> _columns = [];
     private readonly Dictionary<string, string> _columnPaths = new(StringComparer.Ordinal);
     private Dictionary<string, FhirItem> _constants = new(StringComparer.Ordinal);
@@ -176,6 +179,8 @@ internal sealed class ViewDefinitionParser
             throw new ViewDefinitionException(path, "a select must be a JSON object");
         }
 
+        RejectUnknown(select, s_selectProperties, path);
+
         var slots = new List<int>();
         FhirPathNode? forEach = null;
         var orNull = false;
@@ -290,6 +295,8 @@ internal sealed class ViewDefinitionParser
             throw new ViewDefinitionException(path, "a column must be a JSON object");
         }
 
+        RejectUnknown(column, s_columnProperties, path);
+
         var name = RequiredString(column, "name", path + ".name");
         if (!IsName(name))
         {
@@ -359,6 +366,17 @@ internal sealed class ViewDefinitionParser
         catch (FhirPathException e)
         {
             throw new ViewDefinitionException(path, e.Message, e);
+        }
+    }
+
+    private static void RejectUnknown(JsonElement element, string[] known, string path)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            if (System.Array.IndexOf(known, property.Name) < 0)
+            {
+                throw new ViewDefinitionException($"{path}.{property.Name}", $"unknown property; expected one of {string.Join(", ", known)}");
+            }
         }
     }
 

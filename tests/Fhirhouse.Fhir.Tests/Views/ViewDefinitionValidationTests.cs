@@ -19,6 +19,8 @@ public sealed class ViewDefinitionValidationTests
     [InlineData("""{"resource":"Patient","where":[{"path":"@@"}],"select":[{"column":[{"name":"a","path":"id"}]}]}""", "where[0].path")]
     [InlineData("""{"resource":"Patient","select":[{"unionAll":[{"column":[{"name":"a","path":"id"}]},{"column":[{"name":"b","path":"id"}]}]}]}""", "select[0].unionAll[1].column[0].name")]
     [InlineData("""{"resource":"Patient","select":[{"unionAll":[{"column":[{"name":"a","path":"id"},{"name":"b","path":"id"}]},{"column":[{"name":"a","path":"id"}]}]}]}""", "select[0].unionAll[1]")]
+    [InlineData("""{"resource":"Patient","select":[{"colum":[{"name":"a","path":"id"}]}]}""", "select[0].colum")]
+    [InlineData("""{"resource":"Patient","select":[{"column":[{"name":"a","path":"id","colection":true}]}]}""", "select[0].column[0].colection")]
     public void Invalid_definition_fails_with_the_path_of_the_problem(string json, string path)
     {
         var error = Assert.Throws<ViewDefinitionException>(() => ViewDefinition.Parse(json));
