@@ -55,6 +55,8 @@ public sealed class ViewEvaluator
     }
 
     /// <summary>Parses one resource from UTF-8 JSON and evaluates the view over it (see <see cref="Evaluate(JsonElement, IViewRowSink)"/>).</summary>
+    /// <exception cref="JsonException">The bytes are not JSON.</exception>
+    /// <exception cref="ViewDefinitionException">The view fails on this resource (the path says where).</exception>
     public int Evaluate(ReadOnlyMemory<byte> utf8Resource, IViewRowSink sink)
     {
         using var document = JsonDocument.Parse(utf8Resource);

@@ -58,6 +58,14 @@ public sealed class ConformanceTests(ITestOutputHelper output)
             output.WriteLine("FAILED " + failure);
         }
 
+        using var written = JsonDocument.Parse(File.ReadAllBytes(reportPath));
+        Assert.Equal(22, written.RootElement.EnumerateObject().Count());
+        Assert.Equal(total, written.RootElement.EnumerateObject().Sum(f => f.Value.GetProperty("tests").GetArrayLength()));
+        Assert.All(written.RootElement.GetProperty("basic.json").GetProperty("tests").EnumerateArray(), t =>
+        {
+            Assert.False(string.IsNullOrEmpty(t.GetProperty("name").GetString()));
+            Assert.Equal(JsonValueKind.True, t.GetProperty("result").GetProperty("passed").ValueKind);
+        });
         Assert.Equal(134, total);
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
