@@ -145,30 +145,40 @@ internal sealed class ViewDefinitionParser
 
     private static FhirItem ConstantValue(string suffix, JsonElement value, string path)
     {
-        var expected = suffix switch
+        var json = suffix switch
         {
-            "Boolean" => JsonValueKind.True,
-            "Integer" or "PositiveInt" or "UnsignedInt" or "Decimal" => JsonValueKind.Number,
-            _ => JsonValueKind.String,
+            "Boolean" => "boolean",
+            "Integer" or "PositiveInt" or "UnsignedInt" or "Decimal" => "number",
+            "Integer64" => value.ValueKind == JsonValueKind.Number ? "number" : "string",
+            "Base64Binary" or "Canonical" or "Code" or "Date" or "DateTime" or "Id" or "Instant" or "Markdown" or "Oid"
+                or "String" or "Time" or "Uri" or "Url" or "Uuid" => "string",
+            _ => throw new ViewDefinitionException(path, $"value{suffix} is not a constant type (constants are primitive values)"),
         };
-        var ok = expected == JsonValueKind.True ? value.ValueKind is JsonValueKind.True or JsonValueKind.False : value.ValueKind == expected;
-        if (!ok && !(suffix == "Integer64" && value.ValueKind == JsonValueKind.Number))
+        var matches = json switch
         {
-            throw new ViewDefinitionException(path, $"value{suffix} must be a JSON {(expected == JsonValueKind.True ? "boolean" : expected.ToString().ToLowerInvariant())}");
+            "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+            "number" => value.ValueKind == JsonValueKind.Number,
+            _ => value.ValueKind == JsonValueKind.String,
+        };
+        if (!matches)
+        {
+            throw new ViewDefinitionException(path, $"value{suffix} must be a JSON {json}");
         }
 
         return suffix switch
         {
             "Boolean" => FhirItem.FromBoolean(value.GetBoolean()),
-            "Integer" or "PositiveInt" or "UnsignedInt" => FhirItem.FromInteger(value.GetInt64()),
-            "Integer64" => FhirItem.FromInteger(value.ValueKind == JsonValueKind.Number ? value.GetInt64() : long.Parse(value.GetString()!, CultureInfo.InvariantCulture)),
+            "Integer" or "PositiveInt" or "UnsignedInt" => value.TryGetInt64(out var integer)
+                ? FhirItem.FromInteger(integer)
+                : throw new ViewDefinitionException(path, $"value{suffix} must be an integer"),
+            "Integer64" => json == "number" ? FhirItem.FromInteger(value.GetInt64())
+                : long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big) ? FhirItem.FromInteger(big)
+                : throw new ViewDefinitionException(path, "valueInteger64 must be an integer"),
             "Decimal" => FhirItem.FromDecimal(value.GetDecimal()),
             "Date" => FhirItem.FromTemporal(ItemKind.Date, value.GetString()!),
             "DateTime" or "Instant" => FhirItem.FromTemporal(ItemKind.DateTime, value.GetString()!),
             "Time" => FhirItem.FromTemporal(ItemKind.Time, value.GetString()!),
-            _ => FhirTypes.TypeOfSuffix(suffix) is not null
-                ? FhirItem.FromString(value.GetString()!)
-                : throw new ViewDefinitionException(path, $"value{suffix} is not a constant type"),
+            _ => FhirItem.FromString(value.GetString()!),
         };
     }
 

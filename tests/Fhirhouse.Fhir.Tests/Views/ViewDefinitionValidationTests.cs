@@ -21,6 +21,9 @@ public sealed class ViewDefinitionValidationTests
     [InlineData("""{"resource":"Patient","select":[{"unionAll":[{"column":[{"name":"a","path":"id"},{"name":"b","path":"id"}]},{"column":[{"name":"a","path":"id"}]}]}]}""", "select[0].unionAll[1]")]
     [InlineData("""{"resource":"Patient","select":[{"colum":[{"name":"a","path":"id"}]}]}""", "select[0].colum")]
     [InlineData("""{"resource":"Patient","select":[{"column":[{"name":"a","path":"id","colection":true}]}]}""", "select[0].column[0].colection")]
+    [InlineData("""{"resource":"Patient","constant":[{"name":"q","valueQuantity":{"value":1}}],"select":[{"column":[{"name":"a","path":"id"}]}]}""", "constant[0].valueQuantity")]
+    [InlineData("""{"resource":"Patient","constant":[{"name":"n","valueInteger":"1"}],"select":[{"column":[{"name":"a","path":"id"}]}]}""", "constant[0].valueInteger")]
+    [InlineData("""{"resource":"Patient","constant":[{"name":"n","valueInteger":1.5}],"select":[{"column":[{"name":"a","path":"id"}]}]}""", "constant[0].valueInteger")]
     public void Invalid_definition_fails_with_the_path_of_the_problem(string json, string path)
     {
         var error = Assert.Throws<ViewDefinitionException>(() => ViewDefinition.Parse(json));
