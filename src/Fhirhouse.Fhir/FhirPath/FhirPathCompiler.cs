@@ -31,6 +31,20 @@ internal sealed class FhirPathCompiler
         ["startsWith"] = (FunctionKind.StartsWith, 1, 1),
         ["contains"] = (FunctionKind.Contains, 1, 1),
         ["toString"] = (FunctionKind.ToString, 0, 0),
+        ["endsWith"] = (FunctionKind.EndsWith, 1, 1),
+        ["iif"] = (FunctionKind.Iif, 2, 3),
+        ["lower"] = (FunctionKind.Lower, 0, 0),
+        ["upper"] = (FunctionKind.Upper, 0, 0),
+        ["length"] = (FunctionKind.Length, 0, 0),
+        ["substring"] = (FunctionKind.Substring, 1, 2),
+        ["toInteger"] = (FunctionKind.ToInteger, 0, 0),
+        ["toDecimal"] = (FunctionKind.ToDecimal, 0, 0),
+        ["hasValue"] = (FunctionKind.HasValue, 0, 0),
+        ["distinct"] = (FunctionKind.Distinct, 0, 0),
+        ["single"] = (FunctionKind.Single, 0, 0),
+        ["tail"] = (FunctionKind.Tail, 0, 0),
+        ["skip"] = (FunctionKind.Skip, 1, 1),
+        ["take"] = (FunctionKind.Take, 1, 1),
     };
 
     private readonly string _text;

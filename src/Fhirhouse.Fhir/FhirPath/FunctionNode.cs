@@ -109,17 +109,129 @@ internal sealed class FunctionNode(FunctionKind kind, FhirPathNode[] arguments, 
                 }
 
                 break;
-            case FunctionKind.StartsWith or FunctionKind.Contains:
+            case FunctionKind.StartsWith or FunctionKind.EndsWith or FunctionKind.Contains:
                 StringTest(context, input, output);
                 break;
-            default:
-                if (input.Count == 1)
+            case FunctionKind.Iif:
+                Iif(context, input, output);
+                break;
+            case FunctionKind.Distinct:
+                for (var i = 0; i < input.Count; i++)
                 {
-                    output.Add(FhirItem.FromString(input[0].GetString()));
+                    var seen = false;
+                    for (var j = 0; j < i && !seen; j++)
+                    {
+                        seen = ItemComparison.Equal(input[i], input[j]) == true;
+                    }
+
+                    if (!seen)
+                    {
+                        output.Add(input[i]);
+                    }
+                }
+
+                break;
+            case FunctionKind.Single:
+                if (input.Count > 1)
+                {
+                    throw new FhirPathException($"single() got {input.Count} items");
+                }
+
+                output.AddRange(input);
+                break;
+            case FunctionKind.Tail or FunctionKind.Skip or FunctionKind.Take:
+                var count = Kind == FunctionKind.Tail ? 1 : IntegerArgument(context, input, 0);
+                var (from, to) = Kind == FunctionKind.Take ? (0, Math.Min(count, input.Count)) : (Math.Max(count, 0), input.Count);
+                for (var i = from; i < to; i++)
+                {
+                    output.Add(input[i]);
+                }
+
+                break;
+            default:
+                if (input.Count > 1)
+                {
+                    throw new FhirPathException($"{Kind} needs a single item, got {input.Count}");
+                }
+
+                if (input.Count == 1 && Convert(context, input, input[0]) is { } converted)
+                {
+                    output.Add(converted);
                 }
 
                 break;
         }
+    }
+
+    /// <summary>The single-item functions: conversions and string functions; null where the result is empty.</summary>
+    private FhirItem? Convert(EvaluationContext context, ItemBuffer input, in FhirItem item)
+    {
+        var kind = item.PrimitiveKind;
+        switch (Kind)
+        {
+            case FunctionKind.HasValue:
+                return FhirItem.FromBoolean(kind != ItemKind.Element);
+            case FunctionKind.ToInteger:
+                return kind == ItemKind.Integer ? FhirItem.FromInteger(item.GetInteger())
+                    : kind == ItemKind.Boolean ? FhirItem.FromInteger(item.GetBoolean() ? 1 : 0)
+                    : kind == ItemKind.String && long.TryParse(item.GetString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var integer) ? FhirItem.FromInteger(integer)
+                    : null;
+            case FunctionKind.ToDecimal:
+                return ItemComparison.IsNumber(kind) ? FhirItem.FromDecimal(item.GetNumber())
+                    : kind == ItemKind.Boolean ? FhirItem.FromDecimal(item.GetBoolean() ? 1 : 0)
+                    : kind == ItemKind.String && decimal.TryParse(item.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number) ? FhirItem.FromDecimal(number)
+                    : null;
+            case FunctionKind.ToString:
+                return kind == ItemKind.Element ? null : FhirItem.FromString(item.GetString());
+        }
+
+        if (kind is ItemKind.Element or ItemKind.Boolean or ItemKind.Integer or ItemKind.Decimal)
+        {
+            throw new FhirPathException($"{Kind} needs a string, got {kind}");
+        }
+
+        var text = item.GetString();
+        switch (Kind)
+        {
+            case FunctionKind.Lower:
+                return FhirItem.FromString(text.ToLowerInvariant());
+            case FunctionKind.Upper:
+                return FhirItem.FromString(text.ToUpperInvariant());
+            case FunctionKind.Length:
+                return FhirItem.FromInteger(text.Length);
+            default:
+                var start = IntegerArgument(context, input, 0);
+                if (start < 0 || start >= text.Length)
+                {
+                    return null;
+                }
+
+                var length = arguments.Length > 1 ? Math.Clamp(IntegerArgument(context, input, 1), 0, text.Length - start) : text.Length - start;
+                return FhirItem.FromString(text.Substring(start, length));
+        }
+    }
+
+    private void Iif(EvaluationContext context, ItemBuffer input, ItemBuffer output)
+    {
+        var criterion = context.Rent();
+        arguments[0].Evaluate(context, input, criterion);
+        var branch = BinaryNode.ToBoolean(criterion) == true ? 1 : 2;
+        context.Return(criterion);
+        if (branch < arguments.Length)
+        {
+            arguments[branch].Evaluate(context, input, output);
+        }
+    }
+
+    private int IntegerArgument(EvaluationContext context, ItemBuffer input, int index)
+    {
+        var value = context.Rent();
+        arguments[index].Evaluate(context, input, value);
+        var result = value.Count == 1 && value[0].PrimitiveKind == ItemKind.Integer
+            ? (int)value[0].GetInteger()
+            : throw new FhirPathException($"argument {index + 1} of {Kind} must be a single integer");
+        context.Return(value);
+        return result;
     }
 
     private void Where(EvaluationContext context, ItemBuffer input, ItemBuffer output)
@@ -242,8 +354,11 @@ internal sealed class FunctionNode(FunctionKind kind, FhirPathNode[] arguments, 
         }
 
         var text = input[0].GetString();
-        output.Add(FhirItem.FromBoolean(Kind == FunctionKind.StartsWith
-            ? text.StartsWith(argument, StringComparison.Ordinal)
-            : text.Contains(argument, StringComparison.Ordinal)));
+        output.Add(FhirItem.FromBoolean(Kind switch
+        {
+            FunctionKind.StartsWith => text.StartsWith(argument, StringComparison.Ordinal),
+            FunctionKind.EndsWith => text.EndsWith(argument, StringComparison.Ordinal),
+            _ => text.Contains(argument, StringComparison.Ordinal),
+        }));
     }
 }

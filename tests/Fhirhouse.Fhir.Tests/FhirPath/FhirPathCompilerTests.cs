@@ -40,6 +40,14 @@ public sealed class FhirPathCompilerTests
     [InlineData("status.exists() implies subject.exists()", "true")]
     [InlineData("participant.where(individual.reference.contains('uuid')).exists()", "true")]
     [InlineData("(length as Quantity).unit", "min")]
+    [InlineData("iif(status = 'finished', 'done', 'open')", "done")]
+    [InlineData("iif(status = 'planned', 'done')", "")]
+    [InlineData("status.upper() & status.lower().length()", "FINISHED8")]
+    [InlineData("status.substring(1, 3) | status.substring(6) | status.substring(20)", "ini,ed")]
+    [InlineData("status.endsWith('ed') and status.hasValue() and length.hasValue().not()", "true")]
+    [InlineData("'12'.toInteger() + '0.5'.toDecimal()", "12.5")]
+    [InlineData("participant.individual.reference.tail().take(2).skip(1).count()", "1")]
+    [InlineData("participant.individual.reference.take(1).single().startsWith('https')", "true")]
     [InlineData("length.as(Quantity).value + 1", "13.50")]
     [InlineData("length is Quantity", "true")]
     [InlineData("status is FHIR.string", "true")]
@@ -60,6 +68,7 @@ public sealed class FhirPathCompilerTests
     [InlineData("'open", "unterminated")]
     [InlineData("@@", "'@' must start a date")]
     [InlineData("name #", "unexpected character '#'")]
+    [InlineData("iif(true)", "takes 2..3 arguments")]
     public void Invalid_expression_fails_naming_the_problem(string expression, string reason)
     {
         var error = Assert.Throws<FhirPathException>(() => FhirPathCompiler.Compile(expression, new Dictionary<string, FhirItem>()));
