@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.Json;
+using Fhirhouse.Fhir.Views;
+
+namespace Fhirhouse.Fhir.Tests.Views;
+
+public sealed class ViewEvaluatorTests
+{
+    private const string Patient = """
+        {"resourceType":"Patient","id":"p1","active":true,"birthDate":"1980-02-03","multipleBirthInteger":2,
+         "name":[{"use":"official","family":"Doe","given":["Jane","Ann"]},{"family":"Roe"}],
+         "extension":[{"url":"http://x/weight","valueDecimal":61.50}]}
+        """;
+
+    [Fact]
+    public void Columns_carry_their_sql_types_and_values_convert_to_them()
+    {
+        var view = ViewDefinition.Parse("""
+            {"resource":"Patient","select":[{"column":[
+              {"name":"id","path":"getResourceKey()","type":"id"},
+              {"name":"active","path":"active","type":"boolean"},
+              {"name":"born","path":"birthDate","type":"date"},
+              {"name":"twins","path":"multipleBirth.ofType(integer)","type":"integer"},
+              {"name":"weight","path":"extension('http://x/weight').value.ofType(decimal)","type":"decimal"},
+              {"name":"given","path":"name.first().given","type":"string","collection":true}]}]}
+            """);
+        using var patient = JsonDocument.Parse(Patient);
+
+        var row = Assert.Single(view.Evaluate(patient.RootElement));
+
+        Assert.Equal(
+            [ViewColumnType.String, ViewColumnType.Boolean, ViewColumnType.Date, ViewColumnType.Integer, ViewColumnType.Decimal, ViewColumnType.String],
+            view.Columns.Select(c => c.Type));
+        Assert.True(view.Columns[5].Collection);
+        Assert.Equal(["p1", true, "1980-02-03", 2L, 61.50m, new object?[] { "Jane", "Ann" }], row.Values);
+    }
+
+    [Fact]
+    public void Evaluating_utf8_bytes_streams_rows_to_the_sink_and_skips_other_resource_types()
+    {
+        var view = ViewDefinition.Parse("""{"resource":"Patient","select":[{"forEach":"name","column":[{"name":"family","path":"family"},{"name":"n","path":"%rowIndex","type":"integer"}]}]}""");
+        var evaluator = view.CreateEvaluator();
+        var sink = new JsonSink();
+
+        var rows = evaluator.Evaluate(Encoding.UTF8.GetBytes(Patient), sink);
+        var none = evaluator.Evaluate(Encoding.UTF8.GetBytes("""{"resourceType":"Observation","id":"o"}"""), sink);
+
+        Assert.Equal(2, rows);
+        Assert.Equal(0, none);
+        Assert.Equal(["""["Doe",0]""", """["Roe",1]"""], sink.Rows);
+    }
+
+    [Fact]
+    public void Resource_type_prefix_choice_navigation_and_union_work_in_paths()
+    {
+        var view = ViewDefinition.Parse("""
+            {"resource":"Patient","select":[{"column":[
+              {"name":"family","path":"Patient.name.where(use = 'official').family"},
+              {"name":"births","path":"multipleBirth + 1","type":"integer"},
+              {"name":"all_families","path":"(name[0].family | name[1].family | name[0].family).join('/')"},
+              {"name":"is_doe","path":"name.family contains 'Doe'","type":"boolean"},
+              {"name":"born_before","path":"birthDate < @1990-01-01","type":"boolean"}]}]}
+            """);
+        using var patient = JsonDocument.Parse(Patient);
+
+        var row = Assert.Single(view.Evaluate(patient.RootElement));
+
+        Assert.Equal(["Doe", 3L, "Doe/Roe", true, true], row.Values);
+    }
+
+    [Fact]
+    public void A_view_over_n_copies_of_a_resource_gives_n_times_the_rows()
+    {
+        var view = DefaultViews.Get("patient");
+        var evaluator = view.CreateEvaluator();
+        var sink = new JsonSink();
+        using var patient = JsonDocument.Parse(Patient);
+        for (var n = 1; n <= 5; n++)
+        {
+            evaluator.Evaluate(patient.RootElement, sink);
+            Assert.Equal(n, sink.Rows.Count);
+            Assert.Single(sink.Rows.Distinct());
+        }
+    }
+
+    private sealed class JsonSink : IViewRowSink
+    {
+        public List<string> Rows { get; } = [];
+
+        public void OnRow(ReadOnlySpan<ColumnValue> row)
+        {
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartArray();
+                foreach (var value in row)
+                {
+                    value.WriteTo(writer);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            Rows.Add(Encoding.UTF8.GetString(buffer.ToArray()));
+        }
+    }
+}
