@@ -101,14 +101,14 @@ static void RunParsed(string label, List<byte[]> unique, int target)
 
 static void Run(string label, byte[][] resources, int threads, bool parseOnly)
 {
-    long rows = 0, values = 0;
-    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+    long rows = 0, values = 0, allocated = 0;
     var collections = GC.CollectionCount(0);
     var watch = Stopwatch.StartNew();
     Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
     {
         var router = new ViewRouter();
         var sink = new CountingSink();
+        var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = t; i < resources.Length; i += threads)
         {
             using var document = JsonDocument.Parse(resources[i]);
@@ -118,12 +118,12 @@ static void Run(string label, byte[][] resources, int threads, bool parseOnly)
             }
         }
 
+        Interlocked.Add(ref allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         Interlocked.Add(ref rows, sink.Rows);
         Interlocked.Add(ref values, sink.Values);
     });
     watch.Stop();
     var seconds = watch.Elapsed.TotalSeconds;
-    allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
     Console.WriteLine($"{label,-22} {resources.Length / seconds,12:N0} resources/s {rows / seconds,12:N0} rows/s  ({rows:N0} rows, {values:N0} non-null values, {seconds:F2} s, {allocated / resources.Length:N0} B allocated per resource, {GC.CollectionCount(0) - collections} gen0 GCs)");
 }
 
