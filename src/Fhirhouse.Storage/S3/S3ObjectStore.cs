@@ -45,7 +45,7 @@ public sealed class S3ObjectStore : IObjectStore
     {
         ArgumentNullException.ThrowIfNull(prefix);
         var found = new List<ObjectInfo>();
-        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = _root + prefix };
+        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = _root + prefix, MaxKeys = _options.ListPageSize };
         do
         {
             var response = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);

@@ -49,7 +49,8 @@ public sealed class PlaintextFileCacheTests : IDisposable
             var needle = Encoding.ASCII.GetBytes(marker);
             var holders = new[] { _lake.Root, Path.GetTempPath() }
                 .SelectMany(root => new DirectoryInfo(root).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }))
-                .Where(f => f.LastWriteTimeUtc >= started && f.Length < 100_000_000)
+                // Length >= the marker also skips FIFOs and sockets (length 0), which would block a read.
+                .Where(f => f.LastWriteTimeUtc >= started && f.Length >= needle.Length && f.Length < 100_000_000 && f.LinkTarget is null)
                 .Where(f => Contains(f.FullName, needle))
                 .Select(f => f.FullName)
                 .ToList();

@@ -170,4 +170,21 @@ public sealed class S3ObjectStoreTests(S3rverServer server) : IDisposable
         var reopened = await Fhirhouse.Storage.Lake.LakeStore.OpenAsync(options with { Encryption = null });
         Assert.Equal(Fhirhouse.Storage.Lake.LakeEncryption.SseKms, reopened.Metadata.Mode);
     }
+
+    [Fact]
+    public async Task Listing_follows_continuation_pages_and_stays_sorted()
+    {
+        var store = Store(new S3ObjectStoreOptions { ListPageSize = 2 });
+        var keys = Enumerable.Range(0, 7).Select(i => $"log/{6 - i:D5}.json").ToArray();
+        foreach (var key in keys)
+        {
+            await store.PutAsync(key, "x"u8.ToArray());
+        }
+
+        server.Http.Clear();
+        var listed = await store.ListAsync("log/").Select(o => o.Key).ToListAsync();
+
+        Assert.Equal(keys.Order(StringComparer.Ordinal), listed);
+        Assert.Equal(4, server.Http.Requests.Count(r => r.Method == "GET" && r.Url.Query.Contains("list-type=2", StringComparison.Ordinal)));
+    }
 }
