@@ -178,4 +178,34 @@ public sealed class EncryptedObjectStoreTests : IDisposable
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             Task.FromResult(Read(buffer, offset, count));
     }
+
+    [Fact]
+    public async Task Data_keys_and_nonces_come_from_the_injected_random_source()
+    {
+        var first = new EncryptedObjectStore(_lake.Plain, _lake.Keyring, new EncryptedObjectStoreOptions { Random = new CountingRandom() });
+        var second = new EncryptedObjectStore(_lake.Plain, _lake.Keyring, new EncryptedObjectStoreOptions { Random = new CountingRandom() });
+        await first.PutAsync("r/a", Bytes(100_000));
+        var a = await File.ReadAllBytesAsync(_lake.FileOf("r/a"));
+        await second.PutAsync("r/a", Bytes(100_000));
+        var b = await File.ReadAllBytesAsync(_lake.FileOf("r/a"));
+
+        Assert.Equal(a[512..], b[512..]);
+        Assert.Equal(a[6..13], b[6..13]);
+    }
+
+    /// <summary>A deterministic source, to prove injection; never a real one.</summary>
+    private sealed class CountingRandom : System.Security.Cryptography.RandomNumberGenerator
+    {
+        private byte _next;
+
+        public override void GetBytes(byte[] data) => GetBytes(data.AsSpan());
+
+        public override void GetBytes(Span<byte> data)
+        {
+            for (var i = 0; i < data.Length; i++)
+            {
+                data[i] = _next++;
+            }
+        }
+    }
 }

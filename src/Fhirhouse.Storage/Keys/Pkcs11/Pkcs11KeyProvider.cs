@@ -74,10 +74,10 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
         ArgumentNullException.ThrowIfNull(wrapped);
         lock (_gate)
         {
-            if (!Versions(wrapped.KeyId).TryGetValue(wrapped.KekVersion, out var kek))
-            {
-                throw Missing(wrapped.KeyId, wrapped.KekVersion);
-            }
+            var a = _factories.ObjectAttributeFactory;
+            var kek = _session.FindAllObjects(
+                [a.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), a.Create(CKA.CKA_LABEL, Label(wrapped.KeyId, wrapped.KekVersion))])
+                .FirstOrDefault() ?? throw Missing(wrapped.KeyId, wrapped.KekVersion);
 
             var bytes = wrapped.Ciphertext.ToArray();
             if (bytes.Length <= IvSize + 16)
