@@ -80,6 +80,25 @@ try
         using var lease = await cache.OpenAsync($"o-{round}");
     });
 
+    const int footerReads = 2000;
+    var footer = new byte[8];
+    async Task<double> FooterMicrosecondsAsync(IObjectStore store)
+    {
+        var length = (await store.GetInfoAsync("o-0"))!.Size;
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < footerReads; i++)
+        {
+            await store.ReadRangeAsync("o-0", length - 8, footer);
+        }
+
+        return watch.Elapsed.TotalMicroseconds / footerReads;
+    }
+
+    var plainFooter = await FooterMicrosecondsAsync(plain);
+    var encryptedFooter = await FooterMicrosecondsAsync(encrypted);
+    Console.WriteLine($"{"ranged read of an 8-byte footer, plain",-42} {plainFooter,9:F1} us/read");
+    Console.WriteLine($"{"ranged read of an 8-byte footer, encrypted",-42} {encryptedFooter,9:F1} us/read (header + one 64 KiB segment)");
+
     var copy = results[0].Seconds;
     Console.WriteLine();
     Console.WriteLine($"encrypted put / plain put  : {results[2].Seconds / results[1].Seconds:F2}x the time");
