@@ -58,7 +58,14 @@ public sealed class Pkcs11KeyProviderTests(SoftHsmToken token) : IDisposable
         await _hsm.DestroyKeyAsync(_scope);
         var destroyed = await Assert.ThrowsAsync<KeyUnavailableException>(() => _hsm.UnwrapAsync(v2));
         Assert.Equal(_scope, destroyed.KeyId);
+        Assert.Contains("destroyed", destroyed.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(await _hsm.ListAsync(), k => k.KeyId == _scope);
+
+        var recreated = await _hsm.CreateKeyAsync(_scope);
+        Assert.Equal(3, recreated.CurrentVersion);
+        var still = await Assert.ThrowsAsync<KeyUnavailableException>(() => _hsm.UnwrapAsync(v2));
+        Assert.Contains("destroyed", still.Message, StringComparison.Ordinal);
+        await _hsm.DestroyKeyAsync(_scope);
     }
 
     [Fact]
