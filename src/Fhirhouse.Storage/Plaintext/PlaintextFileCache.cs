@@ -10,7 +10,7 @@ public sealed class PlaintextFileCache : IDisposable
     private readonly IObjectStore _store;
     private readonly long _capacity;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CachedPlaintextFile> _entries = new(StringComparer.Ordinal);
     private readonly LinkedList<string> _recency = new();
     private long _bytes;
     private bool _disposed;
@@ -68,7 +68,7 @@ public sealed class PlaintextFileCache : IDisposable
                 return Lease(raced);
             }
 
-            var entry = new Entry(key, file, _recency.AddFirst(key));
+            var entry = new CachedPlaintextFile(key, file, _recency.AddFirst(key));
             _entries[key] = entry;
             _bytes += file.Length;
             var lease = Lease(entry);
@@ -101,7 +101,7 @@ public sealed class PlaintextFileCache : IDisposable
         }
     }
 
-    private PlaintextFileLease Lease(Entry entry)
+    private PlaintextFileLease Lease(CachedPlaintextFile entry)
     {
         entry.Leases++;
         _recency.Remove(entry.Node);
@@ -109,7 +109,7 @@ public sealed class PlaintextFileCache : IDisposable
         return new PlaintextFileLease(entry.Key, entry.File.Path, entry.File.Length, () => Release(entry));
     }
 
-    private void Release(Entry entry)
+    private void Release(CachedPlaintextFile entry)
     {
         lock (_gate)
         {
@@ -145,7 +145,7 @@ public sealed class PlaintextFileCache : IDisposable
     }
 
     /// <summary>Takes the entry out of the cache; its memory file closes now, or when its last lease ends.</summary>
-    private void Remove(Entry entry)
+    private void Remove(CachedPlaintextFile entry)
     {
         _entries.Remove(entry.Key);
         _recency.Remove(entry.Node);
@@ -155,18 +155,5 @@ public sealed class PlaintextFileCache : IDisposable
         {
             entry.File.Dispose();
         }
-    }
-
-    private sealed class Entry(string key, MemoryFile file, LinkedListNode<string> node)
-    {
-        public string Key { get; } = key;
-
-        public MemoryFile File { get; } = file;
-
-        public LinkedListNode<string> Node { get; } = node;
-
-        public int Leases { get; set; }
-
-        public bool Detached { get; set; }
     }
 }
