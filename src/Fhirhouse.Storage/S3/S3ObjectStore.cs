@@ -51,6 +51,12 @@ public sealed class S3ObjectStore : IObjectStore
             var response = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
             foreach (var o in response.S3Objects ?? [])
             {
+                if (o.Key.EndsWith('/'))
+                {
+                    // A "folder" marker some S3 tools create: not an object of this store.
+                    continue;
+                }
+
                 found.Add(new ObjectInfo(o.Key[_root.Length..], o.Size ?? 0, new DateTimeOffset(o.LastModified ?? default, TimeSpan.Zero)));
             }
 

@@ -187,4 +187,20 @@ public sealed class S3ObjectStoreTests(S3rverServer server) : IDisposable
         Assert.Equal(keys.Order(StringComparer.Ordinal), listed);
         Assert.Equal(4, server.Http.Requests.Count(r => r.Method == "GET" && r.Url.Query.Contains("list-type=2", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task Folder_markers_made_by_other_tools_are_not_listed()
+    {
+        var store = Store();
+        await store.PutAsync("t/a", "x"u8.ToArray());
+        await _client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest
+        {
+            BucketName = S3rverServer.BucketName,
+            Key = _prefix + "/t/",
+            ContentBody = "",
+            UseChunkEncoding = false,
+        });
+
+        Assert.Equal(["t/a"], await store.ListAsync("t").Select(o => o.Key).ToListAsync());
+    }
 }
