@@ -203,4 +203,28 @@ public sealed class S3ObjectStoreTests(S3rverServer server) : IDisposable
 
         Assert.Equal(["t/a"], await store.ListAsync("t").Select(o => o.Key).ToListAsync());
     }
+
+    [Fact]
+    public async Task An_envelope_lake_on_s3_opens_by_uri_and_verify_names_a_tampered_object()
+    {
+        using var keys = new KeyringFixture();
+        var lake = await Fhirhouse.Storage.Lake.LakeStore.OpenAsync(new Fhirhouse.Storage.Lake.LakeOptions
+        {
+            Uri = $"s3://{S3rverServer.BucketName}/{_prefix}/lake",
+            S3Client = _client,
+            KeyProvider = keys.Keyring,
+        });
+        await lake.Objects.PutAsync("t/good.parquet", RandomNumberGenerator.GetBytes(10_000));
+        await lake.Objects.PutAsync("t/bad.parquet", RandomNumberGenerator.GetBytes(10_000));
+        var stored = await lake.Stored.ReadAllBytesAsync("t/bad.parquet");
+        stored[^3] ^= 1;
+        await lake.Stored.PutAsync("t/bad.parquet", stored);
+
+        var report = await Fhirhouse.Storage.Lake.LakeVerifier.VerifyAsync(lake);
+
+        Assert.Equal(Fhirhouse.Storage.Lake.LakeEncryption.Envelope, lake.Metadata.Mode);
+        Assert.Equal(2, report.ObjectsChecked);
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(("t/bad.parquet", Fhirhouse.Storage.Lake.ObjectProblemKind.Tampered), (problem.Key, problem.Kind));
+    }
 }
