@@ -31,7 +31,7 @@ fi
 # The S3 API peer of the storage tests: s3rver, pinned by tools/s3rver/package-lock.json.
 # Some Node.js builds ship npm inside the nodejs package, Debian's ships it apart: install it only when missing.
 if ! command -v npm >/dev/null && [[ $(id -u) -eq 0 ]]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
 fi
 if ! command -v npm >/dev/null; then
   echo "test.sh: npm (Node.js) is required to install tools/s3rver: sudo apt-get install -y npm" >&2
