@@ -3,7 +3,8 @@ namespace Fhirhouse.Storage.Plaintext;
 /// <summary>
 /// The decrypting read path for engines that open files by path (DuckDB): objects are decrypted into anonymous memory
 /// files (memfd), never onto a disk, and kept in a least-recently-used cache bounded by <c>capacityBytes</c>. Leased
-/// files are never evicted; while every cached file is leased the cache may exceed its bound until leases end.
+/// files are never evicted; while every cached file is leased the cache may exceed its bound until leases end. A cached
+/// file is served only while the object's size and modification time are those it was decrypted from.
 /// </summary>
 public sealed class PlaintextFileCache : IDisposable
 {
@@ -42,12 +43,18 @@ public sealed class PlaintextFileCache : IDisposable
     /// <summary>Leases the plaintext of <paramref name="key"/>, decrypting it into memory on a miss.</summary>
     public async Task<PlaintextFileLease> OpenAsync(string key, CancellationToken cancellationToken = default)
     {
+        var info = await _store.GetInfoAsync(key, cancellationToken).ConfigureAwait(false) ?? throw new ObjectNotFoundException(key);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_entries.TryGetValue(key, out var hit))
             {
-                return Lease(hit);
+                if (hit.Version == info)
+                {
+                    return Lease(hit);
+                }
+
+                Remove(hit);
             }
         }
 
@@ -64,11 +71,16 @@ public sealed class PlaintextFileCache : IDisposable
             Decryptions++;
             if (_entries.TryGetValue(key, out var raced))
             {
-                file.Dispose();
-                return Lease(raced);
+                if (raced.Version == info)
+                {
+                    file.Dispose();
+                    return Lease(raced);
+                }
+
+                Remove(raced);
             }
 
-            var entry = new CachedPlaintextFile(key, file, _recency.AddFirst(key));
+            var entry = new CachedPlaintextFile(key, info, file, _recency.AddFirst(key));
             _entries[key] = entry;
             _bytes += file.Length;
             var lease = Lease(entry);
