@@ -29,14 +29,13 @@ if ! command -v dotnet >/dev/null; then
 fi
 
 # The S3 API peer of the storage tests: s3rver, pinned by tools/s3rver/package-lock.json.
-# Debian's nodejs ships without npm (NodeSource's includes it): add Debian's npm only when it is missing.
+# Some Node.js builds ship npm inside the nodejs package, Debian's ships it apart: install it only when missing.
+if ! command -v npm >/dev/null && [[ $(id -u) -eq 0 ]]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+fi
 if ! command -v npm >/dev/null; then
-  if [[ $(id -u) -eq 0 ]]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
-  else
-    echo "test.sh: npm (Node.js) is required to install tools/s3rver: sudo apt-get install -y npm" >&2
-    exit 1
-  fi
+  echo "test.sh: npm (Node.js) is required to install tools/s3rver: sudo apt-get install -y npm" >&2
+  exit 1
 fi
 (cd tools/s3rver && npm ci --no-audit --no-fund --silent)
 

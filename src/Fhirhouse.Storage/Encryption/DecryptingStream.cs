@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Fhirhouse.Storage.Encryption;
@@ -13,8 +14,9 @@ internal sealed class DecryptingStream : Stream
     private readonly string _key;
     private readonly long _length;
     private readonly long _segments;
-    private readonly byte[] _sealed = new byte[EnvelopeFormat.CiphertextSegmentSize];
-    private readonly byte[] _plain = new byte[EnvelopeFormat.SegmentSize];
+    private readonly byte[] _sealed = ArrayPool<byte>.Shared.Rent(EnvelopeFormat.CiphertextSegmentSize);
+    private readonly byte[] _plain = ArrayPool<byte>.Shared.Rent(EnvelopeFormat.SegmentSize);
+    private int _disposed;
     private long _loaded = -1;
     private int _loadedLength;
     private long _position;
@@ -46,6 +48,7 @@ internal sealed class DecryptingStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var total = 0;
         while (total < buffer.Length && _position < _length)
         {
@@ -63,6 +66,7 @@ internal sealed class DecryptingStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var total = 0;
         while (total < buffer.Length && _position < _length)
         {
@@ -103,9 +107,8 @@ internal sealed class DecryptingStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && ReleaseBuffers())
         {
-            CryptographicOperations.ZeroMemory(_plain);
             _cipher.Dispose();
             _ciphertext.Dispose();
         }
@@ -115,10 +118,28 @@ internal sealed class DecryptingStream : Stream
 
     public override async ValueTask DisposeAsync()
     {
+        if (ReleaseBuffers())
+        {
+            _cipher.Dispose();
+            await _ciphertext.DisposeAsync().ConfigureAwait(false);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Wipes the plaintext and returns both buffers to the pool, once; false when already done.</summary>
+    private bool ReleaseBuffers()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return false;
+        }
+
+        _loaded = -1;
         CryptographicOperations.ZeroMemory(_plain);
-        _cipher.Dispose();
-        await _ciphertext.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
+        ArrayPool<byte>.Shared.Return(_plain);
+        ArrayPool<byte>.Shared.Return(_sealed);
+        return true;
     }
 
     private int CopyOut(long index, Span<byte> destination)

@@ -143,35 +143,9 @@ public sealed class EncryptedObjectStore : IObjectStore
                 continue;
             }
 
-            var header = await ReadHeaderAsync(info.Key, cancellationToken).ConfigureAwait(false);
-            var parsed = EnvelopeHeader.Parse(info.Key, header);
-            if (!current.TryGetValue(parsed.Wrapped.KeyId, out var version) || version == parsed.Wrapped.KekVersion)
+            if (await RewrapObjectAsync(info.Key, current, cancellationToken).ConfigureAwait(false))
             {
-                continue;
-            }
-
-            var dataKey = await UnwrapAsync(info.Key, parsed.Wrapped, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var (segmentKey, macKey) = EnvelopeFormat.DeriveKeys(dataKey);
-                CryptographicOperations.ZeroMemory(segmentKey);
-                if (!EnvelopeHeader.MacMatches(header, info.Key, macKey))
-                {
-                    throw new TamperedObjectException(info.Key, "header authentication failed");
-                }
-
-                var wrapped = await _keys.WrapAsync(parsed.Wrapped.KeyId, dataKey, cancellationToken).ConfigureAwait(false);
-                var newHeader = (parsed with { Wrapped = wrapped }).Write(info.Key, macKey);
-                CryptographicOperations.ZeroMemory(macKey);
-                await using var body = await _inner.OpenReadAsync(info.Key, cancellationToken).ConfigureAwait(false);
-                body.Position = EnvelopeFormat.HeaderSize;
-                await using var replaced = new HeaderSwapStream(newHeader, body);
-                await _inner.PutAsync(info.Key, replaced, cancellationToken).ConfigureAwait(false);
                 rewritten++;
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(dataKey);
             }
         }
 
@@ -219,6 +193,48 @@ public sealed class EncryptedObjectStore : IObjectStore
         }
 
         return retired;
+    }
+
+    /// <summary>Rewrites one object's header when its KEK version is not current; header and body come from one open stream.</summary>
+    private async Task<bool> RewrapObjectAsync(string key, Dictionary<string, int> current, CancellationToken cancellationToken)
+    {
+        await using var body = await _inner.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (body.Length < EnvelopeFormat.HeaderSize)
+        {
+            throw new TamperedObjectException(key, $"only {body.Length} bytes, shorter than the {EnvelopeFormat.HeaderSize}-byte header");
+        }
+
+        var header = new byte[EnvelopeFormat.HeaderSize];
+        await body.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
+        var parsed = EnvelopeHeader.Parse(key, header);
+        if (!current.TryGetValue(parsed.Wrapped.KeyId, out var version) || version == parsed.Wrapped.KekVersion)
+        {
+            return false;
+        }
+
+        var dataKey = await UnwrapAsync(key, parsed.Wrapped, cancellationToken).ConfigureAwait(false);
+        var (segmentKey, macKey) = EnvelopeFormat.DeriveKeys(dataKey);
+        byte[] newHeader;
+        try
+        {
+            if (!EnvelopeHeader.MacMatches(header, key, macKey))
+            {
+                throw new TamperedObjectException(key, "header authentication failed");
+            }
+
+            var wrapped = await _keys.WrapAsync(parsed.Wrapped.KeyId, dataKey, cancellationToken).ConfigureAwait(false);
+            newHeader = (parsed with { Wrapped = wrapped }).Write(key, macKey);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+            CryptographicOperations.ZeroMemory(segmentKey);
+            CryptographicOperations.ZeroMemory(macKey);
+        }
+
+        await using var replaced = new HeaderSwapStream(newHeader, body);
+        await _inner.PutAsync(key, replaced, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     internal static bool IsReserved(string key) => key.StartsWith(ReservedPrefix, StringComparison.Ordinal);

@@ -3,14 +3,15 @@ namespace Fhirhouse.Storage.Plaintext;
 /// <summary>
 /// The decrypting read path for engines that open files by path (DuckDB): objects are decrypted into anonymous memory
 /// files (memfd), never onto a disk, and kept in a least-recently-used cache bounded by <c>capacityBytes</c>. Leased
-/// files are never evicted; while every cached file is leased the cache may exceed its bound until leases end.
+/// files are never evicted; while every cached file is leased the cache may exceed its bound until leases end. A cached
+/// file is served only while the object's size and modification time are those it was decrypted from.
 /// </summary>
 public sealed class PlaintextFileCache : IDisposable
 {
     private readonly IObjectStore _store;
     private readonly long _capacity;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CachedPlaintextFile> _entries = new(StringComparer.Ordinal);
     private readonly LinkedList<string> _recency = new();
     private long _bytes;
     private bool _disposed;
@@ -42,12 +43,18 @@ public sealed class PlaintextFileCache : IDisposable
     /// <summary>Leases the plaintext of <paramref name="key"/>, decrypting it into memory on a miss.</summary>
     public async Task<PlaintextFileLease> OpenAsync(string key, CancellationToken cancellationToken = default)
     {
+        var info = await _store.GetInfoAsync(key, cancellationToken).ConfigureAwait(false) ?? throw new ObjectNotFoundException(key);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_entries.TryGetValue(key, out var hit))
             {
-                return Lease(hit);
+                if (hit.Version == info)
+                {
+                    return Lease(hit);
+                }
+
+                Remove(hit);
             }
         }
 
@@ -64,11 +71,16 @@ public sealed class PlaintextFileCache : IDisposable
             Decryptions++;
             if (_entries.TryGetValue(key, out var raced))
             {
-                file.Dispose();
-                return Lease(raced);
+                if (raced.Version == info)
+                {
+                    file.Dispose();
+                    return Lease(raced);
+                }
+
+                Remove(raced);
             }
 
-            var entry = new Entry(key, file, _recency.AddFirst(key));
+            var entry = new CachedPlaintextFile(key, info, file, _recency.AddFirst(key));
             _entries[key] = entry;
             _bytes += file.Length;
             var lease = Lease(entry);
@@ -101,7 +113,7 @@ public sealed class PlaintextFileCache : IDisposable
         }
     }
 
-    private PlaintextFileLease Lease(Entry entry)
+    private PlaintextFileLease Lease(CachedPlaintextFile entry)
     {
         entry.Leases++;
         _recency.Remove(entry.Node);
@@ -109,7 +121,7 @@ public sealed class PlaintextFileCache : IDisposable
         return new PlaintextFileLease(entry.Key, entry.File.Path, entry.File.Length, () => Release(entry));
     }
 
-    private void Release(Entry entry)
+    private void Release(CachedPlaintextFile entry)
     {
         lock (_gate)
         {
@@ -145,7 +157,7 @@ public sealed class PlaintextFileCache : IDisposable
     }
 
     /// <summary>Takes the entry out of the cache; its memory file closes now, or when its last lease ends.</summary>
-    private void Remove(Entry entry)
+    private void Remove(CachedPlaintextFile entry)
     {
         _entries.Remove(entry.Key);
         _recency.Remove(entry.Node);
@@ -155,18 +167,5 @@ public sealed class PlaintextFileCache : IDisposable
         {
             entry.File.Dispose();
         }
-    }
-
-    private sealed class Entry(string key, MemoryFile file, LinkedListNode<string> node)
-    {
-        public string Key { get; } = key;
-
-        public MemoryFile File { get; } = file;
-
-        public LinkedListNode<string> Node { get; } = node;
-
-        public int Leases { get; set; }
-
-        public bool Detached { get; set; }
     }
 }

@@ -45,12 +45,18 @@ public sealed class S3ObjectStore : IObjectStore
     {
         ArgumentNullException.ThrowIfNull(prefix);
         var found = new List<ObjectInfo>();
-        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = _root + prefix };
+        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = _root + prefix, MaxKeys = _options.ListPageSize };
         do
         {
             var response = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
             foreach (var o in response.S3Objects ?? [])
             {
+                if (o.Key.EndsWith('/'))
+                {
+                    // A "folder" marker some S3 tools create: not an object of this store.
+                    continue;
+                }
+
                 found.Add(new ObjectInfo(o.Key[_root.Length..], o.Size ?? 0, new DateTimeOffset(o.LastModified ?? default, TimeSpan.Zero)));
             }
 

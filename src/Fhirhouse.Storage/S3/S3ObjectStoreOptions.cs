@@ -17,4 +17,7 @@ public sealed record S3ObjectStoreOptions
 
     /// <summary>Bytes fetched by each ranged GET of a read stream, at least; default 256 KiB.</summary>
     public int ReadAheadBytes { get; init; } = 256 * 1024;
+
+    /// <summary>Keys asked for per listing page (S3 returns at most 1,000); default 1,000.</summary>
+    public int ListPageSize { get; init; } = 1000;
 }

@@ -33,4 +33,41 @@ public sealed class EncryptionProperties : IDisposable
             var expected = data.AsSpan(Math.Min(c.Offset, data.Length), Math.Max(0, Math.Min(c.Count, data.Length - c.Offset))).ToArray();
             return whole.AsSpan().SequenceEqual(data) && n == expected.Length && range.AsSpan(0, n).SequenceEqual(expected);
         });
+
+    private static Arbitrary<(int Length, int Seed, double Position, int Bit)> Flips() =>
+        (from length in Gen.OneOf(Gen.Choose(0, 300), Gen.Choose(0, (2 * 65536) + 100))
+         from seed in Gen.Choose(0, int.MaxValue)
+         from position in Gen.Choose(0, 1_000_000).Select(i => i / 1_000_001.0)
+         from bit in Gen.Choose(0, 7)
+         select (length, seed, position, bit)).ToArbitrary();
+
+    [Property(MaxTest = 60)]
+    public Property Any_single_bit_flip_is_never_returned_as_data() =>
+        Prop.ForAll(Flips(), c =>
+        {
+            var data = new byte[c.Length];
+            new Random(c.Seed).NextBytes(data);
+            var key = $"f/{Interlocked.Increment(ref _counter)}";
+            _lake.Store.PutAsync(key, data).GetAwaiter().GetResult();
+            var path = _lake.FileOf(key);
+            var stored = File.ReadAllBytes(path);
+            var at = (int)(c.Position * stored.Length);
+            stored[at] ^= (byte)(1 << c.Bit);
+            File.WriteAllBytes(path, stored);
+
+            try
+            {
+                _lake.Store.ReadAllBytesAsync(key).GetAwaiter().GetResult();
+                return false;
+            }
+            catch (Fhirhouse.Storage.Encryption.TamperedObjectException e)
+            {
+                return e.Key == key;
+            }
+            catch (Fhirhouse.Storage.Keys.KeyUnavailableException e)
+            {
+                // Only the key id (bytes 14..17 for "lake") and KEK version (18..21) name another key.
+                return e.ObjectKey == key && at is >= 14 and <= 21;
+            }
+        });
 }

@@ -207,4 +207,20 @@ public sealed class LocalKeyringTests : IDisposable
         var error = await Assert.ThrowsAsync<KeyUnavailableException>(() => server.UnwrapAsync(wrapped));
         Assert.Contains("destroyed", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_change_waits_for_the_lock_another_process_holds()
+    {
+        var keyring = LocalKeyring.Create(PathOf("keyring.json"), MasterKey.FromBytes(RandomNumberGenerator.GetBytes(32)));
+        var before = await File.ReadAllBytesAsync(PathOf("keyring.json"));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        using (new FileStream(PathOf("keyring.json.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => keyring.CreateKeyAsync("lake", cancel.Token));
+        }
+
+        Assert.Equal(before, await File.ReadAllBytesAsync(PathOf("keyring.json")));
+        Assert.Equal("lake", (await keyring.CreateKeyAsync("lake")).KeyId);
+    }
 }

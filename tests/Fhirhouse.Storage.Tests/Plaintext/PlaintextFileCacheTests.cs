@@ -49,7 +49,8 @@ public sealed class PlaintextFileCacheTests : IDisposable
             var needle = Encoding.ASCII.GetBytes(marker);
             var holders = new[] { _lake.Root, Path.GetTempPath() }
                 .SelectMany(root => new DirectoryInfo(root).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }))
-                .Where(f => f.LastWriteTimeUtc >= started && f.Length < 100_000_000)
+                // Length >= the marker also skips FIFOs and sockets (length 0), which would block a read.
+                .Where(f => f.LastWriteTimeUtc >= started && f.Length >= needle.Length && f.Length < 100_000_000 && f.LinkTarget is null)
                 .Where(f => Contains(f.FullName, needle))
                 .Select(f => f.FullName)
                 .ToList();
@@ -126,5 +127,20 @@ public sealed class PlaintextFileCacheTests : IDisposable
         {
             return false;
         }
+    }
+
+    [Fact]
+    public async Task A_rewritten_object_is_decrypted_again_and_old_leases_keep_the_old_bytes()
+    {
+        await _lake.Store.PutAsync("t/_last_checkpoint", "{\"version\":10}"u8.ToArray());
+        using var cache = new PlaintextFileCache(_lake.Store, 1_000_000);
+        using var old = await cache.OpenAsync("t/_last_checkpoint");
+
+        await _lake.Store.PutAsync("t/_last_checkpoint", "{\"version\":200}"u8.ToArray());
+        using var fresh = await cache.OpenAsync("t/_last_checkpoint");
+
+        Assert.Equal("{\"version\":200}", await File.ReadAllTextAsync(fresh.Path));
+        Assert.Equal("{\"version\":10}", await File.ReadAllTextAsync(old.Path));
+        Assert.Equal(2, cache.Decryptions);
     }
 }

@@ -170,4 +170,61 @@ public sealed class S3ObjectStoreTests(S3rverServer server) : IDisposable
         var reopened = await Fhirhouse.Storage.Lake.LakeStore.OpenAsync(options with { Encryption = null });
         Assert.Equal(Fhirhouse.Storage.Lake.LakeEncryption.SseKms, reopened.Metadata.Mode);
     }
+
+    [Fact]
+    public async Task Listing_follows_continuation_pages_and_stays_sorted()
+    {
+        var store = Store(new S3ObjectStoreOptions { ListPageSize = 2 });
+        var keys = Enumerable.Range(0, 7).Select(i => $"log/{6 - i:D5}.json").ToArray();
+        foreach (var key in keys)
+        {
+            await store.PutAsync(key, "x"u8.ToArray());
+        }
+
+        server.Http.Clear();
+        var listed = await store.ListAsync("log/").Select(o => o.Key).ToListAsync();
+
+        Assert.Equal(keys.Order(StringComparer.Ordinal), listed);
+        Assert.Equal(4, server.Http.Requests.Count(r => r.Method == "GET" && r.Url.Query.Contains("list-type=2", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Folder_markers_made_by_other_tools_are_not_listed()
+    {
+        var store = Store();
+        await store.PutAsync("t/a", "x"u8.ToArray());
+        await _client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest
+        {
+            BucketName = S3rverServer.BucketName,
+            Key = _prefix + "/t/",
+            ContentBody = "",
+            UseChunkEncoding = false,
+        });
+
+        Assert.Equal(["t/a"], await store.ListAsync("t").Select(o => o.Key).ToListAsync());
+    }
+
+    [Fact]
+    public async Task An_envelope_lake_on_s3_opens_by_uri_and_verify_names_a_tampered_object()
+    {
+        using var keys = new KeyringFixture();
+        var lake = await Fhirhouse.Storage.Lake.LakeStore.OpenAsync(new Fhirhouse.Storage.Lake.LakeOptions
+        {
+            Uri = $"s3://{S3rverServer.BucketName}/{_prefix}/lake",
+            S3Client = _client,
+            KeyProvider = keys.Keyring,
+        });
+        await lake.Objects.PutAsync("t/good.parquet", RandomNumberGenerator.GetBytes(10_000));
+        await lake.Objects.PutAsync("t/bad.parquet", RandomNumberGenerator.GetBytes(10_000));
+        var stored = await lake.Stored.ReadAllBytesAsync("t/bad.parquet");
+        stored[^3] ^= 1;
+        await lake.Stored.PutAsync("t/bad.parquet", stored);
+
+        var report = await Fhirhouse.Storage.Lake.LakeVerifier.VerifyAsync(lake);
+
+        Assert.Equal(Fhirhouse.Storage.Lake.LakeEncryption.Envelope, lake.Metadata.Mode);
+        Assert.Equal(2, report.ObjectsChecked);
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(("t/bad.parquet", Fhirhouse.Storage.Lake.ObjectProblemKind.Tampered), (problem.Key, problem.Kind));
+    }
 }

@@ -24,8 +24,13 @@ internal sealed class KeyringLock : IDisposable
 
                 return new KeyringLock(new FileStream(path, options));
             }
-            catch (IOException) when (waited < s_timeout)
+            catch (IOException e)
             {
+                if (waited >= s_timeout)
+                {
+                    throw new KeyringAccessException(path, $"another process has held the keyring lock for {s_timeout.TotalSeconds:F0} s", e);
+                }
+
                 await Task.Delay(step, cancellationToken).ConfigureAwait(false);
                 waited += step;
             }

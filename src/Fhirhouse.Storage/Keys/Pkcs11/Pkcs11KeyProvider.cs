@@ -22,6 +22,7 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
     private readonly Pkcs11InteropFactories _factories = new();
     private readonly ISession _session;
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _currentVersions = new(StringComparer.Ordinal);
 
     /// <summary>Loads the module, finds the token by label and logs in as its user.</summary>
     public Pkcs11KeyProvider(Pkcs11Options options, RandomNumberGenerator? random = null)
@@ -55,16 +56,10 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
     {
         lock (_gate)
         {
-            var versions = Versions(keyId);
-            if (versions.Count == 0)
-            {
-                throw Missing(keyId, null);
-            }
-
-            var version = versions.Keys.Max();
+            var (version, kek) = Current(keyId);
             var iv = new byte[IvSize];
             _random.GetBytes(iv);
-            var sealedKey = _session.Encrypt(Gcm(iv, keyId, version), versions[version], dataKey.ToArray());
+            var sealedKey = _session.Encrypt(Gcm(iv, keyId, version), kek, dataKey.ToArray());
             return Task.FromResult(new WrappedDataKey(keyId, version, (byte[])[.. iv, .. sealedKey]));
         }
     }
@@ -74,10 +69,7 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
         ArgumentNullException.ThrowIfNull(wrapped);
         lock (_gate)
         {
-            if (!Versions(wrapped.KeyId).TryGetValue(wrapped.KekVersion, out var kek))
-            {
-                throw Missing(wrapped.KeyId, wrapped.KekVersion);
-            }
+            var kek = ByLabel(wrapped.KeyId, wrapped.KekVersion) ?? throw Missing(wrapped.KeyId, wrapped.KekVersion);
 
             var bytes = wrapped.Ciphertext.ToArray();
             if (bytes.Length <= IvSize + 16)
@@ -105,7 +97,7 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
             var versions = Versions(keyId);
             if (versions.Count == 0)
             {
-                Generate(keyId, 1);
+                Generate(keyId, (DestroyedThrough(keyId)?.Version ?? 0) + 1);
             }
 
             return Task.FromResult(Info(keyId));
@@ -159,11 +151,35 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
     {
         lock (_gate)
         {
-            foreach (var handle in Versions(keyId).Values)
+            var versions = Versions(keyId);
+            if (versions.Count == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            // A tombstone (a data object) remembers the highest destroyed version: a later key of the same id starts
+            // above it, so data wrapped under a destroyed version reads as "destroyed", never under a new key.
+            var through = versions.Keys.Max();
+            if (DestroyedThrough(keyId) is { } old)
+            {
+                _session.DestroyObject(old.Handle);
+            }
+
+            var a = _factories.ObjectAttributeFactory;
+            _session.CreateObject(
+            [
+                a.Create(CKA.CKA_CLASS, CKO.CKO_DATA),
+                a.Create(CKA.CKA_TOKEN, true),
+                a.Create(CKA.CKA_PRIVATE, true),
+                a.Create(CKA.CKA_LABEL, TombstoneLabel(keyId)),
+                a.Create(CKA.CKA_VALUE, Encoding.ASCII.GetBytes(through.ToString(CultureInfo.InvariantCulture))),
+            ]);
+            foreach (var handle in versions.Values)
             {
                 _session.DestroyObject(handle);
             }
 
+            _currentVersions.Remove(keyId);
             return Task.CompletedTask;
         }
     }
@@ -222,11 +238,60 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
     }
 
     private KeyUnavailableException Missing(string keyId, int? version) =>
-        new(keyId, version, $"not on PKCS#11 token '{_options.TokenLabel}' (never created, retired or destroyed)");
+        DestroyedThrough(keyId) is { } destroyed && (version is null || version <= destroyed.Version)
+            && (version is null || ByLabel(keyId, version.Value) is null)
+            ? new(keyId, version, $"destroyed on PKCS#11 token '{_options.TokenLabel}'")
+            : new(keyId, version, $"not on PKCS#11 token '{_options.TokenLabel}' (never created, or retired)");
+
+    private string TombstoneLabel(string keyId) => $"{_options.LabelPrefix}{keyId}:destroyed";
+
+    private (int Version, IObjectHandle Handle)? DestroyedThrough(string keyId)
+    {
+        var a = _factories.ObjectAttributeFactory;
+        var handle = _session.FindAllObjects([a.Create(CKA.CKA_CLASS, CKO.CKO_DATA), a.Create(CKA.CKA_LABEL, TombstoneLabel(keyId))]).FirstOrDefault();
+        if (handle is null)
+        {
+            return null;
+        }
+
+        var value = _session.GetAttributeValue(handle, [CKA.CKA_VALUE])[0].GetValueAsByteArray();
+        return int.TryParse(Encoding.ASCII.GetString(value), NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? (version, handle) : null;
+    }
 
     private IMechanism Gcm(byte[] iv, string keyId, int version) =>
         _factories.MechanismFactory.Create(CKM.CKM_AES_GCM,
             _factories.MechanismParamsFactory.CreateCkGcmParams(iv, IvSize * 8, Encoding.UTF8.GetBytes($"fhirhouse-pkcs11/1|{keyId}|{version}"), 128));
+
+    /// <summary>
+    /// The current version of a key and its handle: the remembered version when its object is still on the token and no
+    /// newer one is, else found by scanning the token (another process may have rotated, retired or destroyed it).
+    /// </summary>
+    private (int Version, IObjectHandle Handle) Current(string keyId)
+    {
+        if (_currentVersions.TryGetValue(keyId, out var remembered)
+            && ByLabel(keyId, remembered) is { } handle
+            && ByLabel(keyId, remembered + 1) is null)
+        {
+            return (remembered, handle);
+        }
+
+        var versions = Versions(keyId);
+        if (versions.Count == 0)
+        {
+            _currentVersions.Remove(keyId);
+            throw Missing(keyId, null);
+        }
+
+        var current = versions.Keys.Max();
+        _currentVersions[keyId] = current;
+        return (current, versions[current]);
+    }
+
+    private IObjectHandle? ByLabel(string keyId, int version)
+    {
+        var a = _factories.ObjectAttributeFactory;
+        return _session.FindAllObjects([a.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), a.Create(CKA.CKA_LABEL, Label(keyId, version))]).FirstOrDefault();
+    }
 
     private KeyInfo Info(string keyId)
     {

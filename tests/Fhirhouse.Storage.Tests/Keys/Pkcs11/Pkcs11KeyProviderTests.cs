@@ -58,7 +58,14 @@ public sealed class Pkcs11KeyProviderTests(SoftHsmToken token) : IDisposable
         await _hsm.DestroyKeyAsync(_scope);
         var destroyed = await Assert.ThrowsAsync<KeyUnavailableException>(() => _hsm.UnwrapAsync(v2));
         Assert.Equal(_scope, destroyed.KeyId);
+        Assert.Contains("destroyed", destroyed.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(await _hsm.ListAsync(), k => k.KeyId == _scope);
+
+        var recreated = await _hsm.CreateKeyAsync(_scope);
+        Assert.Equal(3, recreated.CurrentVersion);
+        var still = await Assert.ThrowsAsync<KeyUnavailableException>(() => _hsm.UnwrapAsync(v2));
+        Assert.Contains("destroyed", still.Message, StringComparison.Ordinal);
+        await _hsm.DestroyKeyAsync(_scope);
     }
 
     [Fact]
@@ -78,5 +85,24 @@ public sealed class Pkcs11KeyProviderTests(SoftHsmToken token) : IDisposable
 
         var error = await Assert.ThrowsAsync<TamperedObjectException>(() => store.ReadAllBytesAsync("t/a.parquet"));
         Assert.Equal("t/a.parquet", error.Key);
+    }
+
+    [Fact]
+    public async Task Rotating_the_hsm_key_then_rewrapping_lets_the_old_version_be_destroyed()
+    {
+        using var folder = new TempFolder();
+        var store = new EncryptedObjectStore(new LocalObjectStore(folder.Path), _hsm,
+            new EncryptedObjectStoreOptions { KeyScopes = PrefixKeyScopeResolver.Single(_scope) });
+        var data = RandomNumberGenerator.GetBytes(100_000);
+        await store.PutAsync("t/a", data);
+
+        await _hsm.RotateAsync(_scope);
+        Assert.Equal(1, await store.RewrapAsync());
+        var retired = await store.RetireUnusedKeyVersionsAsync();
+
+        Assert.Contains(new KeyUsage(_scope, 1, 0), retired);
+        Assert.Equal([2], (await _hsm.ListAsync()).Single(k => k.KeyId == _scope).Versions);
+        Assert.Equal(data, await store.ReadAllBytesAsync("t/a"));
+        await _hsm.DestroyKeyAsync(_scope);
     }
 }
