@@ -13,7 +13,7 @@ internal static class TableFeatures
 
     private static readonly HashSet<string> s_reader = new(StringComparer.Ordinal)
     {
-        ColumnMapping, DeletionVectors, TimestampNtz, "vacuumProtocolCheck",
+        ColumnMapping, DeletionVectors, TimestampNtz, "vacuumProtocolCheck", "v2Checkpoint",
     };
 
     private static readonly HashSet<string> s_writer = new(StringComparer.Ordinal)
