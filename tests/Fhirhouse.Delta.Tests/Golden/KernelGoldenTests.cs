@@ -148,6 +148,13 @@ public sealed class KernelGoldenTests(ITestOutputHelper output)
             expected.AddRange(await handler.ReadAsync(key, snap.Schema, Schema.ColumnMappingMode.None, default));
         }
 
+        // A second, independent reader of Spark's expected files: DuckDB must count the same rows.
+        var duckCount = DuckDbCount(Directory.GetFiles(expectedDir, "*.parquet", SearchOption.AllDirectories));
+        if (duckCount != actual.Count)
+        {
+            return ("failed", $"WRONG RESULT: {actual.Count} rows but DuckDB counts {duckCount} in expected/");
+        }
+
         var a = actual.Select(RowCanon.Row).Order(StringComparer.Ordinal).ToList();
         var x = expected.Select(RowCanon.Row).Order(StringComparer.Ordinal).ToList();
         if (a.SequenceEqual(x))
@@ -156,7 +163,21 @@ public sealed class KernelGoldenTests(ITestOutputHelper output)
         }
 
         var missing = x.Except(a).Take(3);
+        return Mismatch(a, x, missing);
+    }
+
+    private static (string Kind, string Detail) Mismatch(List<string> a, List<string> x, IEnumerable<string> missing)
+    {
         var extra = a.Except(x).Take(3);
         return ("failed", $"WRONG RESULT: {a.Count} rows vs {x.Count} expected; missing {string.Join(" ; ", missing)}; unexpected {string.Join(" ; ", extra)}");
+    }
+
+    private static long DuckDbCount(string[] files)
+    {
+        using var connection = new DuckDB.NET.Data.DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM read_parquet([{string.Join(", ", files.Select(f => $"'{f.Replace("'", "''", StringComparison.Ordinal)}'"))}])";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
