@@ -74,7 +74,12 @@ public sealed partial class DeltaTable
         CancellationToken cancellationToken)
     {
         var snapshot = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        TableFeatures.EnsureWritable(snapshot.Protocol, Path);
+        TableFeatures.EnsureWritable(snapshot.Protocol, snapshot.Metadata, Path);
+        if (TableFeatures.IsAppendOnly(snapshot.Metadata))
+        {
+            throw new InvalidOperationException($"Table '{Path}' is append-only (delta.appendOnly = true): {operation} is not allowed.");
+        }
+
         var transaction = new Transaction(this, snapshot.Version, operation) { ReadWholeTable = true };
         var now = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var kept = new List<object?[]>();
