@@ -165,7 +165,7 @@ public sealed partial class DeltaTable
     {
         var schema = new StructType([.. snapshot.Schema.Fields, new StructField(ChangeTypeColumn, PrimitiveType.String)]);
         var metadata = snapshot.Metadata with { SchemaString = SchemaJson.Serialize(schema) };
-        var writer = new DataFileWriter(Log.Parquet, Path, metadata, Options.TimeProvider);
+        var writer = new DataFileWriter(Log.Parquet, Path, metadata, Options.TimeProvider, Options.MaxRowsPerFile);
         var adds = await writer.WriteAsync(changes, "_change_data/", "cdc-00000", cancellationToken).ConfigureAwait(false);
         return adds.Select(a => new AddCdcFile(a.Path, a.PartitionValues, a.Size, false));
     }

@@ -100,7 +100,7 @@ public sealed partial class DeltaTable
         return new CommitResult(version, false, transaction.FilesAdded, transaction.FilesRemoved);
     }
 
-    internal DataFileWriter NewFileWriter(Snapshot snapshot) => new(Log.Parquet, Path, snapshot.Metadata, Options.TimeProvider);
+    internal DataFileWriter NewFileWriter(Snapshot snapshot) => new(Log.Parquet, Path, snapshot.Metadata, Options.TimeProvider, Options.MaxRowsPerFile);
 
     internal static RemoveFile Remove(AddFile file, long deletionTimestamp) =>
         new(file.Path, deletionTimestamp, true, true, file.PartitionValues, file.Size, file.Tags, file.DeletionVector);

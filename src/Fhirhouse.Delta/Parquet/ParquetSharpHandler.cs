@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Fhirhouse.Delta.Parquet.Reading;
 using Fhirhouse.Delta.Parquet.Writing;
@@ -14,18 +15,28 @@ internal sealed class ParquetSharpHandler(IObjectStore store) : IParquetHandler
 {
     private const int RowGroupRows = 1 << 20;
 
-    public async Task<List<object?[]>> ReadAsync(string key, StructType schema, ColumnMappingMode mode, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<List<object?[]>> ReadBatchesAsync(string key, StructType schema, ColumnMappingMode mode, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var stream = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            try
+            using var batches = ParquetFileReading.ReadRowGroups(stream, schema, mode).GetEnumerator();
+            while (true)
             {
-                return ParquetFileReading.ReadAll(stream, schema, mode);
-            }
-            catch (ParquetException e)
-            {
-                throw new InvalidDataException($"'{key}' is not a readable Parquet file: {e.Message}", e);
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    if (!batches.MoveNext())
+                    {
+                        break;
+                    }
+                }
+                catch (ParquetException e)
+                {
+                    throw new InvalidDataException($"'{key}' is not a readable Parquet file: {e.Message}", e);
+                }
+
+                yield return batches.Current;
             }
         }
     }

@@ -180,4 +180,20 @@ public sealed class WriterTests
         Assert.Single(await TestTables.ReadAllAsync(table));
         Assert.Equal(12, latest.Tombstones.Count);
     }
+
+    [Fact]
+    public async Task A_large_write_is_split_into_files_of_at_most_max_rows()
+    {
+        using var temp = new TempFolder();
+        var store = new LocalObjectStore(temp.Path);
+        var options = TestTables.Options(TestTables.Clock()) with { MaxRowsPerFile = 10 };
+        var table = await DeltaTable.CreateAsync(store, "t", TestTables.People, ["city"], options: options);
+        var result = await table.AppendAsync(Enumerable.Range(0, 25).Select(i => TestTables.Person(i, i < 21 ? "Lyon" : "Paris")));
+
+        Assert.Equal(4, result.FilesAdded);
+        var snapshot = await table.GetSnapshotAsync();
+        Assert.Equal([1L, 4L, 10L, 10L], snapshot.Files.Select(f => Fhirhouse.Delta.Transactions.FileStatistics.NumRecords(f.Stats)!.Value).Order());
+        Assert.Equal(25, (await TestTables.ReadAllAsync(table)).Count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => (options with { MaxRowsPerFile = 0 }).Validate());
+    }
 }

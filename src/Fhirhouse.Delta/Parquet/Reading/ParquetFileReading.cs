@@ -11,17 +11,18 @@ internal static class ParquetFileReading
 {
     private const int BatchSize = 8192;
 
-    public static List<object?[]> ReadAll(Stream stream, StructType schema, ColumnMappingMode mode)
+    /// <summary>The rows of the file, one list per row group, so a large file never sits in memory whole.</summary>
+    public static IEnumerable<List<object?[]>> ReadRowGroups(Stream stream, StructType schema, ColumnMappingMode mode)
     {
         using var reader = new ParquetFileReader(stream, leaveOpen: true);
         using var metadata = reader.FileMetaData;
         var descriptor = metadata.Schema;
         var root = FileNode.Mirror((ParquetSharp.Schema.GroupNode)descriptor.SchemaRoot);
-        var rows = new List<object?[]>((int)Math.Min(metadata.NumRows, 1 << 20));
         for (var g = 0; g < metadata.NumRowGroups; g++)
         {
             using var rowGroup = reader.RowGroup(g);
             var numRows = rowGroup.MetaData.NumRows;
+            var rows = new List<object?[]>((int)numRows);
             var fields = new ColumnAssembler?[schema.Fields.Count];
             for (var i = 0; i < fields.Length; i++)
             {
@@ -34,9 +35,9 @@ internal static class ParquetFileReading
             {
                 rows.Add(assembler.ReadRow());
             }
-        }
 
-        return rows;
+            yield return rows;
+        }
     }
 
     private static FileNode? FindChild(FileNode group, StructField field, ColumnMappingMode mode)
