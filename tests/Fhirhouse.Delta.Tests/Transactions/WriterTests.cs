@@ -196,4 +196,26 @@ public sealed class WriterTests
         Assert.Equal(25, (await TestTables.ReadAllAsync(table)).Count);
         Assert.Throws<ArgumentOutOfRangeException>(() => (options with { MaxRowsPerFile = 0 }).Validate());
     }
+
+    [Fact]
+    public async Task Added_columns_read_as_null_in_older_files_and_breaking_changes_are_refused()
+    {
+        using var temp = new TempFolder();
+        var store = new LocalObjectStore(temp.Path);
+        var table = await DeltaTable.CreateAsync(store, "t", TestTables.People, options: TestTables.Options(TestTables.Clock()));
+        await table.AppendAsync([TestTables.Person(1)]);
+        var wider = new StructType([.. TestTables.People.Fields, new StructField("score", PrimitiveType.Double)]);
+        var evolved = await table.EvolveSchemaAsync(wider);
+        await table.AppendAsync([[.. TestTables.Person(2), 9.5]]);
+
+        Assert.Equal(2, evolved.Version);
+        var rows = (await TestTables.ReadAllAsync(table)).OrderBy(r => (long)r[0]!).ToList();
+        Assert.Null(rows[0][5]);
+        Assert.Equal(9.5, rows[1][5]);
+        Assert.Equal(5, (await table.GetSnapshotAsync(1)).Schema.Fields.Count);
+        var narrower = new StructType([.. TestTables.People.Fields.Take(4)]);
+        await Assert.ThrowsAsync<ArgumentException>(() => table.EvolveSchemaAsync(narrower));
+        var retyped = new StructType([new StructField("id", PrimitiveType.String), .. wider.Fields.Skip(1)]);
+        await Assert.ThrowsAsync<ArgumentException>(() => table.EvolveSchemaAsync(retyped));
+    }
 }
