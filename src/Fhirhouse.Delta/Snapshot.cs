@@ -79,6 +79,25 @@ public sealed class Snapshot
         return total;
     }
 
+    /// <summary>
+    /// The files that may hold rows whose <paramref name="column"/> lies within [<paramref name="lower"/>,
+    /// <paramref name="upper"/>] (a null bound is open), judged from partition values and min/max statistics; files
+    /// without statistics are kept. Bounds use the column's row value type (long for long, DateOnly for date...).
+    /// </summary>
+    public IReadOnlyList<AddFile> FilesMayContain(string column, object? lower, object? upper)
+    {
+        var index = Schema.IndexOf(column);
+        if (index < 0)
+        {
+            throw new ArgumentException($"Column '{column}' is not in the schema of '{TablePath}'.", nameof(column));
+        }
+
+        var field = Schema.Fields[index];
+        var isPartition = PartitionColumns.Contains(field.Name, StringComparer.OrdinalIgnoreCase);
+        var physical = field.PhysicalName(Metadata.ColumnMapping);
+        return Files.Where(f => Transactions.ColumnBounds.MayContain(f, field, physical, isPartition, lower, upper)).ToList();
+    }
+
     /// <summary>Every row of this version, file by file (deletion vectors applied, partition values from the log).</summary>
     public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -218,4 +218,27 @@ public sealed class WriterTests
         var retyped = new StructType([new StructField("id", PrimitiveType.String), .. wider.Fields.Skip(1)]);
         await Assert.ThrowsAsync<ArgumentException>(() => table.EvolveSchemaAsync(retyped));
     }
+
+    [Fact]
+    public async Task Statistics_and_partition_values_prune_files_for_a_range()
+    {
+        using var temp = new TempFolder();
+        var store = new LocalObjectStore(temp.Path);
+        var table = await DeltaTable.CreateAsync(store, "t", TestTables.People, ["city"], options: TestTables.Options(TestTables.Clock()));
+        for (var batch = 0; batch < 3; batch++)
+        {
+            await table.AppendAsync(Enumerable.Range(batch * 10, 10).Select(i => TestTables.Person(i, batch == 2 ? "Paris" : "Lyon")));
+        }
+
+        var snapshot = await table.GetSnapshotAsync();
+        Assert.Single(snapshot.FilesMayContain("id", 12L, 15L));
+        Assert.Equal(2, snapshot.FilesMayContain("id", 9L, 10L).Count);
+        Assert.Empty(snapshot.FilesMayContain("id", 30L, null));
+        Assert.Single(snapshot.FilesMayContain("city", "Paris", "Paris"));
+        Assert.Single(snapshot.FilesMayContain("born", new DateOnly(1950, 1, 25), new DateOnly(1950, 1, 26)));
+        // Person 29's timestamp has sub-millisecond digits: the truncated max must still keep its file.
+        var last = (DateTimeOffset)TestTables.Person(29)[3]!;
+        Assert.Single(snapshot.FilesMayContain("seen", last, last));
+        Assert.Throws<ArgumentException>(() => snapshot.FilesMayContain("nope", 1L, 2L));
+    }
 }
