@@ -15,6 +15,7 @@ public sealed partial class DeltaTable
     public async Task<IReadOnlyList<string>> CleanUpLogAsync(TimeSpan? retention = null, CancellationToken cancellationToken = default)
     {
         var snapshot = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        TableFeatures.EnsureWritable(snapshot.Protocol, snapshot.Metadata, Path);
         var configured = snapshot.Metadata.Configuration.TryGetValue("delta.logRetentionDuration", out var text) && VacuumRetention.ParseInterval(text) is { } span
             ? span
             : s_defaultLogRetention;

@@ -20,8 +20,9 @@ internal static class DeltaPath
         return Decode(path);
     }
 
-    /// <summary>Encodes a relative path for the log, segment by segment.</summary>
-    public static string Encode(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
+    /// <summary>Encodes a relative path for the log, segment by segment ('=' of partition folders kept, as Spark writes it).</summary>
+    public static string Encode(string path) =>
+        string.Join('/', path.Split('/').Select(s => Uri.EscapeDataString(s).Replace("%3D", "=", StringComparison.Ordinal)));
 
     /// <summary>
     /// The object key of a file of the table: relative paths are joined to the table path; absolute "file:" URIs

@@ -21,7 +21,7 @@ internal static class Checkpointer
         {
             await WriteAsync(table, await table.GetSnapshotAsync(version, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or DeltaProtocolException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // The commit is durable already; a missing checkpoint only slows the next snapshot load, and the next
             // interval writes one. Failing here would tell the caller a committed write failed.

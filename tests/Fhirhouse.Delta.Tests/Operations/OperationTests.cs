@@ -157,6 +157,7 @@ public sealed class OperationTests
         Assert.Equal([2L, 1L, 0L], history.Select(h => h.Version));
         Assert.Equal(["DELETE", "WRITE", "CREATE TABLE"], history.Select(h => h.Operation));
         Assert.Equal("1", history[0].CommitInfo!.OperationParameters!["numDeletedRows"]);
+        Assert.Equal([2L], (await table.GetHistoryAsync(limit: 1)).Select(h => h.Version));
     }
 
     [Fact]

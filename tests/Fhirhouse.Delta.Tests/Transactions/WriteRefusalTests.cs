@@ -25,6 +25,8 @@ public sealed class WriteRefusalTests
 
         var e = await Assert.ThrowsAsync<UnsupportedTableFeatureException>(() => table.AppendAsync([[1, 2, "x"]]));
         Assert.Contains("readerVersion 3", e.Feature, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<UnsupportedTableFeatureException>(() => table.VacuumAsync(TimeSpan.Zero, force: true));
+        await Assert.ThrowsAsync<UnsupportedTableFeatureException>(() => table.DeleteAsync(_ => true));
         Assert.Equal(before, Directory.GetFiles(temp.Path, "*", SearchOption.AllDirectories).Length);
     }
 

@@ -68,6 +68,7 @@ public sealed class WriterTests
         var snapshot = await table.GetSnapshotAsync();
         Assert.Equal(4, snapshot.Files.Count);
         Assert.Contains(snapshot.Files, f => f.PartitionValues["city"] == "a/b=c d%");
+        Assert.Contains(snapshot.Files, f => f.Path.StartsWith("day=2024-02-29/city=a%252Fb%253Dc%20d%2525/", StringComparison.Ordinal));
         Assert.Contains(snapshot.Files, f => f.PartitionValues["day"] is null);
         var read = await TestTables.ReadAllAsync(table);
         Assert.Equal(rows.Select(RowCanon.Row).Order(), read.Select(RowCanon.Row).Order());
