@@ -38,6 +38,53 @@ internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHan
         return files;
     }
 
+    /// <summary>
+    /// The log files from the checkpoint that <c>_last_checkpoint</c> names onward, listed by 1,000-version key prefixes
+    /// (one or two list calls instead of the whole log on object stores); null when the hint is absent, unreadable or
+    /// names a checkpoint that is not complete, and the caller lists everything.
+    /// </summary>
+    public async Task<List<LogFile>?> ListFromLastCheckpointAsync(CancellationToken cancellationToken)
+    {
+        long hint;
+        try
+        {
+            var bytes = await store.ReadAllBytesAsync(LogPrefix + "_last_checkpoint", cancellationToken).ConfigureAwait(false);
+            using var doc = JsonDocument.Parse(bytes);
+            hint = doc.RootElement.GetProperty("version").GetInt64();
+        }
+        catch (Exception e) when (e is ObjectNotFoundException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+
+        if (hint < 0)
+        {
+            return null;
+        }
+
+        var files = new List<LogFile>();
+        for (var block = hint / 1000; ; block++)
+        {
+            var prefix = LogPrefix + (block * 1000).ToString("D20", CultureInfo.InvariantCulture)[..17];
+            var lastOfBlock = false;
+            await foreach (var info in store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+            {
+                if (info.Key.IndexOf('/', LogPrefix.Length) < 0 && LogFile.TryParse(info.Key, info.Size, info.LastModified) is { } file)
+                {
+                    files.Add(file);
+                    lastOfBlock |= file.Kind == LogFileKind.Commit && file.Version == (block * 1000) + 999;
+                }
+            }
+
+            if (!lastOfBlock)
+            {
+                break;
+            }
+        }
+
+        return LogSegment.HasCompleteCheckpoint(files, hint) ? files : null;
+    }
+
     public async Task<List<DeltaAction>> ReadCommitAsync(LogFile file, CancellationToken cancellationToken)
     {
         var bytes = await store.ReadAllBytesAsync(file.Key, cancellationToken).ConfigureAwait(false);
@@ -108,7 +155,8 @@ internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHan
     /// <summary>Replays the segment into a snapshot and checks that this library can read it.</summary>
     public async Task<Snapshot> LoadSnapshotAsync(long? version, CancellationToken cancellationToken)
     {
-        var listing = await ListAsync(cancellationToken).ConfigureAwait(false);
+        var listing = version is null ? await ListFromLastCheckpointAsync(cancellationToken).ConfigureAwait(false) : null;
+        listing ??= await ListAsync(cancellationToken).ConfigureAwait(false);
         var segment = LogSegment.Build(tablePath, listing, version);
         var replay = new LogReplay(tablePath);
         if (segment.Checkpoint.Count > 0)

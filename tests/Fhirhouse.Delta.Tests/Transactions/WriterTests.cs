@@ -242,4 +242,27 @@ public sealed class WriterTests
         Assert.Single(snapshot.FilesMayContain("seen", last, last));
         Assert.Throws<ArgumentException>(() => snapshot.FilesMayContain("nope", 1L, 2L));
     }
+
+    [Fact]
+    public async Task The_last_checkpoint_hint_narrows_the_listing_to_the_versions_after_it()
+    {
+        using var temp = new TempFolder();
+        var store = new RecordingStore(new LocalObjectStore(temp.Path));
+        var table = await DeltaTable.CreateAsync(store, "t", TestTables.People, options: TestTables.Options(TestTables.Clock()));
+        for (var i = 1; i <= 12; i++)
+        {
+            await table.AppendAsync([TestTables.Person(i)]);
+        }
+
+        store.ListedPrefixes.Clear();
+        var snapshot = await table.GetSnapshotAsync();
+        Assert.Equal(12, snapshot.Version);
+        Assert.Equal(10, snapshot.CheckpointVersion);
+        Assert.Equal(["t/_delta_log/00000000000000000"], store.ListedPrefixes);
+
+        await File.WriteAllTextAsync(Path.Combine(temp.Path, "t", "_delta_log", "_last_checkpoint"), "{\"version\":999}");
+        store.ListedPrefixes.Clear();
+        Assert.Equal(12, (await table.GetSnapshotAsync()).Version);
+        Assert.Equal("t/_delta_log/", store.ListedPrefixes[^1]);
+    }
 }
