@@ -31,6 +31,23 @@ internal sealed class DataFileWriter(IParquetHandler parquet, string tablePath, 
                 throw new ArgumentException($"A row has {row.Length} values but table '{tablePath}' has {schema.Fields.Count} columns.", nameof(rows));
             }
 
+            if (partitionIndexes.Length == 0)
+            {
+                if (!groups.TryGetValue("", out var single))
+                {
+                    groups[""] = single = (new Dictionary<string, string?>(StringComparer.Ordinal), []);
+                }
+
+                single.Rows.Add(row);
+                if (single.Rows.Count >= maxRowsPerFile)
+                {
+                    adds.Add(await WriteFileAsync(directory, prefix, single.Values, dataSchema, single.Rows, cancellationToken).ConfigureAwait(false));
+                    single.Rows.Clear();
+                }
+
+                continue;
+            }
+
             var values = new Dictionary<string, string?>(StringComparer.Ordinal);
             var folder = new StringBuilder();
             foreach (var index in partitionIndexes)
