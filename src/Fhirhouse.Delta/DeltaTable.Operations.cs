@@ -74,7 +74,12 @@ public sealed partial class DeltaTable
         CancellationToken cancellationToken)
     {
         var snapshot = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        TableFeatures.EnsureWritable(snapshot.Protocol, Path);
+        TableFeatures.EnsureWritable(snapshot.Protocol, snapshot.Metadata, Path);
+        if (TableFeatures.IsAppendOnly(snapshot.Metadata))
+        {
+            throw new InvalidOperationException($"Table '{Path}' is append-only (delta.appendOnly = true): {operation} is not allowed.");
+        }
+
         var transaction = new Transaction(this, snapshot.Version, operation) { ReadWholeTable = true };
         var now = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var kept = new List<object?[]>();
@@ -160,7 +165,7 @@ public sealed partial class DeltaTable
     {
         var schema = new StructType([.. snapshot.Schema.Fields, new StructField(ChangeTypeColumn, PrimitiveType.String)]);
         var metadata = snapshot.Metadata with { SchemaString = SchemaJson.Serialize(schema) };
-        var writer = new DataFileWriter(Log.Parquet, Path, metadata, Options.TimeProvider);
+        var writer = new DataFileWriter(Log.Parquet, Path, metadata, Options.TimeProvider, Options.MaxRowsPerFile);
         var adds = await writer.WriteAsync(changes, "_change_data/", "cdc-00000", cancellationToken).ConfigureAwait(false);
         return adds.Select(a => new AddCdcFile(a.Path, a.PartitionValues, a.Size, false));
     }

@@ -8,12 +8,14 @@ public sealed partial class DeltaTable
     /// <summary>
     /// Deletes files under the table that the latest snapshot does not reference and that were removed (and written)
     /// longer than <paramref name="retention"/> ago (default: the table's <c>delta.deletedFileRetentionDuration</c>,
-    /// 7 days). A retention shorter than that is refused with <see cref="ArgumentOutOfRangeException"/> unless
+    /// 7 days). Tables this library may not write (unknown writer features) are refused by name, as deleting files
+    /// needs to know every feature that references them. A retention shorter than that is refused with <see cref="ArgumentOutOfRangeException"/> unless
     /// <paramref name="force"/>, since it can break time travel and readers of older snapshots.
     /// </summary>
     public async Task<VacuumResult> VacuumAsync(TimeSpan? retention = null, bool force = false, bool dryRun = false, CancellationToken cancellationToken = default)
     {
         var snapshot = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        TableFeatures.EnsureWritable(snapshot.Protocol, snapshot.Metadata, Path);
         var configured = VacuumRetention.DeletedFileRetention(snapshot.Metadata);
         var keep = retention ?? configured;
         if (keep < configured && !force)

@@ -65,7 +65,12 @@ public sealed partial class DeltaTable
     {
         ArgumentNullException.ThrowIfNull(rows);
         var snapshot = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        TableFeatures.EnsureWritable(snapshot.Protocol, Path);
+        TableFeatures.EnsureWritable(snapshot.Protocol, snapshot.Metadata, Path);
+        if (overwrite && TableFeatures.IsAppendOnly(snapshot.Metadata))
+        {
+            throw new InvalidOperationException($"Table '{Path}' is append-only (delta.appendOnly = true): OVERWRITE is not allowed.");
+        }
+
         if (txn is not null && snapshot.GetTransactionVersion(txn.AppId) >= txn.Version)
         {
             return new CommitResult(snapshot.Version, true, 0, 0);
@@ -95,7 +100,7 @@ public sealed partial class DeltaTable
         return new CommitResult(version, false, transaction.FilesAdded, transaction.FilesRemoved);
     }
 
-    internal DataFileWriter NewFileWriter(Snapshot snapshot) => new(Log.Parquet, Path, snapshot.Metadata, Options.TimeProvider);
+    internal DataFileWriter NewFileWriter(Snapshot snapshot) => new(Log.Parquet, Path, snapshot.Metadata, Options.TimeProvider, Options.MaxRowsPerFile);
 
     internal static RemoveFile Remove(AddFile file, long deletionTimestamp) =>
         new(file.Path, deletionTimestamp, true, true, file.PartitionValues, file.Size, file.Tags, file.DeletionVector);

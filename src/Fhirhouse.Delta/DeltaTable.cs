@@ -52,7 +52,7 @@ public sealed partial class DeltaTable
     /// </summary>
     public async Task<Snapshot> GetSnapshotAsOfAsync(DateTimeOffset timestamp, CancellationToken cancellationToken = default)
     {
-        var history = await GetHistoryAsync(cancellationToken).ConfigureAwait(false);
+        var history = await GetHistoryAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var match = history.Where(h => h.Timestamp <= timestamp).Select(h => (long?)h.Version).DefaultIfEmpty(null).Max();
         if (match is null)
         {
@@ -63,12 +63,12 @@ public sealed partial class DeltaTable
         return await GetSnapshotAsync(match, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One entry per commit still in the log, newest first.</summary>
-    public async Task<IReadOnlyList<CommitEntry>> GetHistoryAsync(CancellationToken cancellationToken = default)
+    /// <summary>One entry per commit still in the log, newest first; at most <paramref name="limit"/> when given.</summary>
+    public async Task<IReadOnlyList<CommitEntry>> GetHistoryAsync(int? limit = null, CancellationToken cancellationToken = default)
     {
         var files = await Log.ListAsync(cancellationToken).ConfigureAwait(false);
         var entries = new List<CommitEntry>();
-        foreach (var file in files.Where(f => f.Kind == LogFileKind.Commit).OrderByDescending(f => f.Version))
+        foreach (var file in files.Where(f => f.Kind == LogFileKind.Commit).OrderByDescending(f => f.Version).Take(limit ?? int.MaxValue))
         {
             var actions = await Log.ReadCommitAsync(file, cancellationToken).ConfigureAwait(false);
             var info = actions.OfType<Actions.CommitInfo>().FirstOrDefault();

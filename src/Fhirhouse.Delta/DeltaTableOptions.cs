@@ -12,6 +12,9 @@ public sealed record DeltaTableOptions
     /// <summary>How many times a commit is retried after losing a race to a non-conflicting commit.</summary>
     public int MaxCommitAttempts { get; init; } = 100;
 
+    /// <summary>A write starts a new data file once a partition's file holds this many rows (bounds a write's memory).</summary>
+    public int MaxRowsPerFile { get; init; } = 1_000_000;
+
     /// <summary>The engineInfo written in commitInfo.</summary>
     public string EngineInfo { get; init; } = "Fhirhouse.Delta/1.0";
 
@@ -22,6 +25,11 @@ public sealed record DeltaTableOptions
         if (CheckpointInterval < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), CheckpointInterval, "CheckpointInterval must be at least 1.");
+        }
+
+        if (MaxRowsPerFile < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRowsPerFile), MaxRowsPerFile, "MaxRowsPerFile must be at least 1.");
         }
 
         if (MaxCommitAttempts < 1)

@@ -79,14 +79,36 @@ public sealed class Snapshot
         return total;
     }
 
+    /// <summary>
+    /// The files that may hold rows whose <paramref name="column"/> lies within [<paramref name="lower"/>,
+    /// <paramref name="upper"/>] (a null bound is open), judged from partition values and min/max statistics; files
+    /// without statistics are kept. Bounds use the column's row value type (long for long, DateOnly for date...).
+    /// </summary>
+    public IReadOnlyList<AddFile> FilesMayContain(string column, object? lower, object? upper)
+    {
+        var index = Schema.IndexOf(column);
+        if (index < 0)
+        {
+            throw new ArgumentException($"Column '{column}' is not in the schema of '{TablePath}'.", nameof(column));
+        }
+
+        var field = Schema.Fields[index];
+        var isPartition = PartitionColumns.Contains(field.Name, StringComparer.OrdinalIgnoreCase);
+        var physical = field.PhysicalName(Metadata.ColumnMapping);
+        return Files.Where(f => Transactions.ColumnBounds.MayContain(f, field, physical, isPartition, lower, upper)).ToList();
+    }
+
     /// <summary>Every row of this version, file by file (deletion vectors applied, partition values from the log).</summary>
     public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var file in Files)
         {
-            foreach (var row in await ReadFileAsync(file, cancellationToken).ConfigureAwait(false))
+            await foreach (var batch in ReadDataFileBatchesAsync(file.Path, file.PartitionValues, file.DeletionVector, Schema, cancellationToken).ConfigureAwait(false))
             {
-                yield return row;
+                foreach (var row in batch)
+                {
+                    yield return row;
+                }
             }
         }
     }
@@ -102,6 +124,22 @@ public sealed class Snapshot
         DeletionVectorDescriptor? deletionVector,
         StructType schema,
         CancellationToken cancellationToken)
+    {
+        var rows = new List<object?[]>();
+        await foreach (var batch in ReadDataFileBatchesAsync(path, filePartitionValues, deletionVector, schema, cancellationToken).ConfigureAwait(false))
+        {
+            rows.AddRange(batch);
+        }
+
+        return rows;
+    }
+
+    private async IAsyncEnumerable<List<object?[]>> ReadDataFileBatchesAsync(
+        string path,
+        IReadOnlyDictionary<string, string?> filePartitionValues,
+        DeletionVectorDescriptor? deletionVector,
+        StructType schema,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var mode = Metadata.ColumnMapping;
         var partitionIndexes = new HashSet<int>();
@@ -127,8 +165,6 @@ public sealed class Snapshot
             }
         }
 
-        var key = DeltaPath.KeyOf(TablePath, path);
-        var rows = await _log.Parquet.ReadAsync(key, new StructType(dataFields), mode, cancellationToken).ConfigureAwait(false);
         RoaringBitmapArray? deleted = null;
         if (deletionVector is { } dv)
         {
@@ -144,30 +180,35 @@ public sealed class Snapshot
             partitionValues[index] = PartitionValueParser.Parse(text, field.Type, field.Name);
         }
 
-        var result = new List<object?[]>(rows.Count);
-        for (var r = 0; r < rows.Count; r++)
+        var key = DeltaPath.KeyOf(TablePath, path);
+        long rowIndex = 0;
+        await foreach (var rows in _log.Parquet.ReadBatchesAsync(key, new StructType(dataFields), mode, cancellationToken).ConfigureAwait(false))
         {
-            if (deleted is not null && deleted.Contains(r))
+            var result = new List<object?[]>(rows.Count);
+            foreach (var data in rows)
             {
-                continue;
+                var position = rowIndex++;
+                if (deleted is not null && deleted.Contains(position))
+                {
+                    continue;
+                }
+
+                var row = new object?[schema.Fields.Count];
+                for (var i = 0; i < dataIndexes.Count; i++)
+                {
+                    row[dataIndexes[i]] = data[i];
+                }
+
+                foreach (var index in partitionIndexes)
+                {
+                    row[index] = partitionValues[index];
+                }
+
+                result.Add(row);
             }
 
-            var data = rows[r];
-            var row = new object?[schema.Fields.Count];
-            for (var i = 0; i < dataIndexes.Count; i++)
-            {
-                row[dataIndexes[i]] = data[i];
-            }
-
-            foreach (var index in partitionIndexes)
-            {
-                row[index] = partitionValues[index];
-            }
-
-            result.Add(row);
+            yield return result;
         }
-
-        return result;
     }
 
     private static string? LookUp(IReadOnlyDictionary<string, string?> values, string name)

@@ -8,8 +8,7 @@ namespace Fhirhouse.Delta.Actions;
 internal static class ActionJson
 {
     /// <summary>
-    /// Parses one line. Returns null for actions this library does not act on (checkpointMetadata, sidecar,
-    /// unknown keys), as readers must ignore what they do not understand.
+    /// Parses one line. Returns null for actions this library does not act on (checkpointMetadata, unknown keys), as readers must ignore what they do not understand.
     /// </summary>
     public static DeltaAction? Parse(ReadOnlySpan<byte> line)
     {
@@ -67,6 +66,8 @@ internal static class ActionJson
                         Long(e, "size") ?? 0,
                         Bool(e, "dataChange") ?? false,
                         StringMap(e, "tags"));
+                case "sidecar":
+                    return new SidecarFile(e.GetProperty("path").GetString()!, Long(e, "sizeInBytes") ?? 0, Long(e, "modificationTime") ?? 0);
                 case "domainMetadata":
                     return new DomainMetadata(e.GetProperty("domain").GetString()!, Str(e, "configuration") ?? "", Bool(e, "removed") ?? false);
                 default:

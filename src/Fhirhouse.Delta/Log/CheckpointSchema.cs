@@ -64,6 +64,12 @@ internal static class CheckpointSchema
             new StructField("configuration", PrimitiveType.String),
             new StructField("removed", PrimitiveType.Boolean))));
 
+    /// <summary>The schema to read checkpoints with: <see cref="Schema"/> and the sidecar column of V2 checkpoints.</summary>
+    public static StructType ReadSchema { get; } = new([.. Schema.Fields, new StructField("sidecar", new StructType(
+        new StructField("path", PrimitiveType.String),
+        new StructField("sizeInBytes", PrimitiveType.Long),
+        new StructField("modificationTime", PrimitiveType.Long)))]);
+
     /// <summary>The action one checkpoint row holds, or null for a row of another kind.</summary>
     public static DeltaAction? ToAction(object?[] row)
     {
@@ -101,6 +107,11 @@ internal static class CheckpointSchema
         if (row[5] is object?[] d)
         {
             return new DomainMetadata((string)d[0]!, (string?)d[1] ?? "", (bool?)d[2] ?? false);
+        }
+
+        if (row.Length > 6 && row[6] is object?[] sidecar)
+        {
+            return new SidecarFile((string)sidecar[0]!, (long?)sidecar[1] ?? 0, (long?)sidecar[2] ?? 0);
         }
 
         return null;

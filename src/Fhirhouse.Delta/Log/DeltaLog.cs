@@ -38,19 +38,51 @@ internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHan
         return files;
     }
 
-    /// <summary>The version <c>_last_checkpoint</c> names, or null when it is absent or unreadable (it is only a hint).</summary>
-    public async Task<long?> ReadLastCheckpointHintAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The log files from the checkpoint that <c>_last_checkpoint</c> names onward, listed by 1,000-version key prefixes
+    /// (one or two list calls instead of the whole log on object stores); null when the hint is absent, unreadable or
+    /// names a checkpoint that is not complete, and the caller lists everything.
+    /// </summary>
+    public async Task<List<LogFile>?> ListFromLastCheckpointAsync(CancellationToken cancellationToken)
     {
+        long hint;
         try
         {
             var bytes = await store.ReadAllBytesAsync(LogPrefix + "_last_checkpoint", cancellationToken).ConfigureAwait(false);
             using var doc = JsonDocument.Parse(bytes);
-            return doc.RootElement.GetProperty("version").GetInt64();
+            hint = doc.RootElement.GetProperty("version").GetInt64();
         }
         catch (Exception e) when (e is ObjectNotFoundException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             return null;
         }
+
+        if (hint < 0)
+        {
+            return null;
+        }
+
+        var files = new List<LogFile>();
+        for (var block = hint / 1000; ; block++)
+        {
+            var prefix = LogPrefix + (block * 1000).ToString("D20", CultureInfo.InvariantCulture)[..17];
+            var lastOfBlock = false;
+            await foreach (var info in store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+            {
+                if (info.Key.IndexOf('/', LogPrefix.Length) < 0 && LogFile.TryParse(info.Key, info.Size, info.LastModified) is { } file)
+                {
+                    files.Add(file);
+                    lastOfBlock |= file.Kind == LogFileKind.Commit && file.Version == (block * 1000) + 999;
+                }
+            }
+
+            if (!lastOfBlock)
+            {
+                break;
+            }
+        }
+
+        return LogSegment.HasCompleteCheckpoint(files, hint) ? files : null;
     }
 
     public async Task<List<DeltaAction>> ReadCommitAsync(LogFile file, CancellationToken cancellationToken)
@@ -65,6 +97,10 @@ internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHan
         return ParseLines(bytes, CommitKey(version));
     }
 
+    /// <summary>
+    /// The actions of a checkpoint: classic, multi-part, or V2 (JSON or Parquet, with its sidecar files read from
+    /// <c>_delta_log/_sidecars/</c>).
+    /// </summary>
     public async Task<List<DeltaAction>> ReadCheckpointAsync(IReadOnlyList<LogFile> parts, CancellationToken cancellationToken)
     {
         var actions = new List<DeltaAction>();
@@ -73,25 +109,43 @@ internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHan
             if (part.Key.EndsWith(".json", StringComparison.Ordinal))
             {
                 actions.AddRange(ParseLines(await store.ReadAllBytesAsync(part.Key, cancellationToken).ConfigureAwait(false), part.Key));
-                continue;
             }
+            else
+            {
+                actions.AddRange(await ReadCheckpointParquetAsync(part.Key, cancellationToken).ConfigureAwait(false));
+            }
+        }
 
-            List<object?[]> rows;
-            try
-            {
-                rows = await parquet.ReadAsync(part.Key, CheckpointSchema.Schema, Schema.ColumnMappingMode.None, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is InvalidDataException or ParquetSharp.ParquetException)
-            {
-                throw new DeltaProtocolException(part.Key, "the checkpoint cannot be read: " + e.Message, e);
-            }
+        var sidecars = actions.OfType<SidecarFile>().ToList();
+        foreach (var sidecar in sidecars)
+        {
+            var key = sidecar.Path.Contains('/', StringComparison.Ordinal)
+                ? DeltaPath.KeyOf(tablePath, sidecar.Path)
+                : LogPrefix + "_sidecars/" + DeltaPath.Decode(sidecar.Path);
+            actions.AddRange(await ReadCheckpointParquetAsync(key, cancellationToken).ConfigureAwait(false));
+        }
 
-            foreach (var row in rows)
+        return actions;
+    }
+
+    private async Task<List<DeltaAction>> ReadCheckpointParquetAsync(string key, CancellationToken cancellationToken)
+    {
+        List<object?[]> rows;
+        try
+        {
+            rows = await parquet.ReadAsync(key, CheckpointSchema.ReadSchema, Schema.ColumnMappingMode.None, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidDataException or ParquetSharp.ParquetException)
+        {
+            throw new DeltaProtocolException(key, "the checkpoint cannot be read: " + e.Message, e);
+        }
+
+        var actions = new List<DeltaAction>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (CheckpointSchema.ToAction(row) is { } action)
             {
-                if (CheckpointSchema.ToAction(row) is { } action)
-                {
-                    actions.Add(action);
-                }
+                actions.Add(action);
             }
         }
 
@@ -101,16 +155,12 @@ internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHan
     /// <summary>Replays the segment into a snapshot and checks that this library can read it.</summary>
     public async Task<Snapshot> LoadSnapshotAsync(long? version, CancellationToken cancellationToken)
     {
-        var listing = await ListAsync(cancellationToken).ConfigureAwait(false);
+        var listing = version is null ? await ListFromLastCheckpointAsync(cancellationToken).ConfigureAwait(false) : null;
+        listing ??= await ListAsync(cancellationToken).ConfigureAwait(false);
         var segment = LogSegment.Build(tablePath, listing, version);
         var replay = new LogReplay(tablePath);
         if (segment.Checkpoint.Count > 0)
         {
-            if (segment.Checkpoint[0].Kind == LogFileKind.V2Checkpoint)
-            {
-                throw new UnsupportedTableFeatureException("v2Checkpoint", tablePath);
-            }
-
             replay.Apply(await ReadCheckpointAsync(segment.Checkpoint, cancellationToken).ConfigureAwait(false));
         }
 

@@ -10,18 +10,12 @@ internal static class DeltaPath
     /// The path that keys a file in log replay: decoded, with "file:" URIs reduced to their local path, so that
     /// "file:/a/b", "file:///a/b" and "/a/b" are one file.
     /// </summary>
-    public static string Canonical(string path)
-    {
-        if (path.StartsWith("file:", StringComparison.Ordinal) && Uri.TryCreate(path, UriKind.Absolute, out var uri))
-        {
-            return uri.LocalPath;
-        }
+    public static string Canonical(string path) =>
+        path.StartsWith("file:", StringComparison.Ordinal) ? "/" + Decode(path["file:".Length..]).TrimStart('/') : Decode(path);
 
-        return Decode(path);
-    }
-
-    /// <summary>Encodes a relative path for the log, segment by segment.</summary>
-    public static string Encode(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
+    /// <summary>Encodes a relative path for the log, segment by segment ('=' of partition folders kept, as Spark writes it).</summary>
+    public static string Encode(string path) =>
+        string.Join('/', path.Split('/').Select(s => Uri.EscapeDataString(s).Replace("%3D", "=", StringComparison.Ordinal)));
 
     /// <summary>
     /// The object key of a file of the table: relative paths are joined to the table path; absolute "file:" URIs
@@ -29,11 +23,11 @@ internal static class DeltaPath
     /// </summary>
     public static string KeyOf(string tablePath, string path)
     {
-        var decoded = Decode(path);
+        var decoded = Canonical(path);
         var rooted = decoded.StartsWith('/');
         if (rooted || (path.Contains(':', StringComparison.Ordinal) && Uri.TryCreate(path, UriKind.Absolute, out _)))
         {
-            var absolute = !rooted && Uri.TryCreate(path, UriKind.Absolute, out var uri) && uri.IsFile ? uri.LocalPath : decoded;
+            var absolute = decoded;
             var marker = "/" + tablePath.TrimEnd('/') + "/";
             var at = tablePath.Length == 0 ? -1 : absolute.LastIndexOf(marker, StringComparison.Ordinal);
             if (at < 0)
@@ -42,6 +36,11 @@ internal static class DeltaPath
             }
 
             return tablePath.TrimEnd('/') + "/" + absolute[(at + marker.Length)..];
+        }
+
+        if (decoded.Split('/').Any(segment => segment is ".." or "."))
+        {
+            throw new DeltaProtocolException(tablePath, $"the data file '{path}' climbs out of the table; this store only reaches files under the table.");
         }
 
         return tablePath.Length == 0 ? decoded : tablePath.TrimEnd('/') + "/" + decoded;

@@ -78,6 +78,10 @@ internal sealed record LogSegment(string TablePath, long Version, IReadOnlyList<
         return new LogSegment(tablePath, target, checkpoint, segmentCommits, lastModified);
     }
 
+    /// <summary>True when <paramref name="listing"/> holds a complete checkpoint at <paramref name="version"/>.</summary>
+    public static bool HasCompleteCheckpoint(IEnumerable<LogFile> listing, long version) =>
+        CompleteCheckpoint(listing.Where(f => f.Kind != LogFileKind.Commit && f.Version == version).ToList()) is not null;
+
     private static List<LogFile>? CompleteCheckpoint(List<LogFile> files)
     {
         var classic = files.FirstOrDefault(f => f.Kind is LogFileKind.Checkpoint or LogFileKind.V2Checkpoint);

@@ -38,7 +38,9 @@ internal static class PartitionValueParser
                 PrimitiveType p when p == PrimitiveType.Timestamp => DateTimeOffset.ParseExact(text, s_timestampFormats, inv,
                     DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
                 PrimitiveType p when p == PrimitiveType.TimestampNtz => DateTime.ParseExact(text, s_timestampFormats, inv, DateTimeStyles.None),
-                DecimalType d => Parquet.DecimalValue.FromUnscaled(Parquet.DecimalValue.ToUnscaled(decimal.Parse(text, NumberStyles.Float, inv), d.Scale), d.Scale, d.Precision),
+                DecimalType d when d.Precision <= DecimalType.MaxClrPrecision =>
+                    Parquet.DecimalValue.FromUnscaled(Parquet.DecimalValue.ToUnscaled(decimal.Parse(text, NumberStyles.Float, inv), d.Scale), d.Scale, d.Precision),
+                DecimalType d => Parquet.DecimalValue.FromUnscaled(Parquet.DecimalValue.ToUnscaled(System.Data.SqlTypes.SqlDecimal.Parse(text), d.Scale), d.Scale, d.Precision),
                 _ => throw new FormatException($"type {type} cannot be a partition column"),
             };
         }

@@ -13,7 +13,7 @@ internal static class TableFeatures
 
     private static readonly HashSet<string> s_reader = new(StringComparer.Ordinal)
     {
-        ColumnMapping, DeletionVectors, TimestampNtz, "vacuumProtocolCheck",
+        ColumnMapping, DeletionVectors, TimestampNtz, "vacuumProtocolCheck", "v2Checkpoint",
     };
 
     private static readonly HashSet<string> s_writer = new(StringComparer.Ordinal)
@@ -41,9 +41,25 @@ internal static class TableFeatures
         }
     }
 
-    /// <summary>Throws <see cref="UnsupportedTableFeatureException"/> unless this library may write the table.</summary>
-    public static void EnsureWritable(Protocol protocol, string tablePath)
+    /// <summary>
+    /// Throws <see cref="UnsupportedTableFeatureException"/> unless this library may write the table: its protocol, and
+    /// no column invariants, CHECK constraints or generated columns (which need SQL expressions we do not evaluate).
+    /// </summary>
+    public static void EnsureWritable(Protocol protocol, Metadata metadata, string tablePath)
     {
+        if (metadata.Configuration.Keys.FirstOrDefault(k => k.StartsWith("delta.constraints.", StringComparison.Ordinal)) is { } constraint)
+        {
+            throw new UnsupportedTableFeatureException($"checkConstraints ({constraint})", tablePath);
+        }
+
+        foreach (var key in FieldMetadataKeys(metadata.Schema))
+        {
+            if (key is "delta.invariants" or "delta.generationExpression" or "delta.identity.start")
+            {
+                throw new UnsupportedTableFeatureException(key, tablePath);
+            }
+        }
+
         EnsureReadable(protocol, tablePath);
         if (protocol.MinReaderVersion > 1)
         {
@@ -66,4 +82,16 @@ internal static class TableFeatures
             }
         }
     }
+
+    /// <summary>True when <c>delta.appendOnly</c> is set: only appends may commit.</summary>
+    public static bool IsAppendOnly(Metadata metadata) =>
+        metadata.Configuration.TryGetValue("delta.appendOnly", out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+
+    private static IEnumerable<string> FieldMetadataKeys(Schema.DeltaType type) => type switch
+    {
+        Schema.StructType s => s.Fields.SelectMany(f => f.Metadata.Keys.Concat(FieldMetadataKeys(f.Type))),
+        Schema.ArrayType a => FieldMetadataKeys(a.ElementType),
+        Schema.MapType m => FieldMetadataKeys(m.KeyType).Concat(FieldMetadataKeys(m.ValueType)),
+        _ => [],
+    };
 }

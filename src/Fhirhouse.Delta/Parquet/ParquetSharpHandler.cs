@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Fhirhouse.Delta.Parquet.Reading;
 using Fhirhouse.Delta.Parquet.Writing;
@@ -14,18 +15,28 @@ internal sealed class ParquetSharpHandler(IObjectStore store) : IParquetHandler
 {
     private const int RowGroupRows = 1 << 20;
 
-    public async Task<List<object?[]>> ReadAsync(string key, StructType schema, ColumnMappingMode mode, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<List<object?[]>> ReadBatchesAsync(string key, StructType schema, ColumnMappingMode mode, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var stream = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            try
+            using var batches = ParquetFileReading.ReadRowGroups(stream, schema, mode).GetEnumerator();
+            while (true)
             {
-                return ParquetFileReading.ReadAll(stream, schema, mode);
-            }
-            catch (ParquetException e)
-            {
-                throw new InvalidDataException($"'{key}' is not a readable Parquet file: {e.Message}", e);
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    if (!batches.MoveNext())
+                    {
+                        break;
+                    }
+                }
+                catch (ParquetException e)
+                {
+                    throw new InvalidDataException($"'{key}' is not a readable Parquet file: {e.Message}", e);
+                }
+
+                yield return batches.Current;
             }
         }
     }
@@ -147,10 +158,12 @@ internal sealed class ParquetSharpHandler(IObjectStore store) : IParquetHandler
                 w.WriteBatch(count, def, rep, values.Select(v => (bool)v).ToArray());
                 break;
             case ColumnWriter<int> w:
-                w.WriteBatch(count, def, rep, values.Select(v => ToInt32(v, type)).ToArray());
+                var toInt32 = Int32Writer(type);
+                w.WriteBatch(count, def, rep, values.Select(toInt32).ToArray());
                 break;
             case ColumnWriter<long> w:
-                w.WriteBatch(count, def, rep, values.Select(v => ToInt64(v, type)).ToArray());
+                var toInt64 = Int64Writer(type);
+                w.WriteBatch(count, def, rep, values.Select(toInt64).ToArray());
                 break;
             case ColumnWriter<float> w:
                 w.WriteBatch(count, def, rep, values.Select(v => Convert.ToSingle(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
@@ -170,28 +183,32 @@ internal sealed class ParquetSharpHandler(IObjectStore store) : IParquetHandler
         }
     }
 
-    private static int ToInt32(object value, DeltaType type) => type switch
+    private static Func<object, int> Int32Writer(DeltaType type)
     {
-        PrimitiveType p when p == PrimitiveType.Date => value switch
+        var epochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+        return type switch
         {
-            DateOnly d => d.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber,
-            DateTime dt => DateOnly.FromDateTime(dt).DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber,
-            _ => throw new ArgumentException($"A date column takes DateOnly values, not {value.GetType()}."),
-        },
-        DecimalType d => (int)DecimalValue.ToUnscaled(value, d.Scale),
-        _ => Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture),
-    };
+            PrimitiveType p when p == PrimitiveType.Date => value => value switch
+            {
+                DateOnly d => d.DayNumber - epochDay,
+                DateTime dt => DateOnly.FromDateTime(dt).DayNumber - epochDay,
+                _ => throw new ArgumentException($"A date column takes DateOnly values, not {value.GetType()}."),
+            },
+            DecimalType d => value => (int)DecimalValue.ToUnscaled(value, d.Scale),
+            _ => static value => value as int? ?? Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture),
+        };
+    }
 
-    private static long ToInt64(object value, DeltaType type) => type switch
+    private static Func<object, long> Int64Writer(DeltaType type) => type switch
     {
-        PrimitiveType p when p == PrimitiveType.Timestamp || p == PrimitiveType.TimestampNtz => value switch
+        PrimitiveType p when p == PrimitiveType.Timestamp || p == PrimitiveType.TimestampNtz => static value => value switch
         {
             DateTimeOffset t => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10,
             DateTime t => (t.Ticks - DateTime.UnixEpoch.Ticks) / 10,
             _ => throw new ArgumentException($"A timestamp column takes DateTimeOffset values, not {value.GetType()}."),
         },
-        DecimalType d => (long)DecimalValue.ToUnscaled(value, d.Scale),
-        _ => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+        DecimalType d => value => (long)DecimalValue.ToUnscaled(value, d.Scale),
+        _ => static value => value as long? ?? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
     };
 
     private static byte[] DecimalBigEndian(object value, DecimalType type, int length)

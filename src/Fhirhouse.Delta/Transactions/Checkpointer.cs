@@ -19,9 +19,16 @@ internal static class Checkpointer
 
         try
         {
-            await WriteAsync(table, await table.GetSnapshotAsync(version, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            // The latest snapshot lists only the log after the last checkpoint; a full listing only when others committed since.
+            var snapshot = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (snapshot.Version != version)
+            {
+                snapshot = await table.GetSnapshotAsync(version, cancellationToken).ConfigureAwait(false);
+            }
+
+            await WriteAsync(table, snapshot, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or DeltaProtocolException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // The commit is durable already; a missing checkpoint only slows the next snapshot load, and the next
             // interval writes one. Failing here would tell the caller a committed write failed.

@@ -8,10 +8,11 @@ using Fhirhouse.Delta.Schema;
 namespace Fhirhouse.Delta.Transactions;
 
 /// <summary>
-/// Writes rows as data files of a table: one Parquet file per partition (Hive-style folders), the partition columns
-/// left out of the file and recorded in the add action, with statistics.
+/// Writes rows as data files of a table: Parquet files per partition (Hive-style folders) of at most
+/// <c>maxRowsPerFile</c> rows each, the partition columns left out of the file and recorded in the add action, with
+/// statistics. Rows stream through: only one unfinished file per partition is held in memory.
 /// </summary>
-internal sealed class DataFileWriter(IParquetHandler parquet, string tablePath, Metadata metadata, TimeProvider time)
+internal sealed class DataFileWriter(IParquetHandler parquet, string tablePath, Metadata metadata, TimeProvider time, int maxRowsPerFile)
 {
     private const string NullPartition = "__HIVE_DEFAULT_PARTITION__";
 
@@ -22,11 +23,29 @@ internal sealed class DataFileWriter(IParquetHandler parquet, string tablePath, 
         var dataIndexes = Enumerable.Range(0, schema.Fields.Count).Where(i => !partitionIndexes.Contains(i)).ToArray();
         var dataSchema = new StructType(dataIndexes.Select(i => schema.Fields[i]).ToList());
         var groups = new Dictionary<string, (Dictionary<string, string?> Values, List<object?[]> Rows)>(StringComparer.Ordinal);
+        var adds = new List<AddFile>();
         foreach (var row in rows)
         {
             if (row.Length != schema.Fields.Count)
             {
                 throw new ArgumentException($"A row has {row.Length} values but table '{tablePath}' has {schema.Fields.Count} columns.", nameof(rows));
+            }
+
+            if (partitionIndexes.Length == 0)
+            {
+                if (!groups.TryGetValue("", out var single))
+                {
+                    groups[""] = single = (new Dictionary<string, string?>(StringComparer.Ordinal), []);
+                }
+
+                single.Rows.Add(row);
+                if (single.Rows.Count >= maxRowsPerFile)
+                {
+                    adds.Add(await WriteFileAsync(directory, prefix, single.Values, dataSchema, single.Rows, cancellationToken).ConfigureAwait(false));
+                    single.Rows.Clear();
+                }
+
+                continue;
             }
 
             var values = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -46,19 +65,37 @@ internal sealed class DataFileWriter(IParquetHandler parquet, string tablePath, 
             }
 
             group.Rows.Add(dataIndexes.Select(i => row[i]).ToArray());
+            if (group.Rows.Count >= maxRowsPerFile)
+            {
+                adds.Add(await WriteFileAsync(directory + key, prefix, group.Values, dataSchema, group.Rows, cancellationToken).ConfigureAwait(false));
+                group.Rows.Clear();
+            }
         }
 
-        var adds = new List<AddFile>();
         foreach (var (folder, group) in groups)
         {
-            var relative = $"{directory}{folder}{prefix}-{Guid.NewGuid():D}-c000.snappy.parquet";
-            var key = tablePath.Length == 0 ? relative : tablePath + "/" + relative;
-            var size = await parquet.WriteAsync(key, dataSchema, group.Rows, cancellationToken).ConfigureAwait(false);
-            adds.Add(new AddFile(DeltaPath.Encode(relative), group.Values, size, time.GetUtcNow().ToUnixTimeMilliseconds(), true,
-                StatisticsCollector.Collect(dataSchema, group.Rows)));
+            if (group.Rows.Count > 0)
+            {
+                adds.Add(await WriteFileAsync(directory + folder, prefix, group.Values, dataSchema, group.Rows, cancellationToken).ConfigureAwait(false));
+            }
         }
 
         return adds;
+    }
+
+    private async Task<AddFile> WriteFileAsync(
+        string folder,
+        string prefix,
+        Dictionary<string, string?> partitionValues,
+        StructType dataSchema,
+        List<object?[]> rows,
+        CancellationToken cancellationToken)
+    {
+        var relative = $"{folder}{prefix}-{Guid.NewGuid():D}-c000.snappy.parquet";
+        var key = tablePath.Length == 0 ? relative : tablePath + "/" + relative;
+        var size = await parquet.WriteAsync(key, dataSchema, rows, cancellationToken).ConfigureAwait(false);
+        return new AddFile(DeltaPath.Encode(relative), partitionValues, size, time.GetUtcNow().ToUnixTimeMilliseconds(), true,
+            StatisticsCollector.Collect(dataSchema, rows));
     }
 
     private static int IndexOf(StructType schema, string column)

@@ -148,6 +148,16 @@ public sealed class KernelGoldenTests(ITestOutputHelper output)
             expected.AddRange(await handler.ReadAsync(key, snap.Schema, Schema.ColumnMappingMode.None, default));
         }
 
+        // A second, independent reader of Spark's expected files: DuckDB must find the same row count and, per
+        // top-level primitive column, the same non-null count and the same sum (of integers, day numbers,
+        // epoch microseconds, string lengths) as our rows.
+        var duckAggregates = DuckDbAggregates(Directory.GetFiles(expectedDir, "*.parquet", SearchOption.AllDirectories), snap.Schema);
+        var ourAggregates = Aggregates(actual, snap.Schema);
+        if (!duckAggregates.SequenceEqual(ourAggregates))
+        {
+            return ("failed", $"WRONG RESULT: DuckDB over expected/ says [{string.Join(", ", duckAggregates)}], our rows [{string.Join(", ", ourAggregates)}]");
+        }
+
         var a = actual.Select(RowCanon.Row).Order(StringComparer.Ordinal).ToList();
         var x = expected.Select(RowCanon.Row).Order(StringComparer.Ordinal).ToList();
         if (a.SequenceEqual(x))
@@ -156,7 +166,79 @@ public sealed class KernelGoldenTests(ITestOutputHelper output)
         }
 
         var missing = x.Except(a).Take(3);
+        return Mismatch(a, x, missing);
+    }
+
+    private static (string Kind, string Detail) Mismatch(List<string> a, List<string> x, IEnumerable<string> missing)
+    {
         var extra = a.Except(x).Take(3);
         return ("failed", $"WRONG RESULT: {a.Count} rows vs {x.Count} expected; missing {string.Join(" ; ", missing)}; unexpected {string.Join(" ; ", extra)}");
     }
+
+    private static List<string> DuckDbAggregates(string[] files, Schema.StructType schema)
+    {
+        var selects = new List<string> { "count(*)::VARCHAR" };
+        foreach (var field in schema.Fields)
+        {
+            var column = "\"" + field.Name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            if (SumKind(field.Type) is { } kind)
+            {
+                selects.Add($"count({column})::VARCHAR");
+                selects.Add(kind switch
+                {
+                    "int" => $"coalesce(sum({column}::HUGEINT), 0)::VARCHAR",
+                    "date" => $"coalesce(sum(({column} - DATE '1970-01-01')::HUGEINT), 0)::VARCHAR",
+                    "ts" => $"coalesce(sum(epoch_us({column})::HUGEINT), 0)::VARCHAR",
+                    _ => $"coalesce(sum(length({column})::HUGEINT), 0)::VARCHAR",
+                });
+            }
+        }
+
+        using var connection = new DuckDB.NET.Data.DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SET TimeZone = 'UTC'; SELECT {string.Join(", ", selects)} FROM read_parquet([{string.Join(", ", files.Select(f => $"'{f.Replace("'", "''", StringComparison.Ordinal)}'"))}])";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return Enumerable.Range(0, selects.Count).Select(i => reader.GetString(i)).ToList();
+    }
+
+    private static List<string> Aggregates(List<object?[]> rows, Schema.StructType schema)
+    {
+        var result = new List<string> { rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        for (var i = 0; i < schema.Fields.Count; i++)
+        {
+            if (SumKind(schema.Fields[i].Type) is not { } kind)
+            {
+                continue;
+            }
+
+            var values = rows.Select(r => r[i]).Where(v => v is not null).ToList();
+            System.Numerics.BigInteger sum = 0;
+            foreach (var v in values)
+            {
+                sum += kind switch
+                {
+                    "int" => new System.Numerics.BigInteger(Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)),
+                    "date" => ((DateOnly)v!).DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber,
+                    "ts" => (((DateTimeOffset)v!).UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10,
+                    _ => ((string)v!).EnumerateRunes().Count(),
+                };
+            }
+
+            result.Add(values.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            result.Add(sum.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return result;
+    }
+
+    private static string? SumKind(Schema.DeltaType type) => type switch
+    {
+        Schema.PrimitiveType p when p == Schema.PrimitiveType.Integer || p == Schema.PrimitiveType.Long || p == Schema.PrimitiveType.Short || p == Schema.PrimitiveType.Byte => "int",
+        Schema.PrimitiveType p when p == Schema.PrimitiveType.Date => "date",
+        Schema.PrimitiveType p when p == Schema.PrimitiveType.Timestamp => "ts",
+        Schema.PrimitiveType p when p == Schema.PrimitiveType.String => "string",
+        _ => null,
+    };
 }

@@ -157,5 +157,28 @@ public sealed class OperationTests
         Assert.Equal([2L, 1L, 0L], history.Select(h => h.Version));
         Assert.Equal(["DELETE", "WRITE", "CREATE TABLE"], history.Select(h => h.Operation));
         Assert.Equal("1", history[0].CommitInfo!.OperationParameters!["numDeletedRows"]);
+        Assert.Equal([2L], (await table.GetHistoryAsync(limit: 1)).Select(h => h.Version));
+    }
+
+    [Fact]
+    public async Task Log_cleanup_drops_commits_before_an_old_checkpoint_and_the_table_still_opens()
+    {
+        using var temp = new TempFolder();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var table = await NewTableAsync(temp, clock);
+        for (var i = 0; i < 12; i++)
+        {
+            await table.AppendAsync([Row(100 + i, "x")]);
+        }
+
+        Assert.Empty(await table.CleanUpLogAsync());
+        clock.Advance(TimeSpan.FromDays(31));
+        var deleted = await table.CleanUpLogAsync();
+
+        Assert.Equal(10, deleted.Count(k => k.EndsWith(".json", StringComparison.Ordinal)));
+        Assert.Equal(13, (await table.GetSnapshotAsync()).Version);
+        Assert.Equal(42, (await ContentAsync(table)).Count);
+        Assert.Equal(10, (await table.GetSnapshotAsync(10)).CheckpointVersion);
+        await Assert.ThrowsAsync<DeltaProtocolException>(() => table.GetSnapshotAsync(5));
     }
 }

@@ -68,6 +68,7 @@ public sealed class WriterTests
         var snapshot = await table.GetSnapshotAsync();
         Assert.Equal(4, snapshot.Files.Count);
         Assert.Contains(snapshot.Files, f => f.PartitionValues["city"] == "a/b=c d%");
+        Assert.Contains(snapshot.Files, f => f.Path.StartsWith("day=2024-02-29/city=a%252Fb%253Dc%20d%2525/", StringComparison.Ordinal));
         Assert.Contains(snapshot.Files, f => f.PartitionValues["day"] is null);
         var read = await TestTables.ReadAllAsync(table);
         Assert.Equal(rows.Select(RowCanon.Row).Order(), read.Select(RowCanon.Row).Order());
@@ -179,5 +180,89 @@ public sealed class WriterTests
         Assert.Equal(13, latest.Version);
         Assert.Single(await TestTables.ReadAllAsync(table));
         Assert.Equal(12, latest.Tombstones.Count);
+    }
+
+    [Fact]
+    public async Task A_large_write_is_split_into_files_of_at_most_max_rows()
+    {
+        using var temp = new TempFolder();
+        var store = new LocalObjectStore(temp.Path);
+        var options = TestTables.Options(TestTables.Clock()) with { MaxRowsPerFile = 10 };
+        var table = await DeltaTable.CreateAsync(store, "t", TestTables.People, ["city"], options: options);
+        var result = await table.AppendAsync(Enumerable.Range(0, 25).Select(i => TestTables.Person(i, i < 21 ? "Lyon" : "Paris")));
+
+        Assert.Equal(4, result.FilesAdded);
+        var snapshot = await table.GetSnapshotAsync();
+        Assert.Equal([1L, 4L, 10L, 10L], snapshot.Files.Select(f => Fhirhouse.Delta.Transactions.FileStatistics.NumRecords(f.Stats)!.Value).Order());
+        Assert.Equal(25, (await TestTables.ReadAllAsync(table)).Count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => (options with { MaxRowsPerFile = 0 }).Validate());
+    }
+
+    [Fact]
+    public async Task Added_columns_read_as_null_in_older_files_and_breaking_changes_are_refused()
+    {
+        using var temp = new TempFolder();
+        var store = new LocalObjectStore(temp.Path);
+        var table = await DeltaTable.CreateAsync(store, "t", TestTables.People, options: TestTables.Options(TestTables.Clock()));
+        await table.AppendAsync([TestTables.Person(1)]);
+        var wider = new StructType([.. TestTables.People.Fields, new StructField("score", PrimitiveType.Double)]);
+        var evolved = await table.EvolveSchemaAsync(wider);
+        await table.AppendAsync([[.. TestTables.Person(2), 9.5]]);
+
+        Assert.Equal(2, evolved.Version);
+        var rows = (await TestTables.ReadAllAsync(table)).OrderBy(r => (long)r[0]!).ToList();
+        Assert.Null(rows[0][5]);
+        Assert.Equal(9.5, rows[1][5]);
+        Assert.Equal(5, (await table.GetSnapshotAsync(1)).Schema.Fields.Count);
+        var narrower = new StructType([.. TestTables.People.Fields.Take(4)]);
+        await Assert.ThrowsAsync<ArgumentException>(() => table.EvolveSchemaAsync(narrower));
+        var retyped = new StructType([new StructField("id", PrimitiveType.String), .. wider.Fields.Skip(1)]);
+        await Assert.ThrowsAsync<ArgumentException>(() => table.EvolveSchemaAsync(retyped));
+    }
+
+    [Fact]
+    public async Task Statistics_and_partition_values_prune_files_for_a_range()
+    {
+        using var temp = new TempFolder();
+        var store = new LocalObjectStore(temp.Path);
+        var table = await DeltaTable.CreateAsync(store, "t", TestTables.People, ["city"], options: TestTables.Options(TestTables.Clock()));
+        for (var batch = 0; batch < 3; batch++)
+        {
+            await table.AppendAsync(Enumerable.Range(batch * 10, 10).Select(i => TestTables.Person(i, batch == 2 ? "Paris" : "Lyon")));
+        }
+
+        var snapshot = await table.GetSnapshotAsync();
+        Assert.Single(snapshot.FilesMayContain("id", 12L, 15L));
+        Assert.Equal(2, snapshot.FilesMayContain("id", 9L, 10L).Count);
+        Assert.Empty(snapshot.FilesMayContain("id", 30L, null));
+        Assert.Single(snapshot.FilesMayContain("city", "Paris", "Paris"));
+        Assert.Single(snapshot.FilesMayContain("born", new DateOnly(1950, 1, 25), new DateOnly(1950, 1, 26)));
+        // Person 29's timestamp has sub-millisecond digits: the truncated max must still keep its file.
+        var last = (DateTimeOffset)TestTables.Person(29)[3]!;
+        Assert.Single(snapshot.FilesMayContain("seen", last, last));
+        Assert.Throws<ArgumentException>(() => snapshot.FilesMayContain("nope", 1L, 2L));
+    }
+
+    [Fact]
+    public async Task The_last_checkpoint_hint_narrows_the_listing_to_the_versions_after_it()
+    {
+        using var temp = new TempFolder();
+        var store = new RecordingStore(new LocalObjectStore(temp.Path));
+        var table = await DeltaTable.CreateAsync(store, "t", TestTables.People, options: TestTables.Options(TestTables.Clock()));
+        for (var i = 1; i <= 12; i++)
+        {
+            await table.AppendAsync([TestTables.Person(i)]);
+        }
+
+        store.ListedPrefixes.Clear();
+        var snapshot = await table.GetSnapshotAsync();
+        Assert.Equal(12, snapshot.Version);
+        Assert.Equal(10, snapshot.CheckpointVersion);
+        Assert.Equal(["t/_delta_log/00000000000000000"], store.ListedPrefixes);
+
+        await File.WriteAllTextAsync(Path.Combine(temp.Path, "t", "_delta_log", "_last_checkpoint"), "{\"version\":999}");
+        store.ListedPrefixes.Clear();
+        Assert.Equal(12, (await table.GetSnapshotAsync()).Version);
+        Assert.Equal("t/_delta_log/", store.ListedPrefixes[^1]);
     }
 }

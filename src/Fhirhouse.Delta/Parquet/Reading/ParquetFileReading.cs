@@ -11,17 +11,18 @@ internal static class ParquetFileReading
 {
     private const int BatchSize = 8192;
 
-    public static List<object?[]> ReadAll(Stream stream, StructType schema, ColumnMappingMode mode)
+    /// <summary>The rows of the file, one list per row group, so a large file never sits in memory whole.</summary>
+    public static IEnumerable<List<object?[]>> ReadRowGroups(Stream stream, StructType schema, ColumnMappingMode mode)
     {
         using var reader = new ParquetFileReader(stream, leaveOpen: true);
         using var metadata = reader.FileMetaData;
         var descriptor = metadata.Schema;
         var root = FileNode.Mirror((ParquetSharp.Schema.GroupNode)descriptor.SchemaRoot);
-        var rows = new List<object?[]>((int)Math.Min(metadata.NumRows, 1 << 20));
         for (var g = 0; g < metadata.NumRowGroups; g++)
         {
             using var rowGroup = reader.RowGroup(g);
             var numRows = rowGroup.MetaData.NumRows;
+            var rows = new List<object?[]>((int)numRows);
             var fields = new ColumnAssembler?[schema.Fields.Count];
             for (var i = 0; i < fields.Length; i++)
             {
@@ -34,9 +35,9 @@ internal static class ParquetFileReading
             {
                 rows.Add(assembler.ReadRow());
             }
-        }
 
-        return rows;
+            yield return rows;
+        }
     }
 
     private static FileNode? FindChild(FileNode group, StructField field, ColumnMappingMode mode)
@@ -133,43 +134,58 @@ internal static class ParquetFileReading
     private static LeafCursor LoadLeaf(FileNode leaf, DeltaType type, RowGroupReader rowGroup)
     {
         using var column = rowGroup.Column(leaf.LeafIndex);
+        using var chunk = rowGroup.MetaData.GetColumnChunkMetaData(leaf.LeafIndex);
+        var levels = (int)Math.Min(chunk.NumValues, int.MaxValue);
         var logical = leaf.LogicalType;
         return leaf.PhysicalType switch
         {
-            PhysicalType.Boolean => ReadLevels((ColumnReader<bool>)column, leaf, v => ValueConverter.FromBoolean(v, type)),
-            PhysicalType.Int32 => ReadLevels((ColumnReader<int>)column, leaf, v => ValueConverter.FromInt32(v, type, logical)),
-            PhysicalType.Int64 => ReadLevels((ColumnReader<long>)column, leaf, v => ValueConverter.FromInt64(v, type, logical)),
-            PhysicalType.Int96 => ReadLevels((ColumnReader<Int96>)column, leaf, v => ValueConverter.FromInt96(v, type)),
-            PhysicalType.Float => ReadLevels((ColumnReader<float>)column, leaf, v => ValueConverter.FromFloat(v, type)),
-            PhysicalType.Double => ReadLevels((ColumnReader<double>)column, leaf, v => ValueConverter.FromDouble(v, type)),
-            PhysicalType.ByteArray => ReadLevels((ColumnReader<ByteArray>)column, leaf, v => ValueConverter.FromBytes(ValueConverter.Span(v), type, logical)),
-            PhysicalType.FixedLenByteArray => ReadLevels((ColumnReader<FixedLenByteArray>)column, leaf,
-                v => ValueConverter.FromBytes(ValueConverter.Span(v, leaf.TypeLength), type, logical)),
+            PhysicalType.Boolean => ReadLevels((ColumnReader<bool>)column, leaf, levels, ValueConverter.ForBoolean(type)),
+            PhysicalType.Int32 => ReadLevels((ColumnReader<int>)column, leaf, levels, ValueConverter.ForInt32(type, logical)),
+            PhysicalType.Int64 => ReadLevels((ColumnReader<long>)column, leaf, levels, ValueConverter.ForInt64(type, logical)),
+            PhysicalType.Int96 => ReadLevels((ColumnReader<Int96>)column, leaf, levels, ValueConverter.ForInt96(type)),
+            PhysicalType.Float => ReadLevels((ColumnReader<float>)column, leaf, levels, ValueConverter.ForFloat(type)),
+            PhysicalType.Double => ReadLevels((ColumnReader<double>)column, leaf, levels, ValueConverter.ForDouble(type)),
+            PhysicalType.ByteArray => ReadLevels((ColumnReader<ByteArray>)column, leaf, levels, ValueConverter.ForByteArray(type, logical)),
+            PhysicalType.FixedLenByteArray => ReadLevels((ColumnReader<FixedLenByteArray>)column, leaf, levels,
+                ValueConverter.ForFixedLenByteArray(type, logical, leaf.TypeLength)),
             _ => throw new InvalidDataException($"Unsupported Parquet physical type {leaf.PhysicalType} in column '{leaf.Name}'."),
         };
     }
 
-    private static LeafCursor ReadLevels<T>(ColumnReader<T> reader, FileNode leaf, Func<T, object> convert)
+    private static LeafCursor ReadLevels<T>(ColumnReader<T> reader, FileNode leaf, int expectedLevels, Func<T, object> convert)
         where T : unmanaged
     {
         var maxDef = leaf.DefLevel;
         var maxRep = leaf.RepLevel;
-        var defBatch = new short[BatchSize];
-        var repBatch = new short[BatchSize];
-        var valueBatch = new T[BatchSize];
-        var def = new List<short>();
-        var rep = new List<short>();
-        var values = new List<object?>();
+        var batch = Math.Max(1, Math.Min(BatchSize, expectedLevels));
+        var defBatch = new short[batch];
+        var repBatch = new short[batch];
+        var valueBatch = new T[batch];
+        var def = new short[expectedLevels];
+        var rep = new short[expectedLevels];
+        var values = new object?[expectedLevels];
+        var count = 0;
         while (reader.HasNext)
         {
-            var levels = (int)reader.ReadBatch(BatchSize, defBatch, repBatch, valueBatch, out var valuesRead);
+            var levels = (int)reader.ReadBatch(batch, defBatch, repBatch, valueBatch, out var valuesRead);
+            if (count + levels > def.Length)
+            {
+                var size = Math.Max(count + levels, def.Length * 2);
+                Array.Resize(ref def, size);
+                Array.Resize(ref rep, size);
+                Array.Resize(ref values, size);
+            }
+
             var v = 0;
-            for (var i = 0; i < levels; i++)
+            for (var i = 0; i < levels; i++, count++)
             {
                 var d = maxDef == 0 ? (short)0 : defBatch[i];
-                def.Add(d);
-                rep.Add(maxRep == 0 ? (short)0 : repBatch[i]);
-                values.Add(d == maxDef ? convert(valueBatch[v++]) : null);
+                def[count] = d;
+                rep[count] = maxRep == 0 ? (short)0 : repBatch[i];
+                if (d == maxDef)
+                {
+                    values[count] = convert(valueBatch[v++]);
+                }
             }
 
             if (v != valuesRead)
@@ -178,6 +194,6 @@ internal static class ParquetFileReading
             }
         }
 
-        return new LeafCursor([.. def], [.. rep], [.. values], def.Count, maxDef);
+        return new LeafCursor(def, rep, values, count, maxDef);
     }
 }
