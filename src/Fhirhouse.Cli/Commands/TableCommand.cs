@@ -57,7 +57,7 @@ internal static class TableCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var delta = await OpenAsync(parse.GetValue(table)!, parse, lake, context, cancellationToken).ConfigureAwait(false);
-            var history = await delta.GetHistoryAsync(cancellationToken).ConfigureAwait(false);
+            var history = await delta.GetHistoryAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 context.Out.WriteLine(JsonSerializer.Serialize(history.Select(h => new { version = h.Version, timestamp = h.Timestamp, operation = h.Operation, filesAdded = h.FilesAdded, filesRemoved = h.FilesRemoved }), Indented));
