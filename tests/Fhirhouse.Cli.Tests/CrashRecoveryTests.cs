@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Fhirhouse.Synthetic;
+using Fhirhouse.Testing;
+
+namespace Fhirhouse.Cli.Tests;
+
+/// <summary>
+/// Issue 5's crash test: the real <c>fhirhouse ingest files</c> process is killed with SIGKILL at random points, 20
+/// times, then run to the end; the bronze table then holds what an uninterrupted run gives.
+/// </summary>
+public sealed class CrashRecoveryTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static Process Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "fhirhouse.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        return Process.Start(start)!;
+    }
+
+    private async Task<string> RunToEndAsync(params string[] args)
+    {
+        using var process = Start(args);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await error}");
+        return await output;
+    }
+
+    [Fact]
+    public async Task Killing_the_ingest_process_at_random_points_then_rerunning_gives_the_table_of_an_uninterrupted_run()
+    {
+        var hospital = Path.Combine(_folder.Path, "hospital");
+        var generated = new HospitalGenerator(new HospitalOptions { Patients = 60, Seed = 21, MaxResourcesPerFile = 1_500 }).Generate(hospital);
+        var files = generated.Files.Select(f => Path.Combine(hospital, f)).ToArray();
+        string[] Lake(string name) => ["--lake", Path.Combine(_folder.Path, name), "--keyring", Path.Combine(_folder.Path, "keys", "keyring.json")];
+
+        await RunToEndAsync(["ingest", "files", .. files, .. Lake("reference")]);
+
+        var random = new Random(20261128);
+        var killed = 0;
+        for (var run = 0; run < 20; run++)
+        {
+            using var process = Start(["ingest", "files", .. files, .. Lake("crashed")]);
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            var exited = process.WaitForExit(random.Next(300, 4_000));
+            if (!exited)
+            {
+                process.Kill(entireProcessTree: true);
+                killed++;
+            }
+
+            await process.WaitForExitAsync();
+        }
+
+        Assert.True(killed >= 10, $"only {killed} of 20 runs were killed before they finished");
+        await RunToEndAsync(["ingest", "files", .. files, .. Lake("crashed")]);
+
+        var expected = await BronzeAsync(Lake("reference"));
+        var actual = await BronzeAsync(Lake("crashed"));
+        Assert.Equal(generated.Resources, expected.Count);
+        Assert.Equal(expected, actual);
+    }
+
+    private static async Task<List<string>> BronzeAsync(string[] lake)
+    {
+        var (exit, output, error) = await CliRunner.RunAsync(["table", "describe", "fhir_resources", "--json", .. lake]);
+        Assert.True(exit == 0, error);
+        using var describe = JsonDocument.Parse(output);
+        var store = await Commands.LakeOptionSet.OpenAsync(lake[1], lake[3], new CliContext(TextWriter.Null, TextWriter.Null, false, TimeProvider.System), CancellationToken.None);
+        var ingestor = await Ingest.Pipeline.PayloadIngestor.OpenAsync(store.Objects, new Ingest.Pipeline.IngestOptions());
+        var rows = await ingestor.Bronze.ReadAllAsync().Select(r => $"{r.ResourceType}/{r.Id}|{r.ContentHash}|{r.RawKey}|{r.RawLine}|{r.PatientId}").ToListAsync();
+        Assert.Equal(describe.RootElement.GetProperty("rows").GetInt64(), rows.Count);
+        rows.Sort(StringComparer.Ordinal);
+        return rows;
+    }
+}
