@@ -43,17 +43,19 @@ public sealed class CrashRecoveryTests : IDisposable
         var files = generated.Files.Select(f => Path.Combine(hospital, f)).ToArray();
         string[] Lake(string name) => ["--lake", Path.Combine(_folder.Path, name), "--keyring", Path.Combine(_folder.Path, "keys", "keyring.json")];
 
+        var clock = Stopwatch.StartNew();
         await RunToEndAsync(["ingest", "files", .. files, .. Lake("reference")]);
+        var uninterrupted = (int)clock.ElapsedMilliseconds;
 
+        // Kill points spread over the length of an uninterrupted run (start-up included), until 20 runs were killed.
         var random = new Random(20261128);
         var killed = 0;
-        for (var run = 0; run < 20; run++)
+        for (var attempt = 0; killed < 20 && attempt < 80; attempt++)
         {
             using var process = Start(["ingest", "files", .. files, .. Lake("crashed")]);
             _ = process.StandardOutput.ReadToEndAsync();
             _ = process.StandardError.ReadToEndAsync();
-            var exited = process.WaitForExit(random.Next(300, 4_000));
-            if (!exited)
+            if (!process.WaitForExit(random.Next(uninterrupted / 40, uninterrupted / 2)))
             {
                 process.Kill(entireProcessTree: true);
                 killed++;
@@ -62,7 +64,7 @@ public sealed class CrashRecoveryTests : IDisposable
             await process.WaitForExitAsync();
         }
 
-        Assert.True(killed >= 10, $"only {killed} of 20 runs were killed before they finished");
+        Assert.Equal(20, killed);
         await RunToEndAsync(["ingest", "files", .. files, .. Lake("crashed")]);
 
         var expected = await BronzeAsync(Lake("reference"));
