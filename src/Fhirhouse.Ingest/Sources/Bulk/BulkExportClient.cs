@@ -299,9 +299,24 @@ public sealed class BulkExportClient : IDisposable
     private async Task<T> SendAsync<T>(Func<HttpRequestMessage> build, bool withToken, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         var refreshed = false;
-        return await _pipeline.ExecuteAsync(async token =>
+        var url = "?";
+        try
+        {
+            return await Attempt().ConfigureAwait(false);
+        }
+        catch (TransientHttpException e)
+        {
+            throw new BulkExportException(e.Url, e.Status, $"still failing after {_options.MaxRetries} retries.");
+        }
+        catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new BulkExportException(url, e.StatusCode, $"{e.Message} (after {_options.MaxRetries} retries)");
+        }
+
+        async Task<T> Attempt() => await _pipeline.ExecuteAsync(async token =>
         {
             using var request = build();
+            url = request.RequestUri!.AbsoluteUri;
             if (withToken && _tokens is not null)
             {
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _tokens.GetAsync(SendWithoutTokenAsync, token).ConfigureAwait(false));

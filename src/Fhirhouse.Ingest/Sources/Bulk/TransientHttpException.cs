@@ -6,6 +6,8 @@ namespace Fhirhouse.Ingest.Sources.Bulk;
 internal sealed class TransientHttpException(string url, HttpStatusCode status, TimeSpan? retryAfter)
     : Exception($"{url}: HTTP {(int)status}")
 {
+    public string Url { get; } = url;
+
     public HttpStatusCode Status { get; } = status;
 
     public TimeSpan? RetryAfter { get; } = retryAfter;
