@@ -169,7 +169,7 @@ public sealed class BulkExportClient : IDisposable
         {
             var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
-            request.Headers.Add("Prefer", "respond-async");
+            request.Headers.Add("Prefer", _options.Lenient ? "respond-async, handling=lenient" : "respond-async");
             return request;
         }, withToken: true, (response, _) =>
         {

@@ -20,6 +20,9 @@ public sealed record BulkExportOptions
     /// <summary><c>_typeFilter</c> queries, e.g. <c>Observation?status=final</c>.</summary>
     public IReadOnlyList<string> TypeFilters { get; init; } = [];
 
+    /// <summary>Asks for <c>Prefer: handling=lenient</c>: the server may ignore what it does not support and say so in its error output.</summary>
+    public bool Lenient { get; init; }
+
     /// <summary>Output files downloaded at once.</summary>
     public int Parallelism { get; init; } = 4;
 
