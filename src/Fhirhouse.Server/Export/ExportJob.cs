@@ -1,7 +1,7 @@
 namespace Fhirhouse.Server.Export;
 
 /// <summary>
-/// An export job as kept in the lake (<c>_fhirhouse/exports/&lt;id&gt;/job.json</c>): the request, the bronze version
+/// An export job as kept in the lake (<c>jobs/exports/&lt;id&gt;/job.json</c>): the request, the bronze version
 /// it reads (so a job resumed after a restart exports the same snapshot), its status and, once completed, its files.
 /// </summary>
 internal sealed record ExportJob(

@@ -4,10 +4,10 @@ using Fhirhouse.Storage;
 
 namespace Fhirhouse.Server.Export;
 
-/// <summary>Export jobs and their files in the lake, under <c>_fhirhouse/exports/&lt;id&gt;/</c> (encrypted like the rest of the lake).</summary>
+/// <summary>Export jobs and their files in the lake, under <c>jobs/exports/&lt;id&gt;/</c>, encrypted like the rest of the lake (<c>_fhirhouse/</c> is the store's plaintext metadata).</summary>
 internal sealed class ExportJobStore(IObjectStore lake)
 {
-    public const string Prefix = "_fhirhouse/exports/";
+    public const string Prefix = "jobs/exports/";
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public IObjectStore Lake => lake;

@@ -27,7 +27,7 @@ namespace Fhirhouse.Ingest.Sources.Bulk;
 /// </summary>
 public sealed class BulkExportClient : IDisposable
 {
-    public const string JobPrefix = "_fhirhouse/jobs/bulk/";
+    public const string JobPrefix = "jobs/bulk/";
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
     private readonly HttpClient _http;
     private readonly PayloadIngestor _ingestor;

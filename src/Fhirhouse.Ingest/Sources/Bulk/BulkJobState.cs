@@ -1,7 +1,7 @@
 namespace Fhirhouse.Ingest.Sources.Bulk;
 
 /// <summary>
-/// An export in the client's hands, kept in the lake (<c>_fhirhouse/jobs/bulk/&lt;id&gt;.json</c>) after every step:
+/// An export in the client's hands, kept in the lake (<c>jobs/bulk/&lt;id&gt;.json</c>, encrypted like the rest of the lake) after every step:
 /// the kick-off and status URLs, the manifest once received, and the files already landed. A run that finds it
 /// unfinished resumes polling or downloading instead of kicking off again.
 /// </summary>
