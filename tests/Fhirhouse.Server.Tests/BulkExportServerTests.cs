@@ -124,6 +124,24 @@ public sealed class BulkExportServerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_job_interrupted_by_a_restart_is_run_again_when_next_polled()
+    {
+        await FillAsync();
+        string statusPath;
+        await using (var first = await StartAsync(async (_, _, token) => await Task.Delay(Timeout.Infinite, token)))
+        {
+            using var kickOff = await ExportHttp.KickOffAsync(_http, first.BaseUrl + "/$export?_type=Observation");
+            statusPath = ExportHttp.StatusUrl(kickOff)[first.BaseUrl.Length..];
+            using var running = await _http.GetAsync(first.BaseUrl + statusPath);
+            Assert.Equal(HttpStatusCode.Accepted, running.StatusCode);
+        }
+
+        await using var second = await StartAsync();
+        var manifest = await ExportHttp.ManifestAsync(_http, second.BaseUrl + statusPath);
+        Assert.Equal(4, manifest.GetProperty("output").EnumerateArray().Sum(o => o.GetProperty("count").GetInt64()));
+    }
+
+    [Fact]
     public async Task Since_exports_only_later_changes_and_lists_deletions_as_bundles()
     {
         await FillAsync();
