@@ -137,6 +137,22 @@ public sealed class BulkExportClientTests(HospitalLake hospital) : IClassFixture
     }
 
     [Fact]
+    public async Task A_file_still_failing_after_the_retries_fails_the_run_and_a_later_run_resumes_it()
+    {
+        var faults = new FaultInjector(unavailableOnFiles: 3);
+        await using var server = await BulkExportServer.StartAsync(new BulkServerOptions { Lake = hospital.Lake.Store, RetryAfterSeconds = 0, BeforeEndpoints = faults.Install });
+        var options = Options(server) with { MaxRetries = 2, Parallelism = 1, Types = ["Patient"] };
+        var error = await Assert.ThrowsAsync<BulkExportException>(() => ExportAsync(options));
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, error.Status);
+        Assert.Contains("after 2 retries", error.Reason, StringComparison.Ordinal);
+
+        var (resumed, _) = await ExportAsync(options);
+        Assert.True(resumed.Resumed);
+        Assert.Equal(1, faults.KickOffs);
+        Assert.Equal(20, resumed.Summary.Resources);
+    }
+
+    [Fact]
     public async Task A_refused_kick_off_fails_with_the_servers_reason()
     {
         await using var server = await BulkExportServer.StartAsync(new BulkServerOptions { Lake = hospital.Lake.Store });
