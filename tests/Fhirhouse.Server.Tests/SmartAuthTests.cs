@@ -102,6 +102,17 @@ public sealed class SmartAuthTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_given_token_url_is_used_without_discovery()
+    {
+        var wrong = await Assert.ThrowsAsync<BulkExportException>(() => ExportAsync(
+            new SmartBackendCredentials("rsa-client", _rsa.ExportPkcs8PrivateKeyPem()) { TokenUrl = new Uri(Server.BaseUrl + "/no-token-here") }));
+        Assert.Contains("/no-token-here", wrong.Url, StringComparison.Ordinal);
+
+        var result = await ExportAsync(new SmartBackendCredentials("rsa-client", _rsa.ExportPkcs8PrivateKeyPem()) { TokenUrl = new Uri(Server.BaseUrl + "/auth/token"), KeyId = "k1" });
+        Assert.Equal(2, result.Summary.Resources);
+    }
+
+    [Fact]
     public async Task An_assertion_signed_with_another_key_is_refused_as_invalid_client()
     {
         using var other = RSA.Create(2048);
