@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Text.Json;
+using Fhirhouse.Ingest.Bronze;
+using Fhirhouse.Server.Auth;
+using Fhirhouse.Server.Export;
+using Fhirhouse.Server.Http;
+using Fhirhouse.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Fhirhouse.Server;
+
+/// <summary>
+/// A FHIR Bulk Data Access 2.0 export server over the lake: <c>[base]/$export</c>, <c>[base]/Patient/$export</c> and
+/// <c>[base]/Group/[id]/$export</c> with the async request pattern, NDJSON files of the current resources in bronze,
+/// <c>_type</c>, <c>_since</c> (with <c>deleted</c> output) and <c>_typeFilter</c>; optionally SMART Backend Services
+/// authorization. Jobs and their files are kept in the lake, so a restarted server still serves finished jobs and
+/// resumes unfinished ones. Errors are OperationOutcomes with the HTTP status that fits.
+/// </summary>
+public sealed class BulkExportServer : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private readonly WebApplication _app;
+    private readonly ExportScheduler _scheduler;
+
+    private BulkExportServer(WebApplication app, ExportScheduler scheduler, string baseUrl)
+    {
+        _app = app;
+        _scheduler = scheduler;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>The FHIR base URL clients use (e.g. <c>http://127.0.0.1:41234/fhir</c>).</summary>
+    public string BaseUrl { get; }
+
+    /// <summary>Starts the server; it serves until disposed.</summary>
+    public static async Task<BulkExportServer> StartAsync(BulkServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var bronze = await BronzeTable.OpenAsync(options.Lake, new Delta.DeltaTableOptions { TimeProvider = options.Time }, cancellationToken).ConfigureAwait(false);
+        var store = new ExportJobStore(options.Lake);
+        var scheduler = new ExportScheduler(store, bronze, options);
+        var tokens = options.Auth is { } auth ? new TokenIssuer(auth, options.Time) : null;
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(options.Url);
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(async context =>
+        {
+            var failure = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+            await OperationOutcomes.WriteAsync(context, 500, "exception", failure?.Message ?? "internal error").ConfigureAwait(false);
+        }));
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (FhirProblemException problem)
+            {
+                await OperationOutcomes.WriteAsync(context, problem.Status, problem.Code, problem.Message).ConfigureAwait(false);
+            }
+        });
+        options.BeforeEndpoints?.Invoke(app);
+        var endpoints = new Endpoints(options, scheduler, store, tokens);
+        endpoints.Map(app);
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new BulkExportServer(app, scheduler, address.TrimEnd('/') + options.BasePath);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _scheduler.DisposeAsync().ConfigureAwait(false);
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The HTTP surface: kick-off, status, cancel, files, SMART configuration and token.</summary>
+    private sealed class Endpoints(BulkServerOptions options, ExportScheduler scheduler, ExportJobStore store, TokenIssuer? tokens)
+    {
+        private static string Base(HttpRequest request, string basePath) => $"{request.Scheme}://{request.Host}{request.PathBase}{basePath}";
+
+        public void Map(WebApplication app)
+        {
+            var b = options.BasePath;
+            app.MapGet(b + "/$export", context => KickOffAsync(context, ExportLevel.System, null));
+            app.MapGet(b + "/Patient/$export", context => KickOffAsync(context, ExportLevel.Patient, null));
+            app.MapGet(b + "/Group/{id}/$export", context => KickOffAsync(context, ExportLevel.Group, (string)context.Request.RouteValues["id"]!));
+            app.MapPost(b + "/{**rest}", _ => throw new FhirProblemException(405, "not-supported", "POST kick-off (a Parameters body) is not supported; kick off with GET and query parameters."));
+            app.MapGet(b + "/_export/{id}", StatusAsync);
+            app.MapDelete(b + "/_export/{id}", CancelAsync);
+            app.MapGet(b + "/_export/{id}/files/{name}", FileAsync);
+            app.MapGet(b + "/.well-known/smart-configuration", SmartConfigurationAsync);
+            app.MapPost(b + "/auth/token", TokenAsync);
+        }
+
+        private GrantedToken? Authorize(HttpContext context)
+        {
+            if (tokens is null)
+            {
+                return null;
+            }
+
+            var header = context.Request.Headers.Authorization.ToString();
+            if (!header.StartsWith("Bearer ", StringComparison.Ordinal) || tokens.Find(header["Bearer ".Length..].Trim()) is not { } grant)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                throw new FhirProblemException(401, "login", "A valid access token is required (SMART Backend Services: POST a client assertion to the token endpoint of .well-known/smart-configuration).");
+            }
+
+            return grant;
+        }
+
+        private async Task KickOffAsync(HttpContext context, ExportLevel level, string? groupId)
+        {
+            var grant = Authorize(context);
+            var request = ExportRequestParser.Parse(context.Request, level, groupId);
+            if (grant is not null && !grant.AllowsRead(request.Types))
+            {
+                throw new FhirProblemException(403, "forbidden", $"The access token's scopes ({string.Join(' ', grant.Scopes)}) do not allow reading {(request.Types is null ? "every type" : string.Join(", ", request.Types))}.");
+            }
+
+            if (request.TypeFilters.Count > 0)
+            {
+                foreach (var filter in request.TypeFilters)
+                {
+                    TypeFilter.Parse(filter, request.Lenient ? _ => { } : null);
+                }
+            }
+
+            var job = await scheduler.StartAsync(request, context.RequestAborted).ConfigureAwait(false);
+            context.Response.StatusCode = 202;
+            context.Response.Headers.ContentLocation = $"{Base(context.Request, options.BasePath)}/_export/{job.Id}";
+        }
+
+        private async Task StatusAsync(HttpContext context)
+        {
+            Authorize(context);
+            var id = (string)context.Request.RouteValues["id"]!;
+            var found = await scheduler.FindAsync(id, context.RequestAborted).ConfigureAwait(false);
+            if (found is not { } state || state.Job.Status == ExportJob.Cancelled)
+            {
+                throw new FhirProblemException(404, "not-found", $"No export job '{id}' (never started, cancelled or deleted).");
+            }
+
+            var job = state.Job;
+            switch (job.Status)
+            {
+                case ExportJob.InProgress:
+                    context.Response.StatusCode = 202;
+                    context.Response.Headers["X-Progress"] = state.Progress ?? "in progress";
+                    context.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                    return;
+                case ExportJob.Failed:
+                    throw new FhirProblemException(500, "exception", $"Export job '{id}' failed: {job.Failure}");
+            }
+
+            var files = $"{Base(context.Request, options.BasePath)}/_export/{id}/files/";
+            object Outputs(string kind) => job.Files.Where(f => f.Kind == kind).Select(f => new { type = f.Type, url = files + f.Name, count = f.Count }).ToList();
+            var manifest = new
+            {
+                transactionTime = job.TransactionTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                request = job.Request.RequestUrl,
+                requiresAccessToken = tokens is not null,
+                output = Outputs("output"),
+                deleted = Outputs("deleted"),
+                error = Outputs("error"),
+            };
+            context.Response.StatusCode = 200;
+            context.Response.Headers.Expires = job.TransactionTime.AddDays(7).ToString("R", CultureInfo.InvariantCulture);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(manifest, s_json), context.RequestAborted).ConfigureAwait(false);
+        }
+
+        private async Task CancelAsync(HttpContext context)
+        {
+            Authorize(context);
+            var id = (string)context.Request.RouteValues["id"]!;
+            if (!ExportJobStore.IsJobId(id) || !await scheduler.CancelAsync(id, context.RequestAborted).ConfigureAwait(false))
+            {
+                throw new FhirProblemException(404, "not-found", $"No export job '{id}' to cancel.");
+            }
+
+            context.Response.StatusCode = 202;
+        }
+
+        private async Task FileAsync(HttpContext context)
+        {
+            Authorize(context);
+            var id = (string)context.Request.RouteValues["id"]!;
+            var name = (string)context.Request.RouteValues["name"]!;
+            var job = ExportJobStore.IsJobId(id) ? await store.LoadAsync(id, context.RequestAborted).ConfigureAwait(false) : null;
+            if (job is null || job.Status != ExportJob.Completed || job.Files.All(f => f.Name != name))
+            {
+                throw new FhirProblemException(404, "not-found", $"No file '{name}' in export job '{id}'.");
+            }
+
+            await using var content = await store.Lake.OpenReadAsync(ExportJobStore.FileKey(id, name), context.RequestAborted).ConfigureAwait(false);
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/fhir+ndjson";
+            context.Response.ContentLength = content.Length;
+            await content.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        private async Task SmartConfigurationAsync(HttpContext context)
+        {
+            if (tokens is null)
+            {
+                throw new FhirProblemException(404, "not-found", "This server does not require authorization.");
+            }
+
+            var configuration = new Dictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["token_endpoint"] = Base(context.Request, options.BasePath) + "/auth/token",
+                ["token_endpoint_auth_methods_supported"] = new[] { "private_key_jwt" },
+                ["token_endpoint_auth_signing_alg_values_supported"] = new[] { "RS384", "ES384" },
+                ["grant_types_supported"] = new[] { "client_credentials" },
+                ["scopes_supported"] = new[] { "system/*.read", "system/*.rs" },
+                ["capabilities"] = new[] { "client-confidential-asymmetric" },
+            };
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(configuration, s_json), context.RequestAborted).ConfigureAwait(false);
+        }
+
+        private async Task TokenAsync(HttpContext context)
+        {
+            if (tokens is null)
+            {
+                throw new FhirProblemException(404, "not-found", "This server does not require authorization.");
+            }
+
+            object body;
+            try
+            {
+                var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+                var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+                var (token, grant) = tokens.Issue(fields, Base(context.Request, options.BasePath) + "/auth/token");
+                body = new Dictionary<string, object>(StringComparer.Ordinal)
+                {
+                    ["access_token"] = token,
+                    ["token_type"] = "bearer",
+                    ["expires_in"] = (long)options.Auth!.TokenLifetime.TotalSeconds,
+                    ["scope"] = string.Join(' ', grant.Scopes),
+                };
+                context.Response.StatusCode = 200;
+            }
+            catch (TokenProblemException problem)
+            {
+                body = new Dictionary<string, object>(StringComparer.Ordinal) { ["error"] = problem.Error, ["error_description"] = problem.Message };
+                context.Response.StatusCode = problem.Status;
+            }
+            catch (InvalidOperationException)
+            {
+                body = new Dictionary<string, object>(StringComparer.Ordinal) { ["error"] = "invalid_request", ["error_description"] = "The token request must be application/x-www-form-urlencoded." };
+                context.Response.StatusCode = 400;
+            }
+
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(body, s_json), context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+}

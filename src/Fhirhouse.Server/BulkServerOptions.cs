@@ -1,0 +1,57 @@
+using Fhirhouse.Server.Auth;
+using Fhirhouse.Storage;
+using Microsoft.AspNetCore.Builder;
+
+namespace Fhirhouse.Server;
+
+/// <summary>How the Bulk Data export server runs. <see cref="Validate"/> names the bad setting.</summary>
+public sealed record BulkServerOptions
+{
+    /// <summary>The lake whose bronze table is exported; export jobs and their files are kept in it too.</summary>
+    public required IObjectStore Lake { get; init; }
+
+    /// <summary>Where Kestrel listens; port 0 picks a free port (see <see cref="BulkExportServer.BaseUrl"/>).</summary>
+    public string Url { get; init; } = "http://127.0.0.1:0";
+
+    /// <summary>The path of the FHIR base under the host (default <c>/fhir</c>).</summary>
+    public string BasePath { get; init; } = "/fhir";
+
+    /// <summary>Seconds a client is told to wait between status polls (<c>Retry-After</c>).</summary>
+    public int RetryAfterSeconds { get; init; } = 2;
+
+    /// <summary>Resources per NDJSON output file; a type with more is split in several files.</summary>
+    public int ResourcesPerFile { get; init; } = 10_000;
+
+    /// <summary>SMART Backend Services authorization; null serves without authorization.</summary>
+    public SmartAuthOptions? Auth { get; init; }
+
+    /// <summary>Clock for transaction times, token lifetimes and assertion expiry.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Middleware placed before the endpoints (request logging, a test's fault injection).</summary>
+    public Action<IApplicationBuilder>? BeforeEndpoints { get; init; }
+
+    /// <summary>Called before each resource type is exported (with the job id and type); lets a test hold a job in progress.</summary>
+    public Func<string, string, CancellationToken, Task>? BeforeType { get; init; }
+
+    public BulkServerOptions Validate()
+    {
+        if (RetryAfterSeconds < 0)
+        {
+            throw new ArgumentException($"RetryAfterSeconds must be 0 or more (got {RetryAfterSeconds}).");
+        }
+
+        if (ResourcesPerFile < 1)
+        {
+            throw new ArgumentException($"ResourcesPerFile must be at least 1 (got {ResourcesPerFile}).");
+        }
+
+        if (!BasePath.StartsWith('/') || BasePath.EndsWith('/'))
+        {
+            throw new ArgumentException($"BasePath must start with '/' and not end with one (got '{BasePath}').");
+        }
+
+        Auth?.Validate();
+        return this;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text;
+using System.Text.Json;
+using Fhirhouse.Ingest.Bronze;
+using Fhirhouse.Server.Http;
+using Fhirhouse.Storage;
+
+namespace Fhirhouse.Server.Export;
+
+/// <summary>
+/// Runs one export: reads the current resources of the job's bronze version, keeps those the request selects, and
+/// writes them as NDJSON files (one or more per type), plus deletions (Bundles of DELETE entries, for <c>_since</c>) and
+/// the OperationOutcomes of filters ignored under <c>handling=lenient</c>.
+/// </summary>
+internal sealed class ExportRunner(ExportJobStore store, BronzeTable bronze, BulkServerOptions options)
+{
+    public async Task<ExportJob> RunAsync(ExportJob job, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var request = job.Request;
+        var errors = new List<string>();
+        var filters = request.TypeFilters
+            .Select(f => TypeFilter.Parse(f, request.Lenient ? errors.Add : null))
+            .OfType<TypeFilter>()
+            .ToLookup(f => f.ResourceType, StringComparer.Ordinal);
+        progress("reading the lake");
+        var current = await bronze.ReadCurrentAsync(job.BronzeVersion, cancellationToken).ConfigureAwait(false);
+        var patients = Patients(request, current);
+        var types = request.Types is { } wanted ? new HashSet<string>(wanted, StringComparer.Ordinal) : null;
+
+        var byType = new SortedDictionary<string, List<BronzeRow>>(StringComparer.Ordinal);
+        var deleted = new List<BronzeRow>();
+        foreach (var row in current.Values)
+        {
+            if ((types is not null && !types.Contains(row.ResourceType))
+                || (request.Level != ExportLevel.System && !InScope(row, patients)))
+            {
+                continue;
+            }
+
+            if (request.Since is { } since && (row.LastUpdated is not { } updated || updated < since))
+            {
+                continue;
+            }
+
+            if (row.Deleted)
+            {
+                if (request.Since is not null)
+                {
+                    deleted.Add(row);
+                }
+
+                continue;
+            }
+
+            var typeFilters = filters[row.ResourceType];
+            if (typeFilters.Any() && !typeFilters.Any(f => f.Matches(row)))
+            {
+                continue;
+            }
+
+            if (!byType.TryGetValue(row.ResourceType, out var list))
+            {
+                byType[row.ResourceType] = list = [];
+            }
+
+            list.Add(row);
+        }
+
+        var files = new List<ExportFile>();
+        var done = 0;
+        foreach (var (type, rows) in byType)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (options.BeforeType is { } hook)
+            {
+                await hook(job.Id, type, cancellationToken).ConfigureAwait(false);
+            }
+
+            progress($"exporting {type} ({++done}/{byType.Count} types)");
+            rows.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+            for (var part = 0; part * options.ResourcesPerFile < rows.Count; part++)
+            {
+                var slice = rows.Skip(part * options.ResourcesPerFile).Take(options.ResourcesPerFile).Select(r => r.Resource!).ToList();
+                var name = $"{type}-{part + 1}.ndjson";
+                await WriteAsync(job.Id, name, slice, cancellationToken).ConfigureAwait(false);
+                files.Add(new ExportFile("output", type, name, slice.Count));
+            }
+        }
+
+        if (deleted.Count > 0)
+        {
+            deleted.Sort((a, b) => string.CompareOrdinal(a.ResourceType + "/" + a.Id, b.ResourceType + "/" + b.Id));
+            await WriteAsync(job.Id, "deleted-1.ndjson", deleted.Select(DeletionBundle).ToList(), cancellationToken).ConfigureAwait(false);
+            files.Add(new ExportFile("deleted", "Bundle", "deleted-1.ndjson", deleted.Count));
+        }
+
+        if (errors.Count > 0)
+        {
+            var outcomes = errors.Select(e => OperationOutcomes.Json("warning", "not-supported", e + " The filter was ignored (handling=lenient).")).ToList();
+            await WriteAsync(job.Id, "errors-1.ndjson", outcomes, cancellationToken).ConfigureAwait(false);
+            files.Add(new ExportFile("error", "OperationOutcome", "errors-1.ndjson", outcomes.Count));
+        }
+
+        return job with { Status = ExportJob.Completed, Files = files };
+    }
+
+    /// <summary>The patients of a Group (its members' Patient references); null when every patient is in scope.</summary>
+    internal static HashSet<string>? Patients(ExportRequest request, IReadOnlyDictionary<string, BronzeRow> current)
+    {
+        if (request.Level != ExportLevel.Group)
+        {
+            return null;
+        }
+
+        if (!current.TryGetValue("Group/" + request.GroupId, out var group) || group.Deleted)
+        {
+            throw new FhirProblemException(404, "not-found", $"Group/{request.GroupId} is not in the lake.");
+        }
+
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        using var document = JsonDocument.Parse(group.Resource!);
+        if (document.RootElement.TryGetProperty("member", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var member in list.EnumerateArray())
+            {
+                if (member.TryGetProperty("entity", out var entity) && entity.TryGetProperty("reference", out var reference)
+                    && reference.GetString() is { } text && text.Split('/') is { Length: >= 2 } parts && parts[^2] == "Patient")
+                {
+                    members.Add(parts[^1]);
+                }
+            }
+        }
+
+        return members;
+    }
+
+    private static bool InScope(BronzeRow row, HashSet<string>? patients)
+    {
+        var patient = row.Deleted && row.ResourceType == "Patient" ? row.Id : row.PatientId;
+        return patient is not null && (patients is null || patients.Contains(patient));
+    }
+
+    private static string DeletionBundle(BronzeRow row) => JsonSerializer.Serialize(new
+    {
+        resourceType = "Bundle",
+        type = "transaction",
+        timestamp = row.LastUpdated?.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+        entry = new[] { new { request = new { method = "DELETE", url = row.ResourceType + "/" + row.Id } } },
+    });
+
+    private async Task WriteAsync(string id, string name, IReadOnlyList<string> lines, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        foreach (var line in lines)
+        {
+            var bytes = Encoding.UTF8.GetBytes(line);
+            buffer.Write(bytes);
+            buffer.WriteByte((byte)'\n');
+        }
+
+        await store.Lake.PutAsync(ExportJobStore.FileKey(id, name), buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
+    }
+}
