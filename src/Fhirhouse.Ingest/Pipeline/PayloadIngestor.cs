@@ -223,7 +223,7 @@ public sealed class PayloadIngestor
                     }
 
                     _rows.Add(new BronzeRow(
-                        e.Key[..slash], e.Key[(slash + 1)..], null, (bundle.Timestamp ?? receivedAt).ToUniversalTime(), true, null,
+                        e.Key[..slash], e.Key[(slash + 1)..], null, (e.LastModified ?? bundle.Timestamp ?? receivedAt).ToUniversalTime(), true, null,
                         source, payload.Key, line, null, receivedAt, null));
                     Resources++;
                     Deleted++;
