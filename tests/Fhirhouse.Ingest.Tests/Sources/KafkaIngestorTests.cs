@@ -105,6 +105,30 @@ public sealed class KafkaIngestorTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_consumers_in_one_group_with_one_killed_midway_land_every_resource_exactly_once()
+    {
+        var resources = HospitalResources(6);
+        _kafka.Produce(resources.Select(Encoding.UTF8.GetBytes));
+        var lake = Lake();
+        var ingestor = await PayloadIngestor.OpenAsync(lake, new IngestOptions());
+        var killedBatches = 0;
+
+        var killed = new KafkaIngestor(ingestor, Options(batchSize: 20)).RunAsync(new Progress(() =>
+        {
+            if (++killedBatches == 2)
+            {
+                throw new IOException("killed after the Delta commit");
+            }
+        }));
+        // The survivor outlives the session timeout (6 s), after which the group gives it the killed consumer's partitions.
+        var survivor = new KafkaIngestor(ingestor, Options(batchSize: 20) with { UntilIdle = TimeSpan.FromSeconds(8) }).RunAsync();
+
+        await Assert.ThrowsAsync<IOException>(() => killed);
+        await survivor;
+        AssertEachOnce(resources, await Bronze(lake));
+    }
+
+    [Fact]
     public async Task A_run_limited_to_some_messages_stops_and_the_next_run_carries_on()
     {
         var resources = HospitalResources(2);

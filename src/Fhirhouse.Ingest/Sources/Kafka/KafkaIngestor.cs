@@ -42,8 +42,19 @@ public sealed class KafkaIngestor(PayloadIngestor ingestor, KafkaIngestOptions o
                 assigned = true;
                 return partitions.Select(p => new TopicPartitionOffset(p, ResumeOffset(p.Partition.Value))).ToList();
             })
-            .SetPartitionsRevokedHandler((_, partitions) => Forget(pending, partitions))
-            .SetPartitionsLostHandler((_, partitions) => Forget(pending, partitions))
+            .SetPartitionsRevokedHandler((_, partitions) =>
+            {
+                // A rebalance is under way: not idle until the next assignment.
+                assigned = false;
+                lastMessage = time.GetTimestamp();
+                Forget(pending, partitions);
+            })
+            .SetPartitionsLostHandler((_, partitions) =>
+            {
+                assigned = false;
+                lastMessage = time.GetTimestamp();
+                Forget(pending, partitions);
+            })
             .Build();
         consumer.Subscribe(_options.Topic);
         long consumed = 0;
