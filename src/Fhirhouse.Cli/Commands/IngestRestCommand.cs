@@ -15,7 +15,7 @@ internal static class IngestRestCommand
     public static Command Create(CliContext context)
     {
         var lake = new LakeOptionSet();
-        var url = new Argument<Uri>("url") { Description = "The FHIR server's base URL, e.g. https://fhir.example.org/r4." };
+        var url = new Argument<string>("url") { Description = "The FHIR server's base URL, e.g. https://fhir.example.org/r4." };
         var types = new Option<string>("--type") { Description = "Resource types to sync, comma-separated (Patient,Observation,...).", Required = true };
         var since = new Option<string?>("--since") { Description = "Start here (an instant, e.g. 2024-01-01T00:00:00Z) when a type has no high-water mark yet; a later mark wins." };
         var history = new Option<bool>("--history") { Description = "Read [base]/[type]/_history instead of searching, so that deletions arrive too." };
@@ -42,7 +42,7 @@ internal static class IngestRestCommand
 
             var options = new RestSyncOptions
             {
-                BaseUrl = parse.GetValue(url)!,
+                BaseUrl = Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var baseUrl) ? baseUrl : throw new ArgumentException($"'{parse.GetValue(url)}' is not an absolute FHIR base URL."),
                 Types = parse.GetValue(types)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Since = from,
                 History = parse.GetValue(history),
