@@ -166,7 +166,15 @@ public sealed class KafkaIngestor(PayloadIngestor ingestor, KafkaIngestOptions o
             {
                 // Another consumer of the group landed this partition meanwhile (a rebalance this one has not seen yet):
                 // its commit stands; resume after what bronze now records.
-                consumer.Seek(new TopicPartitionOffset(topic, partition, ResumeOffset(partition)));
+                try
+                {
+                    consumer.Seek(new TopicPartitionOffset(topic, partition, ResumeOffset(partition)));
+                }
+                catch (KafkaException)
+                {
+                    // Already revoked from this consumer: nothing to resume here.
+                }
+
                 continue;
             }
 
