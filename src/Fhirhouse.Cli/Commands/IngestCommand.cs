@@ -15,6 +15,8 @@ internal static class IngestCommand
         var command = new Command("ingest", "Collect FHIR into the lake: every payload kept as received (encrypted), every resource version a bronze row, bad input quarantined with the reason.");
         command.Subcommands.Add(Files(context));
         command.Subcommands.Add(IngestBulkCommand.Create(context));
+        command.Subcommands.Add(IngestKafkaCommand.Create(context));
+        command.Subcommands.Add(IngestRestCommand.Create(context));
         return command;
     }
 

@@ -80,7 +80,12 @@ public static class BundleReader
             else if (string.Equals(method, "DELETE", StringComparison.Ordinal))
             {
                 var url = (string?)request!["url"] ?? throw new InvalidResourceException($"entry[{i}] is a DELETE without request.url");
-                result.Add(new BundleEntry(i, method, url.Split('?')[0].TrimStart('/'), null));
+                result.Add(new BundleEntry(i, method, url.Split('?')[0].TrimStart('/'), null, LastModified(entry)));
+            }
+            else if (((string?)entry["response"]?["status"])?.StartsWith("410", StringComparison.Ordinal) == true && KeyOfGone(entry) is { } gone)
+            {
+                // A history entry without its request: the response says the resource is gone.
+                result.Add(new BundleEntry(i, "DELETE", gone, null, LastModified(entry)));
             }
             else
             {
@@ -89,6 +94,20 @@ public static class BundleReader
         }
 
         return new BundleContent(type, timestamp, result);
+    }
+
+    private static DateTimeOffset? LastModified(JsonObject entry) =>
+        DateTimeOffset.TryParse((string?)entry["response"]?["lastModified"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var t) ? t : null;
+
+    /// <summary>"Type/id" from a gone entry's fullUrl (<c>[base]/Type/id</c>) or response.location (<c>Type/id/_history/n</c>).</summary>
+    private static string? KeyOfGone(JsonObject entry)
+    {
+        if ((string?)entry["response"]?["location"] is { } location && location.Split('/') is [.., var type, var id, "_history", _])
+        {
+            return type + "/" + id;
+        }
+
+        return (string?)entry["fullUrl"] is { } fullUrl && fullUrl.Split('/') is [.., var t, var i] && t.Length > 0 && i.Length > 0 ? t + "/" + i : null;
     }
 
     private static void Rewrite(JsonNode node, Dictionary<string, string> targets)

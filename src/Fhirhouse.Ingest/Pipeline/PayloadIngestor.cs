@@ -32,6 +32,9 @@ public sealed class PayloadIngestor
         _options = options;
     }
 
+    /// <summary>How payloads are landed.</summary>
+    public IngestOptions Options => _options;
+
     public RawZone Raw { get; }
 
     public BronzeTable Bronze { get; }
@@ -56,14 +59,45 @@ public sealed class PayloadIngestor
     /// <summary>Lands one payload already stored in the raw zone.</summary>
     public async Task<PayloadResult> IngestAsync(RawPayload payload, PayloadFormat format, string source, string location, string mediaType, CancellationToken cancellationToken = default)
     {
-        var manifestApp = "manifest:" + payload.Sha256;
-        if (await Manifest.IsRecordedAsync(manifestApp, cancellationToken).ConfigureAwait(false))
+        if (await Manifest.IsRecordedAsync(ManifestApp(payload), cancellationToken).ConfigureAwait(false))
         {
             return new PayloadResult(location, payload.Key, AlreadyIngested: true, 0, 0, 0);
         }
 
-        var receivedAt = _options.Time.GetUtcNow();
-        var batch = new Batch(this, payload, source, location, receivedAt);
+        var batch = new Batch(this, payload, source, location, _options.Time.GetUtcNow(), stream: null, 0, 0);
+        return await LandAsync(batch, format, mediaType, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Lands an NDJSON payload cut from an ordered stream, exactly once by stream position (<see cref="StreamBatch"/>):
+    /// the lines whose positions bronze or quarantine already recorded for <see cref="StreamBatch.AppId"/> are skipped,
+    /// and bronze records the position of the last line even when nothing new was added, so that
+    /// <see cref="GetStreamPositionAsync"/> says where to resume. A concurrent writer of the same application id
+    /// fails this commit with <see cref="Delta.CommitConflictException"/>.
+    /// </summary>
+    public async Task<PayloadResult> IngestAsync(RawPayload payload, StreamBatch stream, string source, string location, string mediaType, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var bronze = await Bronze.Table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var quarantine = await Quarantine.Table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var batch = new Batch(
+            this, payload, source, location, _options.Time.GetUtcNow(), stream,
+            bronze.GetTransactionVersion(stream.AppId) ?? long.MinValue, quarantine.GetTransactionVersion(stream.AppId) ?? long.MinValue);
+        return await LandAsync(batch, PayloadFormat.Ndjson, mediaType, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The last stream position bronze recorded for a stream application id (null: none yet): resume after it.</summary>
+    public async Task<long?> GetStreamPositionAsync(string appId, CancellationToken cancellationToken = default)
+    {
+        var snapshot = await Bronze.Table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return snapshot.GetTransactionVersion(appId);
+    }
+
+    private static string ManifestApp(RawPayload payload) => "manifest:" + payload.Sha256;
+
+    private async Task<PayloadResult> LandAsync(Batch batch, PayloadFormat format, string mediaType, CancellationToken cancellationToken)
+    {
+        var payload = batch.Payload;
         await using (var stream = NdjsonReader.Decompressed(await Raw.OpenAsync(payload.Key, cancellationToken).ConfigureAwait(false)))
         {
             if (format == PayloadFormat.Ndjson)
@@ -82,20 +116,34 @@ public sealed class PayloadIngestor
             }
         }
 
-        await batch.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await batch.FlushAsync(last: true, cancellationToken).ConfigureAwait(false);
         await Manifest.AppendAsync(
-            new ManifestRow(payload.Key, payload.Sha256, source, location, mediaType, payload.Size, receivedAt, "ingested", batch.Resources, batch.Quarantined),
-            new AppTransaction(manifestApp, 1),
+            new ManifestRow(payload.Key, payload.Sha256, batch.Source, batch.Location, mediaType, payload.Size, batch.ReceivedAt, "ingested", batch.Resources, batch.Quarantined),
+            new AppTransaction(ManifestApp(payload), 1),
             cancellationToken).ConfigureAwait(false);
-        return new PayloadResult(location, payload.Key, AlreadyIngested: false, batch.Resources, batch.Deleted, batch.Quarantined);
+        return new PayloadResult(batch.Location, payload.Key, AlreadyIngested: false, batch.Resources, batch.Deleted, batch.Quarantined);
     }
 
-    /// <summary>The rows of one payload awaiting their commit, and the chunk counter that keys their txn.</summary>
-    private sealed class Batch(PayloadIngestor owner, RawPayload payload, string source, string location, DateTimeOffset receivedAt)
+    /// <summary>
+    /// The rows of one payload awaiting their commit, and what keys their txn: the chunk number (by content), or the
+    /// stream position of the chunk's last line (by position, skipping the lines a table already recorded).
+    /// </summary>
+    private sealed class Batch(
+        PayloadIngestor owner, RawPayload payload, string source, string location, DateTimeOffset receivedAt,
+        StreamBatch? stream, long bronzeRecorded, long quarantineRecorded)
     {
         private readonly List<BronzeRow> _rows = [];
         private readonly List<QuarantineRow> _quarantine = [];
         private int _chunk;
+        private long _lastLine;
+
+        public RawPayload Payload => payload;
+
+        public string Source => source;
+
+        public string Location => location;
+
+        public DateTimeOffset ReceivedAt => receivedAt;
 
         public long Resources { get; private set; }
 
@@ -105,6 +153,7 @@ public sealed class PayloadIngestor
 
         public void Add(long line, ReadOnlySpan<byte> json, int? entry)
         {
+            _lastLine = line;
             var options = owner._options;
             if (entry is null && ResourceScanner.PeekResourceType(json) == "Bundle" && TryExpand(line, json))
             {
@@ -125,6 +174,11 @@ public sealed class PayloadIngestor
             if (options.Validation == ValidationLevel.Full && options.FullValidator!.Validate(json) is { } error)
             {
                 Refuse(line, entry, error, header.ResourceType, header.Id);
+                return;
+            }
+
+            if (Recorded(line, bronzeRecorded))
+            {
                 return;
             }
 
@@ -163,8 +217,13 @@ public sealed class PayloadIngestor
                         continue;
                     }
 
+                    if (Recorded(line, bronzeRecorded))
+                    {
+                        continue;
+                    }
+
                     _rows.Add(new BronzeRow(
-                        e.Key[..slash], e.Key[(slash + 1)..], null, (bundle.Timestamp ?? receivedAt).ToUniversalTime(), true, null,
+                        e.Key[..slash], e.Key[(slash + 1)..], null, (e.LastModified ?? bundle.Timestamp ?? receivedAt).ToUniversalTime(), true, null,
                         source, payload.Key, line, null, receivedAt, null));
                     Resources++;
                     Deleted++;
@@ -178,27 +237,42 @@ public sealed class PayloadIngestor
             return true;
         }
 
+        /// <summary>True when the line comes from a stream position the table already recorded.</summary>
+        private bool Recorded(long line, long recorded) => stream is not null && stream.Positions[(int)line - 1] <= recorded;
+
         private void Refuse(long line, int? entry, string reason, string? resourceType, string? id)
         {
-            var where = entry is null ? $"{location}, line {line}" : $"{location}, line {line}, entry {entry}";
+            if (Recorded(line, quarantineRecorded))
+            {
+                return;
+            }
+
+            var at = stream is null ? $"{location}, line {line}" : stream.Locate(stream.Positions[(int)line - 1]);
+            var where = entry is null ? at : $"{at}, entry {entry}";
             _quarantine.Add(new QuarantineRow(source, payload.Key, line, where, reason, resourceType, id, receivedAt));
             Quarantined++;
         }
 
         public Task FlushIfFullAsync(CancellationToken cancellationToken) =>
-            _rows.Count + _quarantine.Count >= owner._options.ChunkSize ? FlushAsync(cancellationToken) : Task.CompletedTask;
+            _rows.Count + _quarantine.Count >= owner._options.ChunkSize ? FlushAsync(last: false, cancellationToken) : Task.CompletedTask;
 
-        public async Task FlushAsync(CancellationToken cancellationToken)
+        /// <summary>
+        /// Commits the chunk: quarantine first, then bronze, whose txn marks the chunk done (by position, bronze is
+        /// committed at the end of a stream payload even when empty, so that it records where to resume).
+        /// </summary>
+        public async Task FlushAsync(bool last, CancellationToken cancellationToken)
         {
             _chunk++;
-            if (_rows.Count > 0)
-            {
-                await owner.Bronze.AppendAsync(_rows, new AppTransaction("bronze:" + payload.Sha256, _chunk), cancellationToken).ConfigureAwait(false);
-            }
-
+            var version = stream is null ? _chunk : (_lastLine > 0 ? stream.Positions[(int)_lastLine - 1] : long.MinValue);
+            var appId = stream?.AppId;
             if (_quarantine.Count > 0)
             {
-                await owner.Quarantine.AppendAsync(_quarantine, new AppTransaction("quarantine:" + payload.Sha256, _chunk), cancellationToken).ConfigureAwait(false);
+                await owner.Quarantine.AppendAsync(_quarantine, new AppTransaction(appId ?? "quarantine:" + payload.Sha256, version), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_rows.Count > 0 || (last && stream is not null && _lastLine > 0))
+            {
+                await owner.Bronze.AppendAsync(_rows, new AppTransaction(appId ?? "bronze:" + payload.Sha256, version), cancellationToken).ConfigureAwait(false);
             }
 
             _rows.Clear();

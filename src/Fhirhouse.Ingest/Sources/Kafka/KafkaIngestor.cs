@@ -1,0 +1,195 @@
+using Confluent.Kafka;
+using Fhirhouse.Delta;
+using Fhirhouse.Ingest.Pipeline;
+
+namespace Fhirhouse.Ingest.Sources.Kafka;
+
+/// <summary>
+/// <c>fhirhouse ingest kafka</c>: a consumer in a consumer group whose message values are FHIR resources or Bundles.
+/// Each batch is landed per partition, exactly once: the messages become one NDJSON payload of the raw zone, landed
+/// into bronze under the Delta txn <c>kafka:group/topic/partition</c> at version = the batch's last offset; the offsets
+/// are committed to Kafka only after that, and on (re)assignment each partition is sought to the offset after the one
+/// bronze recorded, so a crash between the Delta commit and the offset commit lands nothing twice.
+/// </summary>
+public sealed class KafkaIngestor(PayloadIngestor ingestor, KafkaIngestOptions options)
+{
+    private static readonly TimeSpan s_pollSlice = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How much longer than the idle time a consumer waits for its first assignment (joining a group takes seconds).</summary>
+    private static readonly TimeSpan s_joinGrace = TimeSpan.FromSeconds(30);
+    private readonly KafkaIngestOptions _options = options.Validate();
+
+    /// <summary>
+    /// Consumes until cancelled, idle (<see cref="KafkaIngestOptions.UntilIdle"/>) or the message limit, landing each
+    /// batch; <paramref name="landed"/> hears of each partition's batch once it is in the lake and before its offsets are
+    /// committed. Messages polled but not landed when it stops are left to the next run (their offsets stay uncommitted).
+    /// </summary>
+    public Task<IngestSummary> RunAsync(IProgress<PayloadResult>? landed = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => ConsumeAsync(landed, cancellationToken), CancellationToken.None);
+
+    private async Task<IngestSummary> ConsumeAsync(IProgress<PayloadResult>? landed, CancellationToken cancellationToken)
+    {
+        var time = ingestor.Options.Time;
+        var results = new List<PayloadResult>();
+        var pending = new SortedDictionary<int, List<ConsumeResult<Ignore, byte[]?>>>();
+        var lastMessage = time.GetTimestamp();
+        var assigned = false;
+        using var consumer = new ConsumerBuilder<Ignore, byte[]?>(ConsumerConfig())
+            .SetPartitionsAssignedHandler((_, partitions) =>
+            {
+                // Joining the group takes a while: the idle clock starts once partitions are assigned.
+                lastMessage = time.GetTimestamp();
+                assigned = true;
+                return partitions.Select(p => new TopicPartitionOffset(p, ResumeOffset(p.Partition.Value))).ToList();
+            })
+            .SetPartitionsRevokedHandler((_, partitions) =>
+            {
+                // A rebalance is under way: not idle until the next assignment.
+                assigned = false;
+                lastMessage = time.GetTimestamp();
+                Forget(pending, partitions);
+            })
+            .SetPartitionsLostHandler((_, partitions) =>
+            {
+                assigned = false;
+                lastMessage = time.GetTimestamp();
+                Forget(pending, partitions);
+            })
+            .Build();
+        consumer.Subscribe(_options.Topic);
+        long consumed = 0;
+        var buffered = 0;
+        long? batchStarted = null;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var message = consumer.Consume(s_pollSlice);
+                if (message is { IsPartitionEOF: false })
+                {
+                    if (!pending.TryGetValue(message.Partition.Value, out var list))
+                    {
+                        pending[message.Partition.Value] = list = [];
+                    }
+
+                    list.Add(message);
+                    buffered++;
+                    consumed++;
+                    batchStarted ??= time.GetTimestamp();
+                    lastMessage = time.GetTimestamp();
+                }
+
+                var limitReached = consumed >= _options.MaxMessages;
+                var idle = _options.UntilIdle is { } until && time.GetElapsedTime(lastMessage) >= (assigned ? until : until + s_joinGrace);
+                if (buffered > 0 && (buffered >= _options.BatchSize || limitReached || idle || time.GetElapsedTime(batchStarted!.Value) >= _options.BatchTime))
+                {
+                    await LandAsync(consumer, pending, results, landed, cancellationToken).ConfigureAwait(false);
+                    buffered = 0;
+                    batchStarted = null;
+                }
+
+                if (limitReached || idle)
+                {
+                    break;
+                }
+            }
+
+            consumer.Close();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            consumer.Close();
+        }
+
+        return new IngestSummary(results);
+    }
+
+    private ConsumerConfig ConsumerConfig()
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = _options.BootstrapServers,
+            GroupId = _options.Group,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnablePartitionEof = false,
+            IsolationLevel = IsolationLevel.ReadCommitted,
+        };
+        foreach (var (key, value) in _options.Config)
+        {
+            config.Set(key, value);
+        }
+
+        return config;
+    }
+
+    /// <summary>Where a newly assigned partition resumes: after the offset bronze recorded, else the group's committed offset.</summary>
+    private Offset ResumeOffset(int partition)
+    {
+        // The assignment callback is synchronous and runs on the consuming thread, which holds no synchronization context.
+        var recorded = ingestor.GetStreamPositionAsync(_options.AppIdOf(partition)).GetAwaiter().GetResult();
+        return recorded is { } last ? new Offset(last + 1) : Offset.Unset;
+    }
+
+    private static void Forget(SortedDictionary<int, List<ConsumeResult<Ignore, byte[]?>>> pending, List<TopicPartitionOffset> partitions)
+    {
+        foreach (var p in partitions)
+        {
+            pending.Remove(p.Partition.Value);
+        }
+    }
+
+    private async Task LandAsync(
+        IConsumer<Ignore, byte[]?> consumer, SortedDictionary<int, List<ConsumeResult<Ignore, byte[]?>>> pending,
+        List<PayloadResult> results, IProgress<PayloadResult>? landed, CancellationToken cancellationToken)
+    {
+        foreach (var (partition, messages) in pending)
+        {
+            if (messages.Count == 0)
+            {
+                continue;
+            }
+
+            var appId = _options.AppIdOf(partition);
+            var topic = _options.Topic;
+            var last = messages[^1].Offset.Value;
+            var payload = await ingestor.Raw.LandAsync(KafkaPayload.Ndjson(messages.Select(m => m.Message.Value)), ".ndjson", cancellationToken).ConfigureAwait(false);
+            var stream = new StreamBatch(appId, [.. messages.Select(m => m.Offset.Value)], offset => $"{topic}/{partition}/{offset}");
+            var location = $"{topic}/{partition}/{messages[0].Offset.Value}-{last}";
+            PayloadResult result;
+            try
+            {
+                result = await ingestor.IngestAsync(payload, stream, "kafka", location, "application/fhir+ndjson", cancellationToken).ConfigureAwait(false);
+            }
+            catch (CommitConflictException)
+            {
+                // Another consumer of the group landed this partition meanwhile (a rebalance this one has not seen yet):
+                // its commit stands; resume after what bronze now records.
+                try
+                {
+                    consumer.Seek(new TopicPartitionOffset(topic, partition, ResumeOffset(partition)));
+                }
+                catch (KafkaException)
+                {
+                    // Already revoked from this consumer: nothing to resume here.
+                }
+
+                continue;
+            }
+
+            results.Add(result);
+            landed?.Report(result);
+            try
+            {
+                consumer.Commit([new TopicPartitionOffset(topic, partition, last + 1)]);
+            }
+            catch (KafkaException)
+            {
+                // The partition moved to another consumer: bronze's txn, not the group offset, is what its next owner resumes from.
+            }
+        }
+
+        pending.Clear();
+    }
+}
