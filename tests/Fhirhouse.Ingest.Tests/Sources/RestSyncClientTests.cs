@@ -13,7 +13,12 @@ public sealed class RestSyncClientTests : IDisposable
     private readonly HttpClient _http = new();
     private readonly IObjectStore _lake;
 
-    public RestSyncClientTests() => _lake = new LocalObjectStore(Path.Combine(_folder.Path, "lake"));
+    // The lake as every command opens it: envelope-encrypted (the encrypted store reserves _fhirhouse/ for itself).
+    public RestSyncClientTests() => _lake = new Fhirhouse.Storage.Encryption.EncryptedObjectStore(
+        new LocalObjectStore(Path.Combine(_folder.Path, "lake")),
+        Fhirhouse.Storage.Keys.Keyring.LocalKeyring.Create(
+            Path.Combine(_folder.Path, "keys", "keyring.json"),
+            Fhirhouse.Storage.Keys.Keyring.MasterKey.CreateKeyFile(Path.Combine(_folder.Path, "keys", "master.key"))));
 
     public void Dispose()
     {
