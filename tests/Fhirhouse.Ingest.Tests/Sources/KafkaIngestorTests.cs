@@ -41,7 +41,7 @@ public sealed class KafkaIngestorTests : IDisposable
         BatchSize = batchSize,
         BatchTime = TimeSpan.FromMilliseconds(300),
         MaxMessages = maxMessages,
-        UntilIdle = TimeSpan.FromSeconds(1.5),
+        UntilIdle = TimeSpan.FromSeconds(4),
         Config = new Dictionary<string, string>(StringComparer.Ordinal) { ["session.timeout.ms"] = "6000", ["heartbeat.interval.ms"] = "500" },
     };
 
