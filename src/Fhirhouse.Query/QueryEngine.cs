@@ -36,6 +36,8 @@ public sealed class QueryEngine : IDisposable
         _connection.Open();
         Execute("SET TimeZone = 'UTC'");
         Execute("SET autoinstall_known_extensions = false");
+        // Never spill intermediate results to disk: they may hold plaintext of an encrypted lake.
+        Execute("SET temp_directory = ''");
         if (settings.Threads is { } threads)
         {
             Execute($"SET threads = {threads}");
@@ -62,7 +64,7 @@ public sealed class QueryEngine : IDisposable
         try
         {
             var (rewritten, travels) = TimeTravelRewriter.Rewrite(sql);
-            var shape = QueryShape.FromParseTree(Scalar("SELECT json_serialize_sql(?)", rewritten), sql);
+            var shape = QueryShape.FromParseTree(ParseTree(rewritten), sql);
             var scans = new List<TableScan>();
             foreach (var name in shape.Tables)
             {
@@ -218,7 +220,7 @@ public sealed class QueryEngine : IDisposable
             var columns = new List<QueryColumn>(reader.FieldCount);
             for (var i = 0; i < reader.FieldCount; i++)
             {
-                columns.Add(new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i)));
+                columns.Add(new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i).ToUpperInvariant()));
             }
 
             var rows = new List<object?[]>();
@@ -256,12 +258,19 @@ public sealed class QueryEngine : IDisposable
         }
     }
 
-    private string Scalar(string sql, string parameter)
+    /// <summary>DuckDB's parse tree of <paramref name="sql"/> as JSON (an error object when it is not a SELECT or does not parse).</summary>
+    private string ParseTree(string sql)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.Add(new DuckDBParameter(parameter));
-        return (string)command.ExecuteScalar()!;
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT json_serialize_sql(" + DuckDbTypes.Literal(sql) + ")";
+            return (string)command.ExecuteScalar()!;
+        }
+        catch (DbException e)
+        {
+            throw new QueryException(e.Message, e);
+        }
     }
 
     /// <summary>The object key of a data file: paths in the log are relative to the table and URL-encoded.</summary>
