@@ -56,7 +56,33 @@ public sealed class QueryEngine : IDisposable
     /// every table at that version or time, except those the SQL time-travels itself. Throws <see cref="QueryException"/>
     /// for a statement that would change something, several statements, a bad time-travel clause, or a DuckDB error.
     /// </summary>
-    public async Task<QueryResult> ExecuteAsync(string sql, AsOf? asOf = null, CancellationToken cancellationToken = default)
+    public Task<QueryResult> ExecuteAsync(string sql, AsOf? asOf = null, CancellationToken cancellationToken = default) =>
+        RunAsync(sql, asOf, (rewritten, scans) => Run(rewritten, scans, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Runs a read-only statement as <see cref="ExecuteAsync"/> does and writes its rows to a Parquet file at
+    /// <paramref name="path"/> (plaintext: an export the caller asked for); returns the number of rows written.
+    /// </summary>
+    public Task<long> ExportParquetAsync(string sql, string path, AsOf? asOf = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var target = Path.GetFullPath(path);
+        return RunAsync(sql, asOf, (rewritten, _) =>
+        {
+            try
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = $"COPY ({rewritten}) TO {DuckDbTypes.Literal(target)} (FORMAT parquet)";
+                return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (DbException e)
+            {
+                throw new QueryException(e.Message, e);
+            }
+        }, cancellationToken);
+    }
+
+    private async Task<T> RunAsync<T>(string sql, AsOf? asOf, Func<string, List<TableScan>, T> run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sql);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -84,7 +110,7 @@ public sealed class QueryEngine : IDisposable
                 scans.Add(await RegisterAsync(name, snapshot, shape.PredicatesOn(name), leases, cancellationToken).ConfigureAwait(false));
             }
 
-            return Run(rewritten, scans, cancellationToken);
+            return run(rewritten.TrimEnd().TrimEnd(';'), scans);
         }
         finally
         {
