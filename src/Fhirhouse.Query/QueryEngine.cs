@@ -73,7 +73,7 @@ public sealed class QueryEngine : IDisposable
             {
                 using var command = _connection.CreateCommand();
                 command.CommandText = $"COPY ({rewritten}) TO {DuckDbTypes.Literal(target)} (FORMAT parquet)";
-                return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                return (long)command.ExecuteNonQuery();
             }
             catch (DbException e)
             {
