@@ -24,12 +24,17 @@ public sealed class QueryEngine : IDisposable
     private readonly LakeTableCatalog _catalog;
     private readonly Dictionary<string, HashSet<string>> _fileColumns = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly IObjectStore _store;
+    private readonly Dictionary<string, string> _registered = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Snapshot> _latest = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Path, long Version), Snapshot> _versions = [];
 
     /// <summary>An engine over <paramref name="store"/> (the lake's <c>Objects</c> store, or any store holding Delta tables).</summary>
     public QueryEngine(IObjectStore store, QueryOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         var settings = (options ?? new QueryOptions()).Validate();
+        _store = store;
         _files = new PlaintextFiles(store, settings.PlaintextCacheBytes);
         _catalog = new LakeTableCatalog(store, settings.TableFolders);
         _connection = new DuckDBConnection("Data Source=:memory:");
@@ -130,16 +135,37 @@ public sealed class QueryEngine : IDisposable
         _gate.Dispose();
     }
 
-    private static async Task<Snapshot> SnapshotAsync(DeltaTable table, AsOf? asOf, CancellationToken cancellationToken)
+    /// <summary>
+    /// The snapshot to read. Snapshots are cached: a version never changes, and the latest one stays latest while the
+    /// next commit file does not exist (commits are numbered without gaps), which one existence check tells.
+    /// </summary>
+    private async Task<Snapshot> SnapshotAsync(DeltaTable table, AsOf? asOf, CancellationToken cancellationToken)
     {
         try
         {
-            return asOf switch
+            switch (asOf)
             {
-                { Version: { } version } => await table.GetSnapshotAsync(version, cancellationToken).ConfigureAwait(false),
-                { Timestamp: { } timestamp } => await table.GetSnapshotAsOfAsync(timestamp, cancellationToken).ConfigureAwait(false),
-                _ => await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false),
-            };
+                case { Version: { } version }:
+                    if (!_versions.TryGetValue((table.Path, version), out var exact))
+                    {
+                        exact = await table.GetSnapshotAsync(version, cancellationToken).ConfigureAwait(false);
+                        _versions[(table.Path, version)] = exact;
+                    }
+
+                    return exact;
+                case { Timestamp: { } timestamp }:
+                    return await table.GetSnapshotAsOfAsync(timestamp, cancellationToken).ConfigureAwait(false);
+                default:
+                    if (_latest.TryGetValue(table.Path, out var latest)
+                        && !await _store.ExistsAsync($"{table.Path}/_delta_log/{latest.Version + 1:D20}.json", cancellationToken).ConfigureAwait(false))
+                    {
+                        return latest;
+                    }
+
+                    latest = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    _latest[table.Path] = latest;
+                    return latest;
+            }
         }
         catch (Exception e) when (e is ArgumentOutOfRangeException or DeltaProtocolException)
         {
@@ -179,7 +205,12 @@ public sealed class QueryEngine : IDisposable
 
         ReadColumns(opened.Where(o => !_fileColumns.ContainsKey(o.Key)).ToList());
         var files = opened.Select(o => new TableViewSql.DataFile(o.Path, o.File.PartitionValues, _fileColumns[o.Key])).ToList();
-        Execute($"CREATE OR REPLACE TEMP VIEW {DuckDbTypes.Identifier(name)} AS\n{TableViewSql.Build(snapshot, files)}");
+        var view = TableViewSql.Build(snapshot, files);
+        if (!_registered.TryGetValue(name, out var previous) || !string.Equals(previous, view, StringComparison.Ordinal))
+        {
+            Execute($"CREATE OR REPLACE TEMP VIEW {DuckDbTypes.Identifier(name)} AS\n{view}");
+            _registered[name] = view;
+        }
         return new TableScan(name, snapshot.TablePath, snapshot.Version, snapshot.Files.Count, kept.Count);
     }
 

@@ -115,7 +115,7 @@ internal static class QueryOutput
         null => null,
         string s => s,
         bool b => b ? "true" : "false",
-        DateTime t => t.TimeOfDay == TimeSpan.Zero && t.Kind != DateTimeKind.Utc ? t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
+        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
         DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture) + "Z",
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         byte[] bytes => Convert.ToBase64String(bytes),

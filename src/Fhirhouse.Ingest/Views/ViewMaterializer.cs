@@ -68,17 +68,19 @@ public sealed class ViewMaterializer
 
         var current = await _bronze.ReadCurrentAsync(bronzeVersion, cancellationToken).ConfigureAwait(false);
         var versions = await CurrentVersionsTable.OpenAsync(_store, _options, cancellationToken).ConfigureAwait(false);
-        await versions.WriteAsync(current.Values, bronzeVersion, cancellationToken).ConfigureAwait(false);
         var byType = current.Values.Where(r => !r.Deleted && r.Resource is not null).GroupBy(r => r.ResourceType, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        foreach (var (view, table) in pending)
-        {
-            var evaluation = Evaluate(view, byType.GetValueOrDefault(view.Resource) ?? []);
-            var commit = await table.OverwriteAsync(evaluation.Rows, new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false);
-            results.Add(new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.Built, bronzeVersion, commit.Version,
-                evaluation.Resources, evaluation.Rows.Count, evaluation.Resources, evaluation.Failures, evaluation.FirstFailure));
-        }
 
+        // Views are independent tables: evaluate and write them in parallel (one evaluator each).
+        var writes = pending.Select(p => Task.Run(async () =>
+        {
+            var evaluation = Evaluate(p.View, byType.GetValueOrDefault(p.View.Resource) ?? []);
+            var commit = await p.Table.OverwriteAsync(evaluation.Rows, new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false);
+            return new ViewMaterialization(NameOf(p.View), p.Table.Path, ViewMaterializationKind.Built, bronzeVersion, commit.Version,
+                evaluation.Resources, evaluation.Rows.Count, evaluation.Resources, evaluation.Failures, evaluation.FirstFailure);
+        }, cancellationToken)).ToList();
+        await versions.WriteAsync(current.Values, bronzeVersion, cancellationToken).ConfigureAwait(false);
+        results.AddRange(await Task.WhenAll(writes).ConfigureAwait(false));
         return Order(results, views);
     }
 
