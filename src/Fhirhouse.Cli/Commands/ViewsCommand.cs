@@ -56,7 +56,7 @@ internal static class ViewsCommand
                 return ExitCodes.Ok;
             }
 
-            var grid = new Table().AddColumns("view", "resource", "columns", "table version", "bronze version");
+            var grid = new Table().AddColumns("view", "resource", "cols", "table v", "bronze v");
             foreach (var r in rows)
             {
                 grid.AddRow(r.Name, r.Resource, Cell(r.Columns), r.Version is { } v ? Cell(v) : "not built", r.Bronze is { } b ? Cell(b) : "-");
@@ -118,13 +118,14 @@ internal static class ViewsCommand
 
     public static void WriteText(CliContext context, IReadOnlyList<ViewMaterialization> results)
     {
-        var grid = new Table().AddColumns("view", "done", "bronze version", "table version", "resources", "rows written", "replaced", "failures");
         foreach (var r in results)
         {
-            grid.AddRow(r.View, r.Kind.ToString().ToLowerInvariant(), Cell(r.BronzeVersion), Cell(r.TableVersion), Cell(r.Resources), Cell(r.RowsWritten), Cell(r.ResourcesReplaced), Cell(r.Failures));
+            var replaced = r.Kind == ViewMaterializationKind.Refreshed ? $", {r.ResourcesReplaced:N0} resources replaced" : "";
+            var failed = r.Failures > 0 ? $", {r.Failures:N0} FAILED" : "";
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {r.View,-20} {r.Kind.ToString().ToLowerInvariant(),-10} {r.Resources,9:N0} resources -> {r.RowsWritten,9:N0} rows (bronze v{r.BronzeVersion}, table v{r.TableVersion}{replaced}{failed})"));
         }
 
-        context.Console.Write(grid);
         foreach (var r in results.Where(r => r.FirstFailure is not null))
         {
             context.Error.WriteLine($"views: {r.View} failed on {r.Failures} resources; first: {r.FirstFailure}");
