@@ -20,6 +20,8 @@ internal static class FhirhouseCli
         root.Subcommands.Add(TableCommand.Create(context));
         root.Subcommands.Add(KeysCommand.Create(context));
         root.Subcommands.Add(LakeCommand.Create(context));
+        root.Subcommands.Add(ViewsCommand.Create(context));
+        root.Subcommands.Add(SqlCommand.Create(context));
         return root;
     }
 

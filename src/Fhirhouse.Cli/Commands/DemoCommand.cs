@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Fhirhouse.Fhir.Views;
 using Fhirhouse.Ingest.Pipeline;
 using Fhirhouse.Ingest.Validation;
+using Fhirhouse.Query;
 using Fhirhouse.Synthetic;
 using Spectre.Console;
 
@@ -8,7 +10,8 @@ namespace Fhirhouse.Cli.Commands;
 
 /// <summary>
 /// <c>fhirhouse demo</c>: runs the pipeline end to end on embedded defaults in one folder of the current directory.
-/// Today: generates the synthetic hospital and ingests it into an encrypted lake.
+/// Generates the synthetic hospital, ingests it into an encrypted lake, materialises the default views and answers a
+/// few questions in SQL over them.
 /// </summary>
 internal static class DemoCommand
 {
@@ -36,6 +39,13 @@ internal static class DemoCommand
             var lake = await LakeOptionSet.OpenAsync(lakeFolder, keyring, context, cancellationToken).ConfigureAwait(false);
             var files = summary.Files.Select(f => (Path.Combine(source, f), PayloadFormat.Ndjson)).ToList();
             var ingest = await IngestCommand.RunAsync(context, lake.Objects, files, ValidationLevel.Structure, cancellationToken).ConfigureAwait(false);
+            var views = await ViewsCommand.RunAsync(context, lake.Objects, DefaultViews.All, refresh: false, cancellationToken).ConfigureAwait(false);
+            using var engine = new QueryEngine(lake.Objects);
+            var answers = new List<(string Question, string Sql, QueryResult Result)>();
+            foreach (var (question, sql) in Questions)
+            {
+                answers.Add((question, sql, await engine.ExecuteAsync(sql, cancellationToken: cancellationToken).ConfigureAwait(false)));
+            }
 
             if (parse.GetValue(json))
             {
@@ -45,6 +55,8 @@ internal static class DemoCommand
                     ["lake"] = lakeFolder,
                     ["ingested"] = ingest.Resources,
                     ["quarantined"] = ingest.Quarantined,
+                    ["views"] = views.ToDictionary(v => v.View, v => v.RowsWritten),
+                    ["answers"] = answers.ToDictionary(a => a.Question, a => a.Result.Rows.Select(r => a.Result.Columns.Select((c, i) => (c.Name, Value: QueryOutput.Text(r[i]))).ToDictionary(x => x.Name, x => x.Value)).ToList()),
                 });
             }
             else
@@ -55,17 +67,60 @@ internal static class DemoCommand
                 context.Console.MarkupLine("[bold]2. Ingestion[/] into the encrypted lake (raw zone, bronze fhir_resources, quarantine)");
                 IngestCommand.WriteText(context.Out, ingest);
                 context.Out.WriteLine();
+                context.Console.MarkupLine("[bold]3. Views and SQL[/]: SQL-on-FHIR views materialised as Delta tables (tables/views/), queried with DuckDB through the decrypting read path");
+                ViewsCommand.WriteText(context, views);
+                foreach (var (question, sql, result) in answers)
+                {
+                    context.Out.WriteLine();
+                    context.Console.MarkupLine($"[bold]{Markup.Escape(question)}[/]");
+                    context.Out.WriteLine(sql);
+                    QueryOutput.Write(context, result, "table");
+                }
+
+                context.Out.WriteLine();
                 context.Out.WriteLine($"Demo folder: {folder}");
                 context.Out.WriteLine($"  source/   the hospital's FHIR export ({summary.Files.Count} NDJSON files), {HospitalGenerator.GroundTruthFileName}, {HospitalGenerator.ManifestFileName}");
                 context.Out.WriteLine("  lake/     the encrypted lake: raw payloads and Delta tables (every object AES-256-GCM)");
                 context.Out.WriteLine("  keys/     the demo's local keyring and master key (keep real keys away from the lake)");
                 context.Out.WriteLine($"Look at it: fhirhouse table describe fhir_resources --lake {lakeFolder} --keyring {keyring}");
+                context.Out.WriteLine($"Ask it:     fhirhouse sql \"SELECT gender, count(*) FROM patient GROUP BY gender\" --lake {lakeFolder} --keyring {keyring}");
             }
 
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary>Real questions the demo answers in SQL over the views.</summary>
+    internal static readonly IReadOnlyList<(string Question, string Sql)> Questions =
+    [
+        ("Patients per condition per year (the 3 commonest conditions of each of the last 5 years of onset)",
+            """
+            WITH per_year AS (
+                SELECT substr(onset, 1, 4) AS year, display AS condition, count(DISTINCT patient_id) AS patients
+                FROM condition WHERE onset IS NOT NULL GROUP BY 1, 2),
+            ranked AS (
+                SELECT *, row_number() OVER (PARTITION BY year ORDER BY patients DESC, condition) AS rank,
+                       dense_rank() OVER (ORDER BY year DESC) AS recent
+                FROM per_year)
+            SELECT year, condition, patients FROM ranked WHERE rank <= 3 AND recent <= 5
+            ORDER BY year DESC, patients DESC, condition
+            """),
+        ("Mean HbA1c (LOINC 4548-4) of patients with type 2 diabetes, by year",
+            """
+            SELECT substr(o.effective, 1, 4) AS year, count(*) AS results, count(DISTINCT o.patient_id) AS patients,
+                   round(avg(o.value), 2) AS mean_hba1c, any_value(o.unit) AS unit
+            FROM observation o
+            WHERE o.code = '4548-4' AND o.value IS NOT NULL
+              AND o.patient_id IN (SELECT patient_id FROM condition WHERE code IN ('44054006', 'E11.9'))
+            GROUP BY year ORDER BY year
+            """),
+        ("Encounters per class",
+            """
+            SELECT class_code, count(*) AS encounters, count(DISTINCT patient_id) AS patients
+            FROM encounter GROUP BY class_code ORDER BY encounters DESC
+            """),
+    ];
 
     /// <summary>Creates the folder, or clears it when it holds a previous demo; refuses a non-empty folder that is not a demo's.</summary>
     internal static void PrepareFolder(string folder)

@@ -1,0 +1,142 @@
+using Fhirhouse.Query;
+
+namespace Fhirhouse.Cli.Commands;
+
+/// <summary>
+/// The SQL shell: reads statements ending with ';' (a line may hold the end of one), runs each, prints its result or
+/// its error and goes on. Dot commands: <c>.tables</c>, <c>.history</c>, <c>.help</c>, <c>.quit</c>. At a terminal it
+/// prompts and keeps a history (in memory and appended to a file readable by its owner only); reading a pipe it runs
+/// every statement and ends at the end of input, with exit code 1 when one failed.
+/// </summary>
+internal sealed class SqlShell(CliContext context, QueryEngine engine, string format, AsOf? asOf, string? historyFile)
+{
+    private readonly List<string> _history = [];
+
+    public IReadOnlyList<string> History => _history;
+
+    public async Task<int> RunAsync(TextReader input, bool interactive, CancellationToken cancellationToken)
+    {
+        if (interactive)
+        {
+            LoadHistory();
+            context.Out.WriteLine("Fhirhouse SQL (DuckDB) over the lake. End statements with ';'. .tables, .history, .help, .quit");
+        }
+
+        var failed = false;
+        var statement = new System.Text.StringBuilder();
+        while (true)
+        {
+            if (interactive)
+            {
+                context.Out.Write(statement.Length == 0 ? "fhirhouse> " : "      ...> ");
+                context.Out.Flush();
+            }
+
+            var line = await input.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            if (line is null)
+            {
+                break;
+            }
+
+            if (statement.Length == 0 && line.TrimStart().StartsWith('.'))
+            {
+                if (!await DotCommandAsync(line.Trim(), cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            statement.AppendLine(line);
+            if (!line.TrimEnd().EndsWith(';'))
+            {
+                continue;
+            }
+
+            failed |= !await RunStatementAsync(statement.ToString(), interactive, cancellationToken).ConfigureAwait(false);
+            statement.Clear();
+        }
+
+        if (statement.ToString().Trim().Length > 0)
+        {
+            failed |= !await RunStatementAsync(statement.ToString(), interactive, cancellationToken).ConfigureAwait(false);
+        }
+
+        return failed && !interactive ? ExitCodes.Failure : ExitCodes.Ok;
+    }
+
+    private async Task<bool> RunStatementAsync(string text, bool interactive, CancellationToken cancellationToken)
+    {
+        var sql = text.Trim();
+        if (interactive)
+        {
+            Remember(sql);
+        }
+
+        try
+        {
+            await SqlCommand.RunOneAsync(context, engine, sql, format, null, asOf, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is QueryException or ArgumentException or InvalidOperationException)
+        {
+            await context.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    /// <summary>Runs a dot command; false to leave the shell.</summary>
+    private async Task<bool> DotCommandAsync(string command, CancellationToken cancellationToken)
+    {
+        switch (command)
+        {
+            case ".quit" or ".exit":
+                return false;
+            case ".tables":
+                foreach (var (name, path) in await engine.ListTablesAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    context.Out.WriteLine($"{name}\t{path}");
+                }
+
+                return true;
+            case ".history":
+                for (var i = 0; i < _history.Count; i++)
+                {
+                    context.Out.WriteLine($"{i + 1,5}  {_history[i].ReplaceLineEndings(" ")}");
+                }
+
+                return true;
+            default:
+                context.Out.WriteLine("Statements end with ';'. Time travel: FROM patient AT (VERSION => 3) or AT (TIMESTAMP => '2026-11-28T10:00:00Z').");
+                context.Out.WriteLine(".tables  the lake's tables   .history  statements of this and earlier sessions   .quit  leave");
+                return true;
+        }
+    }
+
+    private void LoadHistory()
+    {
+        if (historyFile is not null && File.Exists(historyFile))
+        {
+            _history.AddRange(File.ReadAllLines(historyFile).Where(l => l.Length > 0).Select(l => l.Replace("\\n", "\n", StringComparison.Ordinal)));
+        }
+    }
+
+    private void Remember(string sql)
+    {
+        _history.Add(sql);
+        if (historyFile is null)
+        {
+            return;
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(historyFile))!;
+        Directory.CreateDirectory(folder);
+        var created = !File.Exists(historyFile);
+        File.AppendAllText(historyFile, sql.ReplaceLineEndings("\\n") + "\n");
+        if (created && !OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(historyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Fhirhouse.Delta;
+using Fhirhouse.Fhir.Views;
+using Fhirhouse.Ingest.Views;
+using Fhirhouse.Storage;
+using Spectre.Console;
+
+namespace Fhirhouse.Cli.Commands;
+
+/// <summary>
+/// <c>fhirhouse views list|build|refresh [NAME...]</c>: the SQL-on-FHIR views materialised as Delta tables in silver
+/// (<c>tables/views/NAME</c>): the default views plus the ViewDefinition JSON files of <c>--views</c>.
+/// </summary>
+internal static class ViewsCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("views", "SQL-on-FHIR views as Delta tables: list them, build them from bronze, refresh them from its change feed.");
+        command.Subcommands.Add(List(context));
+        command.Subcommands.Add(Materialize(context, "build", "Compute views whole from the current version of every resource in bronze (views already current are left alone).", refresh: false));
+        command.Subcommands.Add(Materialize(context, "refresh", "Bring views up to date from bronze's change data feed: changed resources are recomputed, deleted ones removed (a view never built is built).", refresh: true));
+        return command;
+    }
+
+    private static Option<string?> ViewsFolder() => new("--views")
+    {
+        Description = "A folder of ViewDefinition JSON files to use besides the default views (a file with a default view's name replaces it).",
+    };
+
+    private static Command List(CliContext context)
+    {
+        var lake = new LakeOptionSet();
+        var folder = ViewsFolder();
+        var json = new Option<bool>("--json") { Description = "Print the list as JSON." };
+        var command = new Command("list", "The views: name, resource type, columns, and the table version and bronze version each reflects.");
+        lake.AddTo(command);
+        command.Options.Add(folder);
+        command.Options.Add(json);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var views = Load(parse.GetValue(folder));
+            var store = (await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false)).Objects;
+            var rows = new List<(string Name, string Resource, int Columns, long? Version, long? Bronze)>();
+            foreach (var view in views)
+            {
+                var name = ViewMaterializer.NameOf(view);
+                var (version, bronze) = await StateAsync(store, name, context, cancellationToken).ConfigureAwait(false);
+                rows.Add((name, view.Resource, view.Columns.Count, version, bronze));
+            }
+
+            if (parse.GetValue(json))
+            {
+                context.Out.WriteLine(JsonSerializer.Serialize(rows.Select(r => new { name = r.Name, resource = r.Resource, columns = r.Columns, tableVersion = r.Version, bronzeVersion = r.Bronze }), Indented));
+                return ExitCodes.Ok;
+            }
+
+            var grid = new Table().AddColumns("view", "resource", "cols", "table v", "bronze v");
+            foreach (var r in rows)
+            {
+                grid.AddRow(r.Name, r.Resource, Cell(r.Columns), r.Version is { } v ? Cell(v) : "not built", r.Bronze is { } b ? Cell(b) : "-");
+            }
+
+            context.Console.Write(grid);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Materialize(CliContext context, string name, string description, bool refresh)
+    {
+        var lake = new LakeOptionSet();
+        var folder = ViewsFolder();
+        var names = new Argument<string[]>("names") { Description = "The views to process (default: all).", Arity = ArgumentArity.ZeroOrMore };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
+        var command = new Command(name, description);
+        command.Arguments.Add(names);
+        lake.AddTo(command);
+        command.Options.Add(folder);
+        command.Options.Add(json);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var views = Select(Load(parse.GetValue(folder)), parse.GetValue(names) ?? []);
+            var store = (await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false)).Objects;
+            var results = await RunAsync(context, store, views, refresh, cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                context.Out.WriteLine(JsonSerializer.Serialize(results.Select(r => new
+                {
+                    view = r.View, kind = r.Kind.ToString().ToLowerInvariant(), bronzeVersion = r.BronzeVersion, tableVersion = r.TableVersion,
+                    resources = r.Resources, rows = r.RowsWritten, resourcesReplaced = r.ResourcesReplaced, failures = r.Failures, firstFailure = r.FirstFailure,
+                }), Indented));
+            }
+            else
+            {
+                WriteText(context, results);
+            }
+
+            return results.Any(r => r.Failures > 0) ? ExitCodes.Failure : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Builds or refreshes <paramref name="views"/> in the lake and reports timing on the error stream.</summary>
+    public static async Task<IReadOnlyList<ViewMaterialization>> RunAsync(CliContext context, IObjectStore store, IReadOnlyList<ViewDefinition> views, bool refresh, CancellationToken cancellationToken)
+    {
+        var started = context.Time.GetTimestamp();
+        var materializer = await ViewMaterializer.OpenAsync(store, new DeltaTableOptions { TimeProvider = context.Time }, cancellationToken).ConfigureAwait(false);
+        var results = await context.WithProgressAsync(refresh ? "Refreshing views" : "Building views", async _ => refresh
+            ? await materializer.RefreshAsync(views, cancellationToken).ConfigureAwait(false)
+            : await materializer.BuildAsync(views, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        var seconds = context.Time.GetElapsedTime(started).TotalSeconds;
+        var resources = results.Sum(r => r.Resources);
+        context.Error.WriteLine($"views: {results.Count} views, {resources} resources evaluated in {seconds:F1} s ({resources / Math.Max(seconds, 1e-3):F0} resources/s)");
+        return results;
+    }
+
+    public static void WriteText(CliContext context, IReadOnlyList<ViewMaterialization> results)
+    {
+        foreach (var r in results)
+        {
+            var replaced = r.Kind == ViewMaterializationKind.Refreshed ? $", {r.ResourcesReplaced:N0} resources replaced" : "";
+            var failed = r.Failures > 0 ? $", {r.Failures:N0} FAILED" : "";
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {r.View,-20} {r.Kind.ToString().ToLowerInvariant(),-10} {r.Resources,9:N0} resources -> {r.RowsWritten,9:N0} rows (bronze v{r.BronzeVersion}, table v{r.TableVersion}{replaced}{failed})"));
+        }
+
+        foreach (var r in results.Where(r => r.FirstFailure is not null))
+        {
+            context.Error.WriteLine($"views: {r.View} failed on {r.Failures} resources; first: {r.FirstFailure}");
+        }
+    }
+
+    /// <summary>The views to use; a ViewDefinition that does not compile is bad usage (exit 2), naming its file and place.</summary>
+    public static IReadOnlyList<ViewDefinition> Load(string? folder)
+    {
+        try
+        {
+            return ViewCatalog.Load(folder);
+        }
+        catch (ViewDefinitionException e)
+        {
+            throw new ArgumentException(e.Message, e);
+        }
+    }
+
+    private static List<ViewDefinition> Select(IReadOnlyList<ViewDefinition> views, string[] names)
+    {
+        if (names.Length == 0)
+        {
+            return [.. views];
+        }
+
+        var byName = views.ToDictionary(ViewMaterializer.NameOf, StringComparer.Ordinal);
+        return names.Select(n => byName.TryGetValue(n, out var v)
+            ? v
+            : throw new ArgumentException($"There is no view '{n}'; the views are {string.Join(", ", byName.Keys)}.")).ToList();
+    }
+
+    private static async Task<(long? Version, long? Bronze)> StateAsync(IObjectStore store, string name, CliContext context, CancellationToken cancellationToken)
+    {
+        var path = ViewTables.PathOf(name);
+        if (!await store.ExistsAsync(path + "/_delta_log/00000000000000000000.json", cancellationToken).ConfigureAwait(false))
+        {
+            return (null, null);
+        }
+
+        var table = await DeltaTable.OpenAsync(store, path, new DeltaTableOptions { TimeProvider = context.Time }, cancellationToken).ConfigureAwait(false);
+        var snapshot = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return (snapshot.Version, snapshot.GetTransactionVersion(ViewTables.BronzeAppId));
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static string Cell(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

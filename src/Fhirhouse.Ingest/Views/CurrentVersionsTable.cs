@@ -1,0 +1,57 @@
+using Fhirhouse.Delta;
+using Fhirhouse.Delta.Schema;
+using Fhirhouse.Delta.Transactions;
+using Fhirhouse.Ingest.Bronze;
+using Fhirhouse.Ingest.Lake;
+using Fhirhouse.Storage;
+
+namespace Fhirhouse.Ingest.Views;
+
+/// <summary>
+/// <c>tables/fhir_current</c>: one row per resource naming its current bronze row (ordering fields, raw key and line,
+/// deleted). Rewritten whole at each bronze version it catches up to, under the transaction (bronze, version).
+/// </summary>
+internal sealed class CurrentVersionsTable(DeltaTable table)
+{
+    public static StructType Schema { get; } = new(
+    [
+        new StructField("resource_type", PrimitiveType.String, Nullable: false),
+        new StructField("id", PrimitiveType.String, Nullable: false),
+        new StructField("version_id", PrimitiveType.String),
+        new StructField("last_updated", PrimitiveType.Timestamp),
+        new StructField("deleted", PrimitiveType.Boolean, Nullable: false),
+        new StructField("ingested_at", PrimitiveType.Timestamp, Nullable: false),
+        new StructField("raw_key", PrimitiveType.String, Nullable: false),
+        new StructField("raw_line", PrimitiveType.Long, Nullable: false),
+    ]);
+
+    public DeltaTable Table { get; } = table;
+
+    public static async Task<CurrentVersionsTable> OpenAsync(IObjectStore store, DeltaTableOptions options, CancellationToken cancellationToken) =>
+        new(await TableOpener.OpenOrCreateAsync(store, ViewTables.CurrentVersions, Schema, ["resource_type"],
+            new Dictionary<string, string>(StringComparer.Ordinal), options, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The current row of every resource (without its JSON), keyed by "Type/id".</summary>
+    public async Task<Dictionary<string, BronzeRow>> ReadAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await Table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var current = new Dictionary<string, BronzeRow>(StringComparer.Ordinal);
+        await foreach (var v in snapshot.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var row = new BronzeRow((string)v[0]!, (string)v[1]!, (string?)v[2], (DateTimeOffset?)v[3], (bool)v[4]!, null, "", (string)v[6]!, (long)v[7]!, null, (DateTimeOffset)v[5]!, null);
+            current[row.ResourceType + "/" + row.Id] = row;
+        }
+
+        return current;
+    }
+
+    public Task<CommitResult> WriteAsync(IEnumerable<BronzeRow> current, long bronzeVersion, CancellationToken cancellationToken) =>
+        Table.OverwriteAsync(
+            current.Select(r => new object?[] { r.ResourceType, r.Id, r.VersionId, r.LastUpdated, r.Deleted, r.IngestedAt, r.RawKey, r.RawLine }),
+            new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken);
+
+    /// <summary>Whether two rows are the same resource version as stored in bronze.</summary>
+    public static bool SameRow(BronzeRow a, BronzeRow b) =>
+        a.RawLine == b.RawLine && a.IngestedAt == b.IngestedAt && string.Equals(a.RawKey, b.RawKey, StringComparison.Ordinal)
+        && string.Equals(a.Id, b.Id, StringComparison.Ordinal) && string.Equals(a.ResourceType, b.ResourceType, StringComparison.Ordinal);
+}

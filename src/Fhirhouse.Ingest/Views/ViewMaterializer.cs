@@ -1,0 +1,279 @@
+using System.Text;
+using Fhirhouse.Delta;
+using Fhirhouse.Delta.Transactions;
+using Fhirhouse.Fhir.Views;
+using Fhirhouse.Ingest.Bronze;
+using Fhirhouse.Ingest.Lake;
+using Fhirhouse.Storage;
+
+namespace Fhirhouse.Ingest.Views;
+
+/// <summary>
+/// Materialises ViewDefinitions as Delta tables in silver (<c>tables/views/NAME</c>), one row per view row plus
+/// <c>_resource_key</c> ("Type/id"). <see cref="BuildAsync"/> computes a view from the current version of every
+/// resource in bronze (deleted ones excluded); <see cref="RefreshAsync"/> keeps it current from bronze's change data
+/// feed, recomputing only the resources that changed and replacing their rows (updates and deletes reach the view).
+/// Each view table records the bronze version it reflects as the Delta transaction (appId "bronze", version), so a
+/// refresh is exactly-once: one interrupted between its delete and its append is completed by the next one.
+/// </summary>
+public sealed class ViewMaterializer
+{
+    private readonly IObjectStore _store;
+    private readonly DeltaTableOptions _options;
+    private readonly BronzeTable _bronze;
+
+    private ViewMaterializer(IObjectStore store, DeltaTableOptions options, BronzeTable bronze)
+    {
+        _store = store;
+        _options = options;
+        _bronze = bronze;
+    }
+
+    /// <summary>A materialiser over the lake's store (bronze is created empty when missing).</summary>
+    public static async Task<ViewMaterializer> OpenAsync(IObjectStore lake, DeltaTableOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lake);
+        options ??= new DeltaTableOptions();
+        return new ViewMaterializer(lake, options, await BronzeTable.OpenAsync(lake, options, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Computes each view whole from the current versions in bronze at its latest version; a view already at that
+    /// version is left as it is.
+    /// </summary>
+    public async Task<IReadOnlyList<ViewMaterialization>> BuildAsync(IReadOnlyList<ViewDefinition> views, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        var bronzeVersion = (await _bronze.Table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Version;
+        var tables = new List<(ViewDefinition View, DeltaTable Table)>();
+        foreach (var view in views)
+        {
+            tables.Add((view, await OpenViewAsync(view, cancellationToken).ConfigureAwait(false)));
+        }
+
+        var pending = new List<(ViewDefinition View, DeltaTable Table)>();
+        var results = new List<ViewMaterialization>();
+        foreach (var (view, table) in tables)
+        {
+            var snapshot = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (snapshot.GetTransactionVersion(ViewTables.BronzeAppId) >= bronzeVersion)
+            {
+                results.Add(new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.UpToDate, bronzeVersion, snapshot.Version, 0, 0, 0, 0, null));
+            }
+            else
+            {
+                pending.Add((view, table));
+            }
+        }
+
+        var current = await _bronze.ReadCurrentAsync(bronzeVersion, cancellationToken).ConfigureAwait(false);
+        var versions = await CurrentVersionsTable.OpenAsync(_store, _options, cancellationToken).ConfigureAwait(false);
+        var byType = current.Values.Where(r => !r.Deleted && r.Resource is not null).GroupBy(r => r.ResourceType, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+        // Views are independent tables: evaluate and write them in parallel (one evaluator each).
+        var writes = pending.Select(p => Task.Run(async () =>
+        {
+            var evaluation = Evaluate(p.View, byType.GetValueOrDefault(p.View.Resource) ?? []);
+            var commit = await p.Table.OverwriteAsync(evaluation.Rows, new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false);
+            return new ViewMaterialization(NameOf(p.View), p.Table.Path, ViewMaterializationKind.Built, bronzeVersion, commit.Version,
+                evaluation.Resources, evaluation.Rows.Count, evaluation.Resources, evaluation.Failures, evaluation.FirstFailure);
+        }, cancellationToken)).ToList();
+        await versions.WriteAsync(current.Values, bronzeVersion, cancellationToken).ConfigureAwait(false);
+        results.AddRange(await Task.WhenAll(writes).ConfigureAwait(false));
+        return Order(results, views);
+    }
+
+    /// <summary>
+    /// Brings each view up to the latest bronze version: a view never built is built; otherwise the resources of its
+    /// type changed since the bronze version it reflects are recomputed from their current version and their rows
+    /// replaced (a deleted resource's rows removed).
+    /// </summary>
+    public async Task<IReadOnlyList<ViewMaterialization>> RefreshAsync(IReadOnlyList<ViewDefinition> views, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        var results = new List<ViewMaterialization>();
+        var unbuilt = new List<ViewDefinition>();
+        var built = new List<(ViewDefinition View, DeltaTable Table, long Applied)>();
+        foreach (var view in views)
+        {
+            var table = await OpenViewAsync(view, cancellationToken).ConfigureAwait(false);
+            var snapshot = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (snapshot.GetTransactionVersion(ViewTables.BronzeAppId) is { } applied)
+            {
+                built.Add((view, table, applied));
+            }
+            else
+            {
+                unbuilt.Add(view);
+            }
+        }
+
+        if (unbuilt.Count > 0 || !await _store.ExistsAsync(ViewTables.CurrentVersions + "/_delta_log/00000000000000000000.json", cancellationToken).ConfigureAwait(false))
+        {
+            results.AddRange(await BuildAsync(unbuilt.Count > 0 ? unbuilt : [], cancellationToken).ConfigureAwait(false));
+        }
+
+        var bronzeVersion = await CatchUpCurrentVersionsAsync(cancellationToken).ConfigureAwait(false);
+        var current = (Dictionary<string, BronzeRow>?)null;
+        var stale = built.Where(b => b.Applied < bronzeVersion).ToList();
+        foreach (var (view, table, applied) in built.Where(b => b.Applied >= bronzeVersion))
+        {
+            var version = (await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Version;
+            results.Add(new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.UpToDate, applied, version, 0, 0, 0, 0, null));
+        }
+
+        if (stale.Count > 0)
+        {
+            var versions = await CurrentVersionsTable.OpenAsync(_store, _options, cancellationToken).ConfigureAwait(false);
+            current = await versions.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var types = stale.Select(s => s.View.Resource).ToHashSet(StringComparer.Ordinal);
+            var changes = new List<(BronzeRow Row, long CommitVersion)>();
+            await foreach (var change in _bronze.Table.ReadChangesAsync(stale.Min(s => s.Applied) + 1, bronzeVersion, cancellationToken).ConfigureAwait(false))
+            {
+                var changeType = (string)change[BronzeTable.Schema.Fields.Count]!;
+                var row = BronzeRow.FromValues(change);
+                if (changeType is "insert" or "update_postimage" && types.Contains(row.ResourceType))
+                {
+                    changes.Add((row, (long)change[BronzeTable.Schema.Fields.Count + 1]!));
+                }
+            }
+
+            foreach (var (view, table, applied) in stale)
+            {
+                results.Add(await RefreshViewAsync(view, table, applied, bronzeVersion, changes, current, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return Order(results, views);
+    }
+
+    private async Task<ViewMaterialization> RefreshViewAsync(
+        ViewDefinition view, DeltaTable table, long applied, long bronzeVersion, List<(BronzeRow Row, long CommitVersion)> changes,
+        Dictionary<string, BronzeRow> current, CancellationToken cancellationToken)
+    {
+        var replaced = new HashSet<string>(StringComparer.Ordinal);
+        var recompute = new List<BronzeRow>();
+        foreach (var (row, commitVersion) in changes)
+        {
+            if (commitVersion <= applied || !string.Equals(row.ResourceType, view.Resource, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var key = row.ResourceType + "/" + row.Id;
+            if (!current.TryGetValue(key, out var now) || !CurrentVersionsTable.SameRow(now, row) || !replaced.Add(key))
+            {
+                // An older version arriving late: the view already shows the current one.
+                continue;
+            }
+
+            if (!row.Deleted && row.Resource is not null)
+            {
+                recompute.Add(row);
+            }
+        }
+
+        var evaluation = Evaluate(view, recompute);
+        if (replaced.Count > 0)
+        {
+            var keyIndex = view.Columns.Count;
+            await table.DeleteAsync(r => replaced.Contains((string)r[keyIndex]!), cancellationToken).ConfigureAwait(false);
+        }
+
+        var commit = await table.AppendAsync(evaluation.Rows, new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false);
+        return new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.Refreshed, bronzeVersion, commit.Version,
+            evaluation.Resources, evaluation.Rows.Count, replaced.Count, evaluation.Failures, evaluation.FirstFailure);
+    }
+
+    /// <summary>Brings <c>fhir_current</c> up to the latest bronze version from the change data feed; returns that version.</summary>
+    private async Task<long> CatchUpCurrentVersionsAsync(CancellationToken cancellationToken)
+    {
+        var bronzeVersion = (await _bronze.Table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Version;
+        var versions = await CurrentVersionsTable.OpenAsync(_store, _options, cancellationToken).ConfigureAwait(false);
+        var snapshot = await versions.Table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var applied = snapshot.GetTransactionVersion(ViewTables.BronzeAppId) ?? -1;
+        if (applied >= bronzeVersion)
+        {
+            return applied;
+        }
+
+        var current = await versions.ReadAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var change in _bronze.Table.ReadChangesAsync(applied + 1, bronzeVersion, cancellationToken).ConfigureAwait(false))
+        {
+            if ((string)change[BronzeTable.Schema.Fields.Count]! is not ("insert" or "update_postimage"))
+            {
+                continue;
+            }
+
+            var row = BronzeRow.FromValues(change) with { Resource = null, Source = "", PatientId = null, ContentHash = null };
+            var key = row.ResourceType + "/" + row.Id;
+            if (!current.TryGetValue(key, out var seen) || BronzeTable.IsNewer(row, seen))
+            {
+                current[key] = row;
+            }
+        }
+
+        await versions.WriteAsync(current.Values, bronzeVersion, cancellationToken).ConfigureAwait(false);
+        return bronzeVersion;
+    }
+
+    private async Task<DeltaTable> OpenViewAsync(ViewDefinition view, CancellationToken cancellationToken)
+    {
+        var name = NameOf(view);
+        var schema = ViewSchema.Of(view);
+        var table = await TableOpener.OpenOrCreateAsync(_store, ViewTables.PathOf(name), schema, [],
+            new Dictionary<string, string>(StringComparer.Ordinal), _options, cancellationToken).ConfigureAwait(false);
+        var existing = (await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Schema;
+        if (!existing.Equals(schema))
+        {
+            throw new InvalidOperationException(
+                $"View '{name}': its columns changed ({existing} in {table.Path}, {schema} now); remove {table.Path} from the lake to rebuild it under its new columns.");
+        }
+
+        return table;
+    }
+
+    private static Evaluation Evaluate(ViewDefinition view, IReadOnlyList<BronzeRow> resources)
+    {
+        var evaluator = view.CreateEvaluator();
+        var buffer = new ViewRowBuffer(view);
+        long failures = 0;
+        string? first = null;
+        foreach (var resource in resources)
+        {
+            buffer.ResourceKey = resource.ResourceType + "/" + resource.Id;
+            var mark = buffer.Rows.Count;
+            try
+            {
+                evaluator.Evaluate(Encoding.UTF8.GetBytes(resource.Resource!), buffer);
+            }
+            catch (Exception e) when (e is ViewDefinitionException or System.Text.Json.JsonException)
+            {
+                buffer.Rows.RemoveRange(mark, buffer.Rows.Count - mark);
+                failures++;
+                first ??= $"{buffer.ResourceKey}: {e.Message}";
+            }
+        }
+
+        return new Evaluation(buffer.Rows, resources.Count, failures, first);
+    }
+
+    /// <summary>The table name of a view: its <c>name</c>, which must be a plain SQL identifier.</summary>
+    public static string NameOf(ViewDefinition view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var name = view.Name;
+        if (string.IsNullOrEmpty(name) || !(char.IsAsciiLetter(name[0]) || name[0] == '_') || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '_')))
+        {
+            throw new ArgumentException($"A materialised view needs a name made of letters, digits and '_' (starting with a letter): '{name}' (view on {view.Resource}).", nameof(view));
+        }
+
+        return name;
+    }
+
+    private static IReadOnlyList<ViewMaterialization> Order(List<ViewMaterialization> results, IReadOnlyList<ViewDefinition> views) =>
+        views.Select(v => results.Last(r => string.Equals(r.View, NameOf(v), StringComparison.Ordinal))).ToList();
+
+    private sealed record Evaluation(List<object?[]> Rows, long Resources, long Failures, string? FirstFailure);
+}

@@ -1,0 +1,344 @@
+using System.Data.Common;
+using DuckDB.NET.Data;
+using Fhirhouse.Delta;
+using Fhirhouse.Delta.Actions;
+using Fhirhouse.Query.Pruning;
+using Fhirhouse.Query.Sql;
+using Fhirhouse.Query.Tables;
+using Fhirhouse.Storage;
+
+namespace Fhirhouse.Query;
+
+/// <summary>
+/// Read-only SQL over the lake's Delta tables with embedded DuckDB. Each table a query names (<c>fhir_resources</c>,
+/// a view such as <c>patient</c>, a gold table) is registered for that query as a DuckDB view over the Parquet files
+/// that our Delta snapshot resolves, after dropping the files the log proves irrelevant (partition values, statistics);
+/// data files of an encrypted lake are decrypted into memory only. Time travel: <c>patient AT (VERSION =&gt; 3)</c>,
+/// <c>patient AT (TIMESTAMP =&gt; '2026-11-28T10:00:00Z')</c>, or an <see cref="AsOf"/> for every table of a query.
+/// Not thread-safe for concurrent queries on one instance: they run one at a time.
+/// </summary>
+public sealed class QueryEngine : IDisposable
+{
+    private readonly DuckDBConnection _connection;
+    private readonly PlaintextFiles _files;
+    private readonly LakeTableCatalog _catalog;
+    private readonly Dictionary<string, HashSet<string>> _fileColumns = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly IObjectStore _store;
+    private readonly Dictionary<string, string> _registered = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Snapshot> _latest = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Path, long Version), Snapshot> _versions = [];
+
+    /// <summary>An engine over <paramref name="store"/> (the lake's <c>Objects</c> store, or any store holding Delta tables).</summary>
+    public QueryEngine(IObjectStore store, QueryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var settings = (options ?? new QueryOptions()).Validate();
+        _store = store;
+        _files = new PlaintextFiles(store, settings.PlaintextCacheBytes);
+        _catalog = new LakeTableCatalog(store, settings.TableFolders);
+        _connection = new DuckDBConnection("Data Source=:memory:");
+        _connection.Open();
+        Execute("SET TimeZone = 'UTC'");
+        Execute("SET autoinstall_known_extensions = false");
+        // Never spill intermediate results to disk: they may hold plaintext of an encrypted lake.
+        Execute("SET temp_directory = ''");
+        if (settings.Threads is { } threads)
+        {
+            Execute($"SET threads = {threads}");
+        }
+    }
+
+    /// <summary>Data files decrypted into memory so far (0 over a plaintext local store).</summary>
+    public long Decryptions => _files.Decryptions;
+
+    /// <summary>The lake tables a query can name, with their paths.</summary>
+    public Task<IReadOnlyList<(string Name, string Path)>> ListTablesAsync(CancellationToken cancellationToken = default) =>
+        _catalog.ListAsync(cancellationToken);
+
+    /// <summary>
+    /// Runs one read-only statement (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE). <paramref name="asOf"/> reads
+    /// every table at that version or time, except those the SQL time-travels itself. Throws <see cref="QueryException"/>
+    /// for a statement that would change something, several statements, a bad time-travel clause, or a DuckDB error.
+    /// </summary>
+    public Task<QueryResult> ExecuteAsync(string sql, AsOf? asOf = null, CancellationToken cancellationToken = default) =>
+        RunAsync(sql, asOf, (rewritten, scans) => Run(rewritten, scans, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Runs a read-only statement as <see cref="ExecuteAsync"/> does and writes its rows to a Parquet file at
+    /// <paramref name="path"/> (plaintext: an export the caller asked for); returns the number of rows written.
+    /// </summary>
+    public Task<long> ExportParquetAsync(string sql, string path, AsOf? asOf = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var target = Path.GetFullPath(path);
+        return RunAsync(sql, asOf, (rewritten, _) =>
+        {
+            try
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = $"COPY ({rewritten}) TO {DuckDbTypes.Literal(target)} (FORMAT parquet)";
+                return (long)command.ExecuteNonQuery();
+            }
+            catch (DbException e)
+            {
+                throw new QueryException(e.Message, e);
+            }
+        }, cancellationToken);
+    }
+
+    private async Task<T> RunAsync<T>(string sql, AsOf? asOf, Func<string, List<TableScan>, T> run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var leases = new List<IDisposable>();
+        try
+        {
+            var (rewritten, travels) = TimeTravelRewriter.Rewrite(sql);
+            var shape = QueryShape.FromParseTree(ParseTree(rewritten), sql);
+            var scans = new List<TableScan>();
+            foreach (var name in shape.Tables)
+            {
+                var travel = travels.FirstOrDefault(t => string.Equals(t.SqlName, name, StringComparison.OrdinalIgnoreCase));
+                var table = await _catalog.FindAsync(travel?.Table ?? name, cancellationToken).ConfigureAwait(false);
+                if (table is null)
+                {
+                    if (travel is not null)
+                    {
+                        throw new QueryException($"'{travel.Table}' is not a lake table, so it has no history to travel in.");
+                    }
+
+                    continue;
+                }
+
+                var snapshot = await SnapshotAsync(table, travel?.AsOf ?? asOf, cancellationToken).ConfigureAwait(false);
+                scans.Add(await RegisterAsync(name, snapshot, shape.PredicatesOn(name), leases, cancellationToken).ConfigureAwait(false));
+            }
+
+            return run(rewritten.TrimEnd().TrimEnd(';'), scans);
+        }
+        finally
+        {
+            foreach (var lease in leases)
+            {
+                lease.Dispose();
+            }
+
+            _gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _files.Dispose();
+        _gate.Dispose();
+    }
+
+    /// <summary>
+    /// The snapshot to read. Snapshots are cached: a version never changes, and the latest one stays latest while the
+    /// next commit file does not exist (commits are numbered without gaps), which one existence check tells.
+    /// </summary>
+    private async Task<Snapshot> SnapshotAsync(DeltaTable table, AsOf? asOf, CancellationToken cancellationToken)
+    {
+        try
+        {
+            switch (asOf)
+            {
+                case { Version: { } version }:
+                    if (!_versions.TryGetValue((table.Path, version), out var exact))
+                    {
+                        exact = await table.GetSnapshotAsync(version, cancellationToken).ConfigureAwait(false);
+                        _versions[(table.Path, version)] = exact;
+                    }
+
+                    return exact;
+                case { Timestamp: { } timestamp }:
+                    return await table.GetSnapshotAsOfAsync(timestamp, cancellationToken).ConfigureAwait(false);
+                default:
+                    if (_latest.TryGetValue(table.Path, out var latest)
+                        && !await _store.ExistsAsync($"{table.Path}/_delta_log/{latest.Version + 1:D20}.json", cancellationToken).ConfigureAwait(false))
+                    {
+                        return latest;
+                    }
+
+                    latest = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    _latest[table.Path] = latest;
+                    return latest;
+            }
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or DeltaProtocolException)
+        {
+            throw new QueryException($"Table '{table.Path}' has no version {asOf}: {e.Message}", e);
+        }
+    }
+
+    private async Task<TableScan> RegisterAsync(string name, Snapshot snapshot, IReadOnlyList<ColumnPredicate> predicates, List<IDisposable> leases, CancellationToken cancellationToken)
+    {
+        var pruner = new FilePruner(snapshot.Schema, snapshot.PartitionColumns, snapshot.Metadata.ColumnMapping, predicates);
+        var kept = new List<AddFile>(snapshot.Files.Count);
+        foreach (var file in snapshot.Files)
+        {
+            if (file.DeletionVector is not null)
+            {
+                throw new QueryException($"Table '{snapshot.TablePath}' version {snapshot.Version}: file {file.Path} has a deletion vector, which SQL over DuckDB does not apply yet; rewrite the table (OPTIMIZE) first.");
+            }
+
+            if (pruner.IsEmpty || pruner.MayMatch(file))
+            {
+                kept.Add(file);
+            }
+        }
+
+        var opened = new List<(string Key, string Path, AddFile File)>(kept.Count);
+        foreach (var file in kept)
+        {
+            var key = KeyOf(snapshot.TablePath, file.Path);
+            var (path, lease) = await _files.OpenAsync(key, cancellationToken).ConfigureAwait(false);
+            if (lease is not null)
+            {
+                leases.Add(lease);
+            }
+
+            opened.Add((key, path, file));
+        }
+
+        ReadColumns(opened.Where(o => !_fileColumns.ContainsKey(o.Key)).ToList());
+        var files = opened.Select(o => new TableViewSql.DataFile(o.Path, o.File.PartitionValues, _fileColumns[o.Key])).ToList();
+        var view = TableViewSql.Build(snapshot, files);
+        if (!_registered.TryGetValue(name, out var previous) || !string.Equals(previous, view, StringComparison.Ordinal))
+        {
+            Execute($"CREATE OR REPLACE TEMP VIEW {DuckDbTypes.Identifier(name)} AS\n{view}");
+            _registered[name] = view;
+        }
+        return new TableScan(name, snapshot.TablePath, snapshot.Version, snapshot.Files.Count, kept.Count);
+    }
+
+    /// <summary>The top-level columns of each file, from its Parquet footer (files never change, so this is cached by key).</summary>
+    private void ReadColumns(List<(string Key, string Path, AddFile File)> files)
+    {
+        if (files.Count == 0)
+        {
+            return;
+        }
+
+        var byPath = files.ToDictionary(f => f.Path, f => f.Key, StringComparer.Ordinal);
+        var rows = new Dictionary<string, List<(string Name, long Children)>>(StringComparer.Ordinal);
+        using (var command = _connection.CreateCommand())
+        {
+            command.CommandText = "SELECT file_name, name, coalesce(num_children, 0) FROM parquet_schema([" +
+                string.Join(", ", files.Select(f => DuckDbTypes.Literal(f.Path))) + "])";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var file = reader.GetString(0);
+                if (!rows.TryGetValue(file, out var list))
+                {
+                    rows[file] = list = [];
+                }
+
+                list.Add((reader.GetString(1), Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+
+        foreach (var (path, schema) in rows)
+        {
+            var top = new HashSet<string>(StringComparer.Ordinal);
+            var i = 1;
+            for (var child = 0; child < schema[0].Children && i < schema.Count; child++)
+            {
+                top.Add(schema[i].Name);
+                i = Skip(schema, i);
+            }
+
+            _fileColumns[byPath[path]] = top;
+        }
+    }
+
+    private static int Skip(List<(string Name, long Children)> schema, int i)
+    {
+        var children = schema[i].Children;
+        i++;
+        for (var c = 0; c < children && i < schema.Count; c++)
+        {
+            i = Skip(schema, i);
+        }
+
+        return i;
+    }
+
+    private QueryResult Run(string sql, List<TableScan> scans, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            using var reader = command.ExecuteReader();
+            var columns = new List<QueryColumn>(reader.FieldCount);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                columns.Add(new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i).ToUpperInvariant()));
+            }
+
+            var rows = new List<object?[]>();
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var row = new object?[columns.Count];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                }
+
+                rows.Add(row);
+            }
+
+            return new QueryResult(columns, rows, scans);
+        }
+        catch (DbException e)
+        {
+            throw new QueryException(e.Message, e);
+        }
+    }
+
+    private void Execute(string sql)
+    {
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+        catch (DbException e)
+        {
+            throw new QueryException(e.Message, e);
+        }
+    }
+
+    /// <summary>DuckDB's parse tree of <paramref name="sql"/> as JSON (an error object when it is not a SELECT or does not parse).</summary>
+    private string ParseTree(string sql)
+    {
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT json_serialize_sql(" + DuckDbTypes.Literal(sql) + ")";
+            return (string)command.ExecuteScalar()!;
+        }
+        catch (DbException e)
+        {
+            throw new QueryException(e.Message, e);
+        }
+    }
+
+    /// <summary>The object key of a data file: paths in the log are relative to the table and URL-encoded.</summary>
+    private static string KeyOf(string tablePath, string path)
+    {
+        var decoded = Uri.UnescapeDataString(path);
+        if (decoded.StartsWith('/') || path.Contains("://", StringComparison.Ordinal))
+        {
+            throw new QueryException($"Table '{tablePath}': data file '{path}' is an absolute path; lake tables hold files under the table only.");
+        }
+
+        return tablePath + "/" + decoded;
+    }
+}

@@ -1,0 +1,32 @@
+namespace Fhirhouse.Query;
+
+/// <summary>How a <see cref="QueryEngine"/> reads the lake.</summary>
+public sealed record QueryOptions
+{
+    /// <summary>Plaintext kept in memory (memfd) for decrypted data files, across queries (default 1 GiB).</summary>
+    public long PlaintextCacheBytes { get; init; } = 1L << 30;
+
+    /// <summary>Folders of the lake searched, in order, for a table name: <c>tables/NAME</c>, <c>tables/views/NAME</c>, <c>tables/gold/NAME</c>.</summary>
+    public IReadOnlyList<string> TableFolders { get; init; } = ["tables/", "tables/views/", "tables/gold/"];
+
+    /// <summary>Threads DuckDB may use (null: DuckDB's default, one per core).</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Fails fast on settings outside their accepted ranges.</summary>
+    public QueryOptions Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(PlaintextCacheBytes);
+        ArgumentNullException.ThrowIfNull(TableFolders);
+        if (TableFolders.Count == 0)
+        {
+            throw new ArgumentException("TableFolders must name at least one folder.", nameof(TableFolders));
+        }
+
+        if (Threads is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be at least 1.");
+        }
+
+        return this;
+    }
+}

@@ -1,0 +1,10 @@
+namespace Fhirhouse.Query.Sql;
+
+internal enum SqlTokenKind
+{
+    Word,
+    QuotedIdentifier,
+    String,
+    Number,
+    Symbol,
+}

@@ -1,0 +1,7 @@
+namespace Fhirhouse.Query;
+
+/// <summary>
+/// A lake table a query read: the name it had in SQL, the Delta table path, the version read, its data files and how
+/// many of them were left after pruning (the others were never opened).
+/// </summary>
+public sealed record TableScan(string Name, string Path, long Version, int Files, int FilesRead);

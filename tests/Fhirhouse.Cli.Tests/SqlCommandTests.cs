@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Fhirhouse.Testing;
+
+namespace Fhirhouse.Cli.Tests;
+
+/// <summary>views and sql end to end on an encrypted temp lake.</summary>
+public sealed class SqlCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private string Lake => Path.Combine(_folder.Path, "lake");
+
+    private Task<(int Exit, string Out, string Error)> Run(params string[] args) =>
+        CliRunner.RunAsync([.. args, "--lake", Lake, "--keyring", Path.Combine(_folder.Path, "keys", "keyring.json")]);
+
+    private async Task IngestAsync(string name, string ndjson)
+    {
+        var path = Path.Combine(_folder.Path, name);
+        await File.WriteAllTextAsync(path, ndjson);
+        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", path)).Exit);
+    }
+
+    private static string Patient(string id, string gender, int version) =>
+        $$"""{"resourceType":"Patient","id":"{{id}}","meta":{"versionId":"{{version}}","lastUpdated":"202{{version}}-01-01T00:00:00Z"},"gender":"{{gender}}","birthDate":"1970-0{{version}}-01"}""" + "\n";
+
+    [Fact]
+    public async Task Views_build_then_sql_answers_in_csv_json_and_parquet_and_refresh_follows_an_update_with_as_of_for_the_past()
+    {
+        await IngestAsync("a.ndjson", Patient("a", "female", 1) + Patient("b", "male", 1) + Patient("c", "female", 1));
+        var build = await Run("views", "build", "patient", "--json");
+        Assert.Equal(ExitCodes.Ok, build.Exit);
+        using (var json = JsonDocument.Parse(build.Out))
+        {
+            Assert.Equal("built", json.RootElement[0].GetProperty("kind").GetString());
+            Assert.Equal(3, json.RootElement[0].GetProperty("rows").GetInt32());
+        }
+
+        const string Query = "SELECT gender, count(*) AS n FROM patient GROUP BY gender ORDER BY gender";
+        var csv = await Run("sql", Query, "--format", "csv");
+        Assert.Equal(ExitCodes.Ok, csv.Exit);
+        Assert.Equal("gender,n\nfemale,2\nmale,1\n", csv.Out.ReplaceLineEndings("\n"));
+
+        var json2 = await Run("sql", "SELECT id, birth_date FROM patient WHERE id = 'b'", "--format", "json");
+        using (var doc = JsonDocument.Parse(json2.Out))
+        {
+            Assert.Equal("1970-01-01", doc.RootElement[0].GetProperty("birth_date").GetString());
+        }
+
+        var parquet = Path.Combine(_folder.Path, "out.parquet");
+        var export = await Run("sql", Query, "--format", "parquet", "--out", parquet);
+        Assert.Equal(ExitCodes.Ok, export.Exit);
+        Assert.Contains("2 rows written", export.Error, StringComparison.Ordinal);
+        Assert.Equal("PAR1"u8.ToArray(), File.ReadAllBytes(parquet)[..4]);
+
+        var versions = await Run("views", "list", "--json");
+        long builtVersion;
+        using (var list = JsonDocument.Parse(versions.Out))
+        {
+            builtVersion = list.RootElement.EnumerateArray().Single(v => v.GetProperty("name").GetString() == "patient").GetProperty("tableVersion").GetInt64();
+        }
+
+        await IngestAsync("b.ndjson", Patient("b", "female", 2));
+        Assert.Equal(ExitCodes.Ok, (await Run("views", "refresh", "patient")).Exit);
+        Assert.Equal("gender,n\nfemale,3\n", (await Run("sql", Query, "--format", "csv")).Out.ReplaceLineEndings("\n"));
+        var past = await Run("sql", Query, "--format", "csv", "--as-of", builtVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("gender,n\nfemale,2\nmale,1\n", past.Out.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Sql_refuses_a_change_with_exit_code_1_and_parquet_without_out_is_bad_usage()
+    {
+        await IngestAsync("a.ndjson", Patient("a", "female", 1));
+
+        var delete = await Run("sql", "DELETE FROM fhir_resources");
+        Assert.Equal(ExitCodes.Failure, delete.Exit);
+        Assert.Contains("read-only", delete.Error, StringComparison.Ordinal);
+
+        var usage = await Run("sql", "SELECT 1", "--format", "parquet");
+        Assert.Equal(ExitCodes.Usage, usage.Exit);
+        Assert.Contains("--out", usage.Error, StringComparison.Ordinal);
+
+        var count = await Run("sql", "SELECT count(*) AS n FROM fhir_resources", "--format", "csv");
+        Assert.Equal("n\n1\n", count.Out.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Without_a_query_the_shell_runs_the_statements_read_from_standard_input_and_ends_there()
+    {
+        await IngestAsync("a.ndjson", Patient("a", "female", 1) + Patient("b", "male", 1));
+        var previous = Console.In;
+        try
+        {
+            Console.SetIn(new StringReader("SELECT count(*) AS n\nFROM fhir_resources;\nSELECT 'x' AS y;\nDROP TABLE fhir_resources;\n.tables\n"));
+            var shell = await Run("sql", "--format", "csv", "--history", "none");
+
+            Assert.Contains("n\n2\n", shell.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+            Assert.Contains("y\nx\n", shell.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+            Assert.Contains("fhir_resources\ttables/fhir_resources", shell.Out, StringComparison.Ordinal);
+            Assert.Contains("read-only", shell.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Console.SetIn(previous);
+        }
+    }
+}
