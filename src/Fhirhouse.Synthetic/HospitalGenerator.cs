@@ -138,22 +138,7 @@ public sealed class HospitalGenerator
         }
 
         w.WriteEndArray();
-        w.WriteNumber("resources", summary.Resources);
-        w.WriteStartObject("resourcesByType");
-        foreach (var (type, count) in summary.ResourcesByType)
-        {
-            w.WriteNumber(type, count);
-        }
-
-        w.WriteEndObject();
-        w.WriteNumber("notes", summary.Notes);
-        w.WriteStartObject("notesByLanguage");
-        foreach (var (language, count) in summary.NotesByLanguage)
-        {
-            w.WriteNumber(language, count);
-        }
-
-        w.WriteEndObject();
+        summary.WriteCounts(w);
         w.WriteString("groundTruth", GroundTruthFileName);
         w.WriteStartArray("files");
         foreach (var f in summary.Files)

@@ -24,22 +24,7 @@ internal static class GenerationReport
 
             w.WriteString("output", summary.OutputFolder);
             w.WriteNumber("patients", summary.Patients);
-            w.WriteNumber("resources", summary.Resources);
-            w.WriteStartObject("resourcesByType");
-            foreach (var (type, count) in summary.ResourcesByType)
-            {
-                w.WriteNumber(type, count);
-            }
-
-            w.WriteEndObject();
-            w.WriteNumber("notes", summary.Notes);
-            w.WriteStartObject("notesByLanguage");
-            foreach (var (language, count) in summary.NotesByLanguage)
-            {
-                w.WriteNumber(language, count);
-            }
-
-            w.WriteEndObject();
+            summary.WriteCounts(w);
             w.WriteString("groundTruth", summary.GroundTruthFile);
             w.WriteString("manifest", summary.ManifestFile);
             w.WriteNumber("files", summary.Files.Count);
