@@ -68,7 +68,7 @@ public sealed class Snapshot
         long total = 0;
         foreach (var file in Files)
         {
-            if (Transactions.FileStatistics.NumRecords(file.Stats) is not { } n)
+            if (file.NumRecords is not { } n)
             {
                 return null;
             }

@@ -133,7 +133,7 @@ internal static class TableCommand
             var delta = await OpenAsync(parse.GetValue(table)!, parse, lake, context, cancellationToken).ConfigureAwait(false);
             var snapshot = await delta.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var files = snapshot.Files.OrderBy(f => f.Path, StringComparer.Ordinal)
-                .Select(f => new { path = f.Path, partition = string.Join(",", f.PartitionValues.Select(kv => $"{kv.Key}={kv.Value}")), size = f.Size, rows = NumRecords(f.Stats) })
+                .Select(f => new { path = f.Path, partition = string.Join(",", f.PartitionValues.Select(kv => $"{kv.Key}={kv.Value}")), size = f.Size, rows = f.NumRecords })
                 .ToList();
             if (parse.GetValue(json))
             {
@@ -184,15 +184,4 @@ internal static class TableCommand
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private static string Cell(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static long? NumRecords(string? stats)
-    {
-        if (string.IsNullOrEmpty(stats))
-        {
-            return null;
-        }
-
-        using var doc = JsonDocument.Parse(stats);
-        return doc.RootElement.TryGetProperty("numRecords", out var n) ? n.GetInt64() : null;
-    }
 }

@@ -13,6 +13,9 @@ public sealed record AddFile(
     long? BaseRowId = null,
     long? DefaultRowCommitVersion = null) : DeltaAction
 {
+    /// <summary>numRecords from the file's statistics, or null when the writer recorded none.</summary>
+    public long? NumRecords => Transactions.FileStatistics.NumRecords(Stats);
+
     /// <summary>The key of the file in log replay: path and deletion vector id.</summary>
     public (string Path, string? DvId) Key => (Path, DeletionVector?.UniqueId);
 }

@@ -13,17 +13,10 @@ namespace Fhirhouse.Ingest.Views;
 /// </summary>
 internal sealed class CurrentVersionsTable(DeltaTable table)
 {
+    /// <summary>The bronze columns that order versions and point at the row, in bronze's own definitions.</summary>
     public static StructType Schema { get; } = new(
-    [
-        new StructField("resource_type", PrimitiveType.String, Nullable: false),
-        new StructField("id", PrimitiveType.String, Nullable: false),
-        new StructField("version_id", PrimitiveType.String),
-        new StructField("last_updated", PrimitiveType.Timestamp),
-        new StructField("deleted", PrimitiveType.Boolean, Nullable: false),
-        new StructField("ingested_at", PrimitiveType.Timestamp, Nullable: false),
-        new StructField("raw_key", PrimitiveType.String, Nullable: false),
-        new StructField("raw_line", PrimitiveType.Long, Nullable: false),
-    ]);
+        [.. new[] { "resource_type", "id", "version_id", "last_updated", "deleted", "ingested_at", "raw_key", "raw_line" }
+            .Select(name => BronzeTable.Schema.Fields[BronzeTable.Schema.IndexOf(name)])]);
 
     public DeltaTable Table { get; } = table;
 
