@@ -61,6 +61,57 @@ public sealed partial class DeltaTable
     public Task<CommitResult> OverwriteAsync(IEnumerable<object?[]> rows, AppTransaction? txn = null, CancellationToken cancellationToken = default) =>
         WriteAsync(rows, overwrite: true, txn, cancellationToken);
 
+    /// <summary>
+    /// A new data file path (relative to the table, not yet encoded) in the Hive-style folder of
+    /// <paramref name="partitionValues"/> (in the table's partition column order), for a caller that writes its own
+    /// Parquet file and commits it with <see cref="AppendFilesAsync"/>.
+    /// </summary>
+    public static string NewDataFilePath(IEnumerable<KeyValuePair<string, string?>> partitionValues) =>
+        DataFileWriter.Folder(partitionValues) + $"part-00000-{Guid.NewGuid():D}-c000.snappy.parquet";
+
+    /// <summary>The object key of a data file path relative to the table.</summary>
+    public string DataFileKey(string relativePath) => Path.Length == 0 ? relativePath : Path + "/" + relativePath;
+
+    /// <summary>
+    /// Commits data files already written under the table (see <see cref="DataFile"/>) as one append, with the same
+    /// exactly-once <paramref name="txn"/> rule as <see cref="AppendAsync"/>; the files of a skipped batch are left
+    /// unreferenced (VACUUM removes them).
+    /// </summary>
+    public async Task<CommitResult> AppendFilesAsync(IReadOnlyList<DataFile> files, AppTransaction? txn = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var snapshot = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        TableFeatures.EnsureWritable(snapshot.Protocol, snapshot.Metadata, Path);
+        if (txn is not null && snapshot.GetTransactionVersion(txn.AppId) >= txn.Version)
+        {
+            return new CommitResult(snapshot.Version, true, 0, 0);
+        }
+
+        var partitionColumns = snapshot.Metadata.PartitionColumns;
+        var now = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var transaction = new Transaction(this, snapshot.Version, "WRITE");
+        transaction.Parameters["mode"] = "Append";
+        foreach (var file in files)
+        {
+            if (file.PartitionValues.Count != partitionColumns.Count || partitionColumns.Any(c => !file.PartitionValues.ContainsKey(c)))
+            {
+                throw new ArgumentException(
+                    $"Data file '{file.RelativePath}' has partition values for [{string.Join(", ", file.PartitionValues.Keys)}] but table '{Path}' is partitioned by [{string.Join(", ", partitionColumns)}].",
+                    nameof(files));
+            }
+
+            transaction.Add(new AddFile(DeltaPath.Encode(file.RelativePath), file.PartitionValues, file.Size, now, true, file.Stats));
+        }
+
+        if (txn is not null)
+        {
+            transaction.Add(new SetTransaction(txn.AppId, txn.Version, now));
+        }
+
+        var version = await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new CommitResult(version, false, transaction.FilesAdded, transaction.FilesRemoved);
+    }
+
     private async Task<CommitResult> WriteAsync(IEnumerable<object?[]> rows, bool overwrite, AppTransaction? txn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);

@@ -9,6 +9,8 @@ namespace Fhirhouse.Delta.Log;
 /// <summary>The I/O side of the log: listing <c>_delta_log</c>, reading commits and checkpoints, building snapshots.</summary>
 internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHandler parquet)
 {
+    private CachedReplay? _latest;
+
     public IObjectStore Store => store;
 
     public string TablePath => tablePath;
@@ -152,21 +154,46 @@ internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHan
         return actions;
     }
 
-    /// <summary>Replays the segment into a snapshot and checks that this library can read it.</summary>
+    /// <summary>
+    /// Replays the segment into a snapshot and checks that this library can read it. The latest snapshot's replay is
+    /// kept: the next load of the latest version applies only the commits since (when no newer checkpoint intervened),
+    /// instead of reading the checkpoint and every commit after it again.
+    /// </summary>
     public async Task<Snapshot> LoadSnapshotAsync(long? version, CancellationToken cancellationToken)
     {
         var listing = version is null ? await ListFromLastCheckpointAsync(cancellationToken).ConfigureAwait(false) : null;
         listing ??= await ListAsync(cancellationToken).ConfigureAwait(false);
         var segment = LogSegment.Build(tablePath, listing, version);
-        var replay = new LogReplay(tablePath);
-        if (segment.Checkpoint.Count > 0)
+        var checkpointVersion = segment.Checkpoint.Count > 0 ? segment.Checkpoint[0].Version : (long?)null;
+        var cached = version is null ? Volatile.Read(ref _latest) : null;
+        LogReplay replay;
+        CommitInfo? lastCommitInfo;
+        long after;
+        if (cached is not null && cached.Version <= segment.Version && (checkpointVersion ?? -1) <= cached.Version)
         {
-            replay.Apply(await ReadCheckpointAsync(segment.Checkpoint, cancellationToken).ConfigureAwait(false));
+            replay = cached.Replay.Clone();
+            lastCommitInfo = cached.LastCommitInfo;
+            after = cached.Version;
+        }
+        else
+        {
+            replay = new LogReplay(tablePath);
+            if (segment.Checkpoint.Count > 0)
+            {
+                replay.Apply(await ReadCheckpointAsync(segment.Checkpoint, cancellationToken).ConfigureAwait(false));
+            }
+
+            lastCommitInfo = null;
+            after = -1;
         }
 
-        CommitInfo? lastCommitInfo = null;
         foreach (var commit in segment.Commits)
         {
+            if (commit.Version <= after)
+            {
+                continue;
+            }
+
             var actions = await ReadCommitAsync(commit, cancellationToken).ConfigureAwait(false);
             replay.Apply(actions);
             lastCommitInfo = actions.OfType<CommitInfo>().FirstOrDefault();
@@ -174,9 +201,17 @@ internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHan
 
         var state = replay.Result();
         TableFeatures.EnsureReadable(state.Protocol, tablePath);
+        if (version is null && (cached is null || cached.Version < segment.Version))
+        {
+            Interlocked.CompareExchange(ref _latest, new CachedReplay(segment.Version, replay.Clone(), lastCommitInfo), cached);
+        }
+
         var timestamp = lastCommitInfo?.Timestamp is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : segment.LastModified;
-        return new Snapshot(this, segment.Version, state, timestamp, segment.Checkpoint.Count > 0 ? segment.Checkpoint[0].Version : null);
+        return new Snapshot(this, segment.Version, state, timestamp, checkpointVersion);
     }
+
+    /// <summary>The replay of the latest snapshot loaded, kept for incremental loads (never mutated once kept).</summary>
+    private sealed record CachedReplay(long Version, LogReplay Replay, CommitInfo? LastCommitInfo);
 
     private static List<DeltaAction> ParseLines(byte[] bytes, string key)
     {

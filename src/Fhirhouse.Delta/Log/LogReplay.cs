@@ -53,6 +53,33 @@ internal sealed class LogReplay(string tablePath)
         }
     }
 
+    /// <summary>An independent copy, to go on replaying from this state.</summary>
+    public LogReplay Clone()
+    {
+        var copy = new LogReplay(tablePath) { _protocol = _protocol, _metadata = _metadata };
+        foreach (var (key, add) in _files)
+        {
+            copy._files[key] = add;
+        }
+
+        foreach (var (key, remove) in _tombstones)
+        {
+            copy._tombstones[key] = remove;
+        }
+
+        foreach (var (key, txn) in _txns)
+        {
+            copy._txns[key] = txn;
+        }
+
+        foreach (var (key, domain) in _domains)
+        {
+            copy._domains[key] = domain;
+        }
+
+        return copy;
+    }
+
     /// <summary>The state so far; throws <see cref="DeltaProtocolException"/> when protocol or metaData is missing.</summary>
     public TableState Result()
     {

@@ -49,16 +49,12 @@ internal sealed class DataFileWriter(IParquetHandler parquet, string tablePath, 
             }
 
             var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-            var folder = new StringBuilder();
             foreach (var index in partitionIndexes)
             {
-                var name = schema.Fields[index].Name;
-                var text = PartitionValueParser.Format(row[index]);
-                values[name] = text;
-                folder.Append(name).Append('=').Append(text is null ? NullPartition : Escape(text)).Append('/');
+                values[schema.Fields[index].Name] = PartitionValueParser.Format(row[index]);
             }
 
-            var key = folder.ToString();
+            var key = Folder(values);
             if (!groups.TryGetValue(key, out var group))
             {
                 groups[key] = group = (values, []);
@@ -96,6 +92,18 @@ internal sealed class DataFileWriter(IParquetHandler parquet, string tablePath, 
         var size = await parquet.WriteAsync(key, dataSchema, rows, cancellationToken).ConfigureAwait(false);
         return new AddFile(DeltaPath.Encode(relative), partitionValues, size, time.GetUtcNow().ToUnixTimeMilliseconds(), true,
             StatisticsCollector.Collect(dataSchema, rows));
+    }
+
+    /// <summary>The Hive-style folder of partition values ("" when none), e.g. <c>resource_type=Patient/</c>.</summary>
+    public static string Folder(IEnumerable<KeyValuePair<string, string?>> partitionValues)
+    {
+        var folder = new StringBuilder();
+        foreach (var (name, text) in partitionValues)
+        {
+            folder.Append(name).Append('=').Append(text is null ? NullPartition : Escape(text)).Append('/');
+        }
+
+        return folder.ToString();
     }
 
     private static int IndexOf(StructType schema, string column)

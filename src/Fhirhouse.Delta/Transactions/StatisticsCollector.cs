@@ -9,6 +9,7 @@ namespace Fhirhouse.Delta.Transactions;
 /// <summary>
 /// Per-file statistics as the protocol defines them: numRecords, and per leaf column (structs nested) minValues,
 /// maxValues and nullCount. Timestamps are truncated to milliseconds; binary and boolean columns get only nullCount.
+/// Strings longer than <see cref="StatisticsRules.MaxStringLength"/> characters get a prefix as minimum and no maximum.
 /// </summary>
 internal static class StatisticsCollector
 {
@@ -65,7 +66,7 @@ internal static class StatisticsCollector
             }
         }
 
-        return new ColumnStats(min, max, nulls, null);
+        return new ColumnStats(min is string low ? StatisticsRules.Min(low) : min, max is string high ? StatisticsRules.Max(high) : max, nulls, null);
     }
 
     private static object Normalize(object value) => value switch

@@ -1,4 +1,5 @@
 using Fhirhouse.Ingest.Pipeline;
+using Fhirhouse.Ingest.Raw;
 
 namespace Fhirhouse.Ingest.Files;
 
@@ -38,27 +39,58 @@ public sealed class FileIngestor(PayloadIngestor ingestor)
         return result;
     }
 
-    /// <summary>Ingests the files in order, reporting after each one.</summary>
+    /// <summary>
+    /// Ingests the files in order, reporting after each one. The next file is landed in the raw zone (hashed, encrypted,
+    /// stored: idempotent, content-addressed) while the current one is read into bronze.
+    /// </summary>
     public async Task<IngestSummary> IngestAsync(IReadOnlyList<(string Path, PayloadFormat Format)> files, IProgress<PayloadResult>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(files);
         var results = new List<PayloadResult>(files.Count);
-        foreach (var (path, format) in files)
+        Task<RawPayload>? next = files.Count > 0 ? LandAsync(files[0], cancellationToken) : null;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var extension = format == PayloadFormat.Ndjson ? ".ndjson" : ".json";
-            if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+            for (var i = 0; i < files.Count; i++)
             {
-                extension += ".gz";
-            }
+                cancellationToken.ThrowIfCancellationRequested();
+                var payload = await next!.ConfigureAwait(false);
+                if (i + 1 < files.Count)
+                {
+                    var following = files[i + 1];
+                    next = Task.Run(() => LandAsync(following, cancellationToken), cancellationToken);
+                }
+                else
+                {
+                    next = null;
+                }
 
-            var payload = await ingestor.Raw.LandFileAsync(path, extension, cancellationToken).ConfigureAwait(false);
-            var mediaType = format == PayloadFormat.Ndjson ? "application/fhir+ndjson" : "application/fhir+json";
-            var result = await ingestor.IngestAsync(payload, format, "files", path, mediaType, cancellationToken).ConfigureAwait(false);
-            results.Add(result);
-            progress?.Report(result);
+                var (path, format) = files[i];
+                var mediaType = format == PayloadFormat.Ndjson ? "application/fhir+ndjson" : "application/fhir+json";
+                var result = await ingestor.IngestAsync(payload, format, "files", path, mediaType, cancellationToken).ConfigureAwait(false);
+                results.Add(result);
+                progress?.Report(result);
+            }
+        }
+        finally
+        {
+            if (next is not null)
+            {
+                await next.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
         }
 
         return new IngestSummary(results);
+    }
+
+    private Task<RawPayload> LandAsync((string Path, PayloadFormat Format) file, CancellationToken cancellationToken)
+    {
+        var extension = file.Format == PayloadFormat.Ndjson ? ".ndjson" : ".json";
+        if (file.Path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        {
+            extension += ".gz";
+        }
+
+        return ingestor.Raw.LandFileAsync(file.Path, extension, cancellationToken);
     }
 
     private static PayloadFormat? FormatOf(string path)

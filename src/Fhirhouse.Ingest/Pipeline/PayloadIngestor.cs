@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using System.Collections.Concurrent;
 using Fhirhouse.Delta.Transactions;
 using Fhirhouse.Fhir.Bundles;
 using Fhirhouse.Fhir.Ndjson;
@@ -22,6 +21,8 @@ public sealed class PayloadIngestor
 {
     private static readonly HashSet<string> s_expandedBundles = new(["transaction", "batch", "collection", "searchset", "history", "transaction-response", "batch-response"], StringComparer.Ordinal);
     private readonly IngestOptions _options;
+    private readonly ConcurrentBag<BronzeChunk> _chunks = [];
+    private readonly ConcurrentBag<BronzeFileWriter> _writers = [];
 
     private PayloadIngestor(RawZone raw, BronzeTable bronze, QuarantineTable quarantine, RawManifestTable manifest, IngestOptions options)
     {
@@ -64,7 +65,7 @@ public sealed class PayloadIngestor
             return new PayloadResult(location, payload.Key, AlreadyIngested: true, 0, 0, 0);
         }
 
-        var batch = new Batch(this, payload, source, location, _options.Time.GetUtcNow(), stream: null, 0, 0);
+        using var batch = new Batch(this, payload, source, location, _options.Time.GetUtcNow(), stream: null, 0, 0);
         return await LandAsync(batch, format, mediaType, cancellationToken).ConfigureAwait(false);
     }
 
@@ -80,7 +81,7 @@ public sealed class PayloadIngestor
         ArgumentNullException.ThrowIfNull(stream);
         var bronze = await Bronze.Table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var quarantine = await Quarantine.Table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var batch = new Batch(
+        using var batch = new Batch(
             this, payload, source, location, _options.Time.GetUtcNow(), stream,
             bronze.GetTransactionVersion(stream.AppId) ?? long.MinValue, quarantine.GetTransactionVersion(stream.AppId) ?? long.MinValue);
         return await LandAsync(batch, PayloadFormat.Ndjson, mediaType, cancellationToken).ConfigureAwait(false);
@@ -98,7 +99,26 @@ public sealed class PayloadIngestor
     private async Task<PayloadResult> LandAsync(Batch batch, PayloadFormat format, string mediaType, CancellationToken cancellationToken)
     {
         var payload = batch.Payload;
-        await using (var stream = NdjsonReader.Decompressed(await Raw.OpenAsync(payload.Key, cancellationToken).ConfigureAwait(false)))
+        try
+        {
+            await ReadAsync(batch, format, cancellationToken).ConfigureAwait(false);
+            await batch.FlushAsync(last: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await batch.DrainAsync().ConfigureAwait(false);
+        }
+
+        await Manifest.AppendAsync(
+            new ManifestRow(payload.Key, payload.Sha256, batch.Source, batch.Location, mediaType, payload.Size, batch.ReceivedAt, "ingested", batch.Resources, batch.Quarantined),
+            new AppTransaction(ManifestApp(payload), 1),
+            cancellationToken).ConfigureAwait(false);
+        return new PayloadResult(batch.Location, payload.Key, AlreadyIngested: false, batch.Resources, batch.Deleted, batch.Quarantined);
+    }
+
+    private async Task ReadAsync(Batch batch, PayloadFormat format, CancellationToken cancellationToken)
+    {
+        await using (var stream = NdjsonReader.Decompressed(await Raw.OpenAsync(batch.Payload.Key, cancellationToken).ConfigureAwait(false)))
         {
             if (format == PayloadFormat.Ndjson)
             {
@@ -115,25 +135,23 @@ public sealed class PayloadIngestor
                 batch.Add(1, buffer.GetBuffer().AsSpan(0, (int)buffer.Length), entry: null);
             }
         }
-
-        await batch.FlushAsync(last: true, cancellationToken).ConfigureAwait(false);
-        await Manifest.AppendAsync(
-            new ManifestRow(payload.Key, payload.Sha256, batch.Source, batch.Location, mediaType, payload.Size, batch.ReceivedAt, "ingested", batch.Resources, batch.Quarantined),
-            new AppTransaction(ManifestApp(payload), 1),
-            cancellationToken).ConfigureAwait(false);
-        return new PayloadResult(batch.Location, payload.Key, AlreadyIngested: false, batch.Resources, batch.Deleted, batch.Quarantined);
     }
 
     /// <summary>
     /// The rows of one payload awaiting their commit, and what keys their txn: the chunk number (by content), or the
-    /// stream position of the chunk's last line (by position, skipping the lines a table already recorded).
+    /// stream position of the chunk's last line (by position, skipping the lines a table already recorded). A full
+    /// chunk is written and committed in the background while the next one fills; commits stay in chunk order (one
+    /// in flight at a time).
     /// </summary>
     private sealed class Batch(
         PayloadIngestor owner, RawPayload payload, string source, string location, DateTimeOffset receivedAt,
-        StreamBatch? stream, long bronzeRecorded, long quarantineRecorded)
+        StreamBatch? stream, long bronzeRecorded, long quarantineRecorded) : IDisposable
     {
-        private readonly List<BronzeRow> _rows = [];
         private readonly List<QuarantineRow> _quarantine = [];
+        private readonly BronzeFileWriter _writer = owner._writers.TryTake(out var writer) ? writer : new();
+        private BronzeChunk _rows = owner._chunks.TryTake(out var chunk) ? chunk : new();
+        private BronzeChunk _spare = owner._chunks.TryTake(out var chunk) ? chunk : new();
+        private Task _inFlight = Task.CompletedTask;
         private int _chunk;
         private long _lastLine;
 
@@ -182,9 +200,7 @@ public sealed class PayloadIngestor
                 return;
             }
 
-            _rows.Add(new BronzeRow(
-                header.ResourceType, header.Id, header.VersionId, header.LastUpdated?.ToUniversalTime(), false, header.PatientId,
-                source, payload.Key, line, Convert.ToHexStringLower(SHA256.HashData(json)), receivedAt, Encoding.UTF8.GetString(json)));
+            _rows.AddResource(header, json, source, payload.Key, line, receivedAt);
             Resources++;
         }
 
@@ -222,9 +238,7 @@ public sealed class PayloadIngestor
                         continue;
                     }
 
-                    _rows.Add(new BronzeRow(
-                        e.Key[..slash], e.Key[(slash + 1)..], null, (e.LastModified ?? bundle.Timestamp ?? receivedAt).ToUniversalTime(), true, null,
-                        source, payload.Key, line, null, receivedAt, null));
+                    _rows.AddDeletion(e.Key[..slash], e.Key[(slash + 1)..], e.LastModified ?? bundle.Timestamp ?? receivedAt, source, payload.Key, line, receivedAt);
                     Resources++;
                     Deleted++;
                 }
@@ -257,26 +271,70 @@ public sealed class PayloadIngestor
             _rows.Count + _quarantine.Count >= owner._options.ChunkSize ? FlushAsync(last: false, cancellationToken) : Task.CompletedTask;
 
         /// <summary>
-        /// Commits the chunk: quarantine first, then bronze, whose txn marks the chunk done (by position, bronze is
-        /// committed at the end of a stream payload even when empty, so that it records where to resume).
+        /// Hands the chunk to the background for its commit, after the previous chunk's commit is done: quarantine
+        /// first, then bronze, whose txn marks the chunk done (by position, bronze is committed at the end of a stream
+        /// payload even when empty, so that it records where to resume). The last flush waits for its commit.
         /// </summary>
         public async Task FlushAsync(bool last, CancellationToken cancellationToken)
         {
             _chunk++;
             var version = stream is null ? _chunk : (_lastLine > 0 ? stream.Positions[(int)_lastLine - 1] : long.MinValue);
             var appId = stream?.AppId;
-            if (_quarantine.Count > 0)
-            {
-                await owner.Quarantine.AppendAsync(_quarantine, new AppTransaction(appId ?? "quarantine:" + payload.Sha256, version), cancellationToken).ConfigureAwait(false);
-            }
-
-            if (_rows.Count > 0 || (last && stream is not null && _lastLine > 0))
-            {
-                await owner.Bronze.AppendAsync(_rows, new AppTransaction(appId ?? "bronze:" + payload.Sha256, version), cancellationToken).ConfigureAwait(false);
-            }
-
-            _rows.Clear();
+            List<QuarantineRow>? quarantine = _quarantine.Count > 0 ? [.. _quarantine] : null;
             _quarantine.Clear();
+            var rows = _rows;
+            var commitBronze = rows.Count > 0 || (last && stream is not null && _lastLine > 0);
+            await _inFlight.ConfigureAwait(false);
+            (_rows, _spare) = (_spare, rows);
+            _inFlight = Task.Run(() => CommitAsync(rows, quarantine, commitBronze, appId, version, cancellationToken), cancellationToken);
+            if (last)
+            {
+                await _inFlight.ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Waits for the commit in flight, if any, whatever its outcome (the caller reports failures).</summary>
+        public async Task DrainAsync()
+        {
+            try
+            {
+                await _inFlight.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Already observed by the flush that awaited it, or superseded by the failure that ended the payload.
+            }
+        }
+
+        /// <summary>Gives the chunks (their native memory) and the file writer back to the ingestor, for the next payload.</summary>
+        public void Dispose()
+        {
+            _rows.Reset();
+            _spare.Reset();
+            owner._chunks.Add(_rows);
+            owner._chunks.Add(_spare);
+            owner._writers.Add(_writer);
+        }
+
+        private async Task CommitAsync(BronzeChunk rows, List<QuarantineRow>? quarantine, bool commitBronze, string? appId, long version, CancellationToken cancellationToken)
+        {
+            try
+            {
+                if (quarantine is not null)
+                {
+                    await owner.Quarantine.AppendAsync(quarantine, new AppTransaction(appId ?? "quarantine:" + payload.Sha256, version), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (commitBronze)
+                {
+                    var txn = new AppTransaction(appId ?? "bronze:" + payload.Sha256, version);
+                    await owner.Bronze.AppendAsync(rows, _writer, txn, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                rows.Reset();
+            }
         }
     }
 }

@@ -1,0 +1,230 @@
+using System.Globalization;
+using Encoding = System.Text.Encoding;
+using System.Text.Json;
+using Fhirhouse.Delta;
+using ParquetSharp;
+using ParquetSharp.Schema;
+
+namespace Fhirhouse.Ingest.Bronze;
+
+/// <summary>
+/// Writes the partitions of a <see cref="BronzeChunk"/> as bronze data files (one Parquet file per resource type, the
+/// Parquet types the Delta writer uses, Snappy; no dictionary and no page statistics for the resource and hash
+/// columns, whose values are all different) straight from the chunk's columns, with the Delta statistics of each file.
+/// </summary>
+internal sealed class BronzeFileWriter : IDisposable
+{
+    private readonly MemoryStream _buffer = new();
+
+    public void Dispose() => _buffer.Dispose();
+
+    /// <summary>Writes and stores every partition of <paramref name="chunk"/>; returns the files to commit.</summary>
+    public async Task<List<DataFile>> WriteAsync(DeltaTable table, BronzeChunk chunk, CancellationToken cancellationToken)
+    {
+        var files = new List<DataFile>();
+        foreach (var (resourceType, partition) in chunk.Partitions)
+        {
+            var values = new Dictionary<string, string?>(StringComparer.Ordinal) { ["resource_type"] = resourceType };
+            var path = DeltaTable.NewDataFilePath(values);
+            _buffer.SetLength(0);
+            WriteParquet(_buffer, partition);
+            var size = _buffer.Length;
+            _buffer.Position = 0;
+            await table.Store.PutAsync(table.DataFileKey(path), _buffer, cancellationToken).ConfigureAwait(false);
+            files.Add(new DataFile(path, values, size, Statistics(partition)));
+        }
+
+        return files;
+    }
+
+    private static void WriteParquet(Stream output, BronzePartition p)
+    {
+        using var schema = Schema();
+        using var properties = new WriterPropertiesBuilder()
+            .Compression(Compression.Snappy)
+            .DisableDictionary("resource")
+            .DisableDictionary("content_hash")
+            .DisableStatistics("resource")
+            .Build();
+        using var writer = new ParquetFileWriter(output, schema, properties, keyValueMetadata: null, leaveOpen: true);
+        using (var group = writer.AppendRowGroup())
+        {
+            var rows = p.Count;
+            Bytes(group, p.Id, rows);
+            Bytes(group, p.VersionId, rows);
+            using (var column = (ColumnWriter<long>)group.NextColumn())
+            {
+                column.WriteBatch(rows, p.LastUpdated.Levels, default, p.LastUpdated.Values);
+            }
+
+            using (var column = (ColumnWriter<bool>)group.NextColumn())
+            {
+                column.WriteBatch(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(p.Deleted));
+            }
+
+            Bytes(group, p.PatientId, rows);
+            Bytes(group, p.Source, rows);
+            Bytes(group, p.RawKey, rows);
+            using (var column = (ColumnWriter<long>)group.NextColumn())
+            {
+                column.WriteBatch(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(p.RawLine));
+            }
+
+            Bytes(group, p.ContentHash, rows);
+            using (var column = (ColumnWriter<long>)group.NextColumn())
+            {
+                column.WriteBatch(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(p.IngestedAt));
+            }
+
+            Bytes(group, p.Resource, rows);
+        }
+
+        writer.Close();
+    }
+
+    private static void Bytes(RowGroupWriter group, BytesColumn values, int rows)
+    {
+        using var column = (ColumnWriter<ByteArray>)group.NextColumn();
+        if (values.Nullable)
+        {
+            column.WriteBatch(rows, values.Levels, default, values.Values);
+        }
+        else
+        {
+            column.WriteBatch(values.Values);
+        }
+    }
+
+    /// <summary>Bronze's data columns (resource_type is the partition column, kept in the log), as the Delta writer types them.</summary>
+    private static GroupNode Schema()
+    {
+        Node[] fields =
+        [
+            Text("id", Repetition.Required),
+            Text("version_id", Repetition.Optional),
+            Timestamp("last_updated", Repetition.Optional),
+            new PrimitiveNode("deleted", Repetition.Required, LogicalType.None(), PhysicalType.Boolean),
+            Text("patient_id", Repetition.Optional),
+            Text("source", Repetition.Required),
+            Text("raw_key", Repetition.Required),
+            new PrimitiveNode("raw_line", Repetition.Required, LogicalType.None(), PhysicalType.Int64),
+            Text("content_hash", Repetition.Optional),
+            Timestamp("ingested_at", Repetition.Required),
+            Text("resource", Repetition.Optional),
+        ];
+        try
+        {
+            return new GroupNode("schema", Repetition.Required, fields);
+        }
+        finally
+        {
+            foreach (var field in fields)
+            {
+                field.Dispose();
+            }
+        }
+    }
+
+    private static PrimitiveNode Text(string name, Repetition repetition) =>
+        new(name, repetition, LogicalType.String(), PhysicalType.ByteArray);
+
+    private static PrimitiveNode Timestamp(string name, Repetition repetition) =>
+        new(name, repetition, LogicalType.Timestamp(true, TimeUnit.Micros), PhysicalType.Int64);
+
+    /// <summary>The protocol's statistics of one file, by the same rules as the Delta writer (<see cref="StatisticsRules"/>).</summary>
+    private static string Statistics(BronzePartition p)
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(output))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("numRecords", p.Count);
+            Bounds(w, p, max: false);
+            Bounds(w, p, max: true);
+
+            w.WriteStartObject("nullCount");
+            w.WriteNumber("id", 0);
+            w.WriteNumber("version_id", p.VersionId.Nulls);
+            w.WriteNumber("last_updated", p.LastUpdated.Nulls);
+            w.WriteNumber("deleted", 0);
+            w.WriteNumber("patient_id", p.PatientId.Nulls);
+            w.WriteNumber("source", 0);
+            w.WriteNumber("raw_key", 0);
+            w.WriteNumber("raw_line", 0);
+            w.WriteNumber("content_hash", p.ContentHash.Nulls);
+            w.WriteNumber("ingested_at", 0);
+            w.WriteNumber("resource", p.Resource.Nulls);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+
+    private static void Bounds(Utf8JsonWriter w, BronzePartition p, bool max)
+    {
+        w.WriteStartObject(max ? "maxValues" : "minValues");
+        Bound(w, "id", p.Id, max);
+        Bound(w, "version_id", p.VersionId, max);
+        Bound(w, "last_updated", p.LastUpdated.Values, max);
+        Bound(w, "patient_id", p.PatientId, max);
+        Bound(w, "source", p.Source, max);
+        Bound(w, "raw_key", p.RawKey, max);
+        Bound(w, "raw_line", System.Runtime.InteropServices.CollectionsMarshal.AsSpan(p.RawLine), max, time: false);
+        Bound(w, "content_hash", p.ContentHash, max);
+        Bound(w, "ingested_at", System.Runtime.InteropServices.CollectionsMarshal.AsSpan(p.IngestedAt), max);
+        w.WriteEndObject();
+    }
+
+    private static unsafe void Bound(Utf8JsonWriter w, string name, BytesColumn column, bool max)
+    {
+        var values = column.Values;
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        var best = Span(values[0]);
+        for (var i = 1; i < values.Length; i++)
+        {
+            var candidate = Span(values[i]);
+            var order = candidate.SequenceCompareTo(best);
+            if (max ? order > 0 : order < 0)
+            {
+                best = candidate;
+            }
+        }
+
+        var text = Encoding.UTF8.GetString(best);
+        if ((max ? StatisticsRules.Max(text) : StatisticsRules.Min(text)) is { } bound)
+        {
+            w.WriteString(name, bound);
+        }
+
+        static ReadOnlySpan<byte> Span(ByteArray value) => new((void*)value.Pointer, value.Length);
+    }
+
+    private static void Bound(Utf8JsonWriter w, string name, ReadOnlySpan<long> values, bool max, bool time = true)
+    {
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        var best = values[0];
+        foreach (var value in values)
+        {
+            best = max ? Math.Max(best, value) : Math.Min(best, value);
+        }
+
+        if (!time)
+        {
+            w.WriteNumber(name, best);
+            return;
+        }
+
+        // Statistics of timestamps are in milliseconds: the minimum rounded down, the maximum up, so both stay bounds.
+        var ms = Math.DivRem(best, 1000, out var rest) + (rest < 0 && !max ? -1 : rest > 0 && max ? 1 : 0);
+        w.WriteString(name, DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+    }
+}
