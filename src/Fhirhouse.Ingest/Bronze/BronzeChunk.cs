@@ -29,8 +29,11 @@ internal sealed class BronzeChunk : IDisposable
     /// <summary>The partitions with rows, by resource type.</summary>
     public IEnumerable<KeyValuePair<string, BronzePartition>> Partitions => _partitions.Where(p => p.Value.Count > 0);
 
-    /// <summary>One resource version as received: hashed (SHA-256 of the bytes) and copied.</summary>
-    public void AddResource(ResourceHeader header, ReadOnlySpan<byte> json, string source, string rawKey, long line, DateTimeOffset ingestedAt)
+    /// <summary>
+    /// One resource version as received, copied, with the SHA-256 of its bytes (<paramref name="sha256"/>, computed
+    /// here when empty).
+    /// </summary>
+    public void AddResource(ResourceHeader header, ReadOnlySpan<byte> json, ReadOnlySpan<byte> sha256, string source, string rawKey, long line, DateTimeOffset ingestedAt)
     {
         var p = Partition(header.ResourceType);
         p.Id.Add(Text(header.Id));
@@ -39,7 +42,7 @@ internal sealed class BronzeChunk : IDisposable
         p.Deleted.Add(false);
         p.PatientId.Add(header.PatientId is null ? null : Text(header.PatientId));
         AddCommon(p, source, rawKey, line, ingestedAt);
-        p.ContentHash.Add(Hash(json));
+        p.ContentHash.Add(Hash(json, sha256));
         p.Resource.Add(_arena.Add(json));
         Count++;
     }
@@ -114,10 +117,18 @@ internal sealed class BronzeChunk : IDisposable
         return new ByteArray(target, length);
     }
 
-    private unsafe ByteArray Hash(ReadOnlySpan<byte> json)
+    private unsafe ByteArray Hash(ReadOnlySpan<byte> json, ReadOnlySpan<byte> sha256)
     {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(json, digest);
+        if (sha256.IsEmpty)
+        {
+            SHA256.HashData(json, digest);
+        }
+        else
+        {
+            sha256.CopyTo(digest);
+        }
+
         var target = _arena.Reserve(2 * SHA256.HashSizeInBytes);
         Convert.TryToHexStringLower(digest, new Span<byte>((void*)target, 2 * SHA256.HashSizeInBytes), out _);
         return new ByteArray(target, 2 * SHA256.HashSizeInBytes);

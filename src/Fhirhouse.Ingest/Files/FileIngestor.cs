@@ -40,46 +40,55 @@ public sealed class FileIngestor(PayloadIngestor ingestor)
     }
 
     /// <summary>
-    /// Ingests the files in order, reporting after each one. The next file is landed in the raw zone (hashed, encrypted,
-    /// stored: idempotent, content-addressed) while the current one is read into bronze.
+    /// Ingests the files, two at a time (each landed in the raw zone, then read into bronze: the payloads are
+    /// independent, each exactly once by its own txn ids, so they commit side by side), reporting each file in the
+    /// order given.
     /// </summary>
     public async Task<IngestSummary> IngestAsync(IReadOnlyList<(string Path, PayloadFormat Format)> files, IProgress<PayloadResult>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(files);
+        const int filesAtOnce = 2;
         var results = new List<PayloadResult>(files.Count);
-        Task<RawPayload>? next = files.Count > 0 ? LandAsync(files[0], cancellationToken) : null;
+        var pending = new Queue<Task<PayloadResult>>();
         try
         {
-            for (var i = 0; i < files.Count; i++)
+            foreach (var file in files)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var payload = await next!.ConfigureAwait(false);
-                if (i + 1 < files.Count)
+                pending.Enqueue(Task.Run(() => IngestOneAsync(file, cancellationToken), cancellationToken));
+                if (pending.Count >= filesAtOnce)
                 {
-                    var following = files[i + 1];
-                    next = Task.Run(() => LandAsync(following, cancellationToken), cancellationToken);
+                    Report(await pending.Dequeue().ConfigureAwait(false));
                 }
-                else
-                {
-                    next = null;
-                }
+            }
 
-                var (path, format) = files[i];
-                var mediaType = format == PayloadFormat.Ndjson ? "application/fhir+ndjson" : "application/fhir+json";
-                var result = await ingestor.IngestAsync(payload, format, "files", path, mediaType, cancellationToken).ConfigureAwait(false);
-                results.Add(result);
-                progress?.Report(result);
+            while (pending.Count > 0)
+            {
+                Report(await pending.Dequeue().ConfigureAwait(false));
             }
         }
         finally
         {
-            if (next is not null)
+            foreach (var task in pending)
             {
-                await next.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                await task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             }
         }
 
         return new IngestSummary(results);
+
+        void Report(PayloadResult result)
+        {
+            results.Add(result);
+            progress?.Report(result);
+        }
+    }
+
+    private async Task<PayloadResult> IngestOneAsync((string Path, PayloadFormat Format) file, CancellationToken cancellationToken)
+    {
+        var payload = await LandAsync(file, cancellationToken).ConfigureAwait(false);
+        var mediaType = file.Format == PayloadFormat.Ndjson ? "application/fhir+ndjson" : "application/fhir+json";
+        return await ingestor.IngestAsync(payload, file.Format, "files", file.Path, mediaType, cancellationToken).ConfigureAwait(false);
     }
 
     private Task<RawPayload> LandAsync((string Path, PayloadFormat Format) file, CancellationToken cancellationToken)

@@ -122,11 +122,17 @@ public sealed class PayloadIngestor
         {
             if (format == PayloadFormat.Ndjson)
             {
+                using var block = new LineBlock();
                 await foreach (var line in NdjsonReader.ReadAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false))
                 {
-                    batch.Add(line.LineNumber, line.Json.Span, entry: null);
-                    await batch.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+                    block.Add(line.LineNumber, line.Json.Span);
+                    if (block.IsFull)
+                    {
+                        await batch.AddAsync(block, cancellationToken).ConfigureAwait(false);
+                    }
                 }
+
+                await batch.AddAsync(block, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -169,23 +175,36 @@ public sealed class PayloadIngestor
 
         public long Quarantined { get; private set; }
 
-        public void Add(long line, ReadOnlySpan<byte> json, int? entry)
+        private bool CheckStructure => owner._options.Validation != ValidationLevel.None;
+
+        /// <summary>Lands a block of lines: scanned in parallel, then added in line order, flushing full chunks.</summary>
+        public async Task AddAsync(LineBlock block, CancellationToken cancellationToken)
+        {
+            await block.ScanAsync(CheckStructure, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < block.Count; i++)
+            {
+                Add(block.LineNumber(i), block.Json(i), entry: null, block.Scan(i), block.Hash(i));
+                await FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            block.Clear();
+        }
+
+        public void Add(long line, ReadOnlySpan<byte> json, int? entry) =>
+            Add(line, json, entry, ScannedLine.Of(json, topLevel: entry is null, CheckStructure), sha256: default);
+
+        private void Add(long line, ReadOnlySpan<byte> json, int? entry, in ScannedLine scan, ReadOnlySpan<byte> sha256)
         {
             _lastLine = line;
             var options = owner._options;
-            if (entry is null && ResourceScanner.PeekResourceType(json) == "Bundle" && TryExpand(line, json))
+            if (scan.IsBundle && TryExpand(line, json))
             {
                 return;
             }
 
-            ResourceHeader header;
-            try
+            if (scan.Header is not { } header)
             {
-                header = ResourceScanner.Scan(json, checkStructure: options.Validation != ValidationLevel.None);
-            }
-            catch (InvalidResourceException e)
-            {
-                Refuse(line, entry, e.Reason, null, null);
+                Refuse(line, entry, scan.Error!, null, null);
                 return;
             }
 
@@ -200,7 +219,7 @@ public sealed class PayloadIngestor
                 return;
             }
 
-            _rows.AddResource(header, json, source, payload.Key, line, receivedAt);
+            _rows.AddResource(header, json, sha256, source, payload.Key, line, receivedAt);
             Resources++;
         }
 
