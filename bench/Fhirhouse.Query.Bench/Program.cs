@@ -6,7 +6,8 @@ using Fhirhouse.Delta;
 using Fhirhouse.Delta.Transactions;
 using Fhirhouse.Fhir.Resources;
 using Fhirhouse.Fhir.Views;
-using Fhirhouse.Ingest.Bronze;
+using Fhirhouse.Ingest.Files;
+using Fhirhouse.Ingest.Pipeline;
 using Fhirhouse.Ingest.Views;
 using Fhirhouse.Query;
 using Fhirhouse.Storage;
@@ -31,26 +32,11 @@ try
     var keyring = LocalKeyring.Create(Path.Combine(root, "keys", "keyring.json"), MasterKey.CreateKeyFile(Path.Combine(root, "keys", "master.key")));
     IObjectStore lake = new EncryptedObjectStore(plain, keyring);
 
-    var bronze = await BronzeTable.OpenAsync(lake, new DeltaTableOptions());
-    var now = DateTimeOffset.UnixEpoch.AddYears(56);
-    var batch = new List<BronzeRow>();
-    long resources = 0, chunk = 0;
-    foreach (var file in generated.Files.Where(f => f.EndsWith(".ndjson", StringComparison.Ordinal)))
-    {
-        foreach (var line in File.ReadLines(Path.Combine(source, file)))
-        {
-            var header = ResourceScanner.Scan(Encoding.UTF8.GetBytes(line));
-            batch.Add(new BronzeRow(header.ResourceType, header.Id, header.VersionId, header.LastUpdated, false, header.PatientId, "bench", "raw/bench", resources, null, now, line));
-            resources++;
-            if (batch.Count == 50_000)
-            {
-                await bronze.AppendAsync(batch, new AppTransaction("bench", chunk++));
-                batch.Clear();
-            }
-        }
-    }
-
-    await bronze.AppendAsync(batch, new AppTransaction("bench", chunk));
+    var ingestor = await PayloadIngestor.OpenAsync(lake, new IngestOptions());
+    var landed = await new FileIngestor(ingestor).IngestAsync(FileIngestor.Resolve(
+        generated.Files.Where(f => f.EndsWith(".ndjson", StringComparison.Ordinal) && f != HospitalGenerator.GroundTruthFileName).Select(f => Path.Combine(source, f))));
+    var resources = landed.Resources;
+    var bronze = ingestor.Bronze;
     Console.WriteLine($"bronze: {resources:N0} resources ({patients} patients), encrypted lake");
 
     var materializer = await ViewMaterializer.OpenAsync(lake);

@@ -172,7 +172,7 @@ internal sealed class ParquetSharpHandler(IObjectStore store) : IParquetHandler
                 w.WriteBatch(count, def, rep, values.Select(v => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
                 break;
             case ColumnWriter<ByteArray> w:
-                w.WriteBatch(count, def, rep, values.Select(v => Allocate(byteBuffer, v is string s ? System.Text.Encoding.UTF8.GetBytes(s) : (byte[])v)).ToArray());
+                w.WriteBatch(count, def, rep, values.Select(v => v is string s ? Allocate(byteBuffer, s) : Allocate(byteBuffer, (byte[])v)).ToArray());
                 break;
             case ColumnWriter<FixedLenByteArray> w:
                 var length = DecimalBytes(((DecimalType)type).Precision);
@@ -223,6 +223,18 @@ internal sealed class ParquetSharpHandler(IObjectStore store) : IParquetHandler
         var raw = unscaled.ToByteArray(isUnsigned: false, isBigEndian: true);
         raw.CopyTo(bytes.AsSpan(length - raw.Length));
         return bytes;
+    }
+
+    private static unsafe ByteArray Allocate(ByteBuffer buffer, string text)
+    {
+        var length = System.Text.Encoding.UTF8.GetByteCount(text);
+        var array = buffer.Allocate(length);
+        if (length > 0)
+        {
+            System.Text.Encoding.UTF8.GetBytes(text, new Span<byte>((void*)array.Pointer, length));
+        }
+
+        return array;
     }
 
     private static unsafe ByteArray Allocate(ByteBuffer buffer, byte[] bytes)

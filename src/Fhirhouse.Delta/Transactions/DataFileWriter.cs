@@ -24,6 +24,7 @@ internal sealed class DataFileWriter(IParquetHandler parquet, string tablePath, 
         var dataSchema = new StructType(dataIndexes.Select(i => schema.Fields[i]).ToList());
         var groups = new Dictionary<string, (Dictionary<string, string?> Values, List<object?[]> Rows)>(StringComparer.Ordinal);
         var adds = new List<AddFile>();
+        var byText = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             if (row.Length != schema.Fields.Count)
@@ -48,19 +49,30 @@ internal sealed class DataFileWriter(IParquetHandler parquet, string tablePath, 
                 continue;
             }
 
-            var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (var index in partitionIndexes)
+            // The group is found by the partition values' text (one string per row); its folder is built once.
+            var text = partitionIndexes.Length == 1
+                ? PartitionValueParser.Format(row[partitionIndexes[0]]) ?? NullPartition
+                : string.Join('\u0001', partitionIndexes.Select(i => PartitionValueParser.Format(row[i]) ?? NullPartition));
+            if (!byText.TryGetValue(text, out var key))
             {
-                values[schema.Fields[index].Name] = PartitionValueParser.Format(row[index]);
+                var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+                foreach (var index in partitionIndexes)
+                {
+                    values[schema.Fields[index].Name] = PartitionValueParser.Format(row[index]);
+                }
+
+                byText[text] = key = Folder(values);
+                groups[key] = (values, []);
             }
 
-            var key = Folder(values);
-            if (!groups.TryGetValue(key, out var group))
+            var group = groups[key];
+            var data = new object?[dataIndexes.Length];
+            for (var d = 0; d < data.Length; d++)
             {
-                groups[key] = group = (values, []);
+                data[d] = row[dataIndexes[d]];
             }
 
-            group.Rows.Add(dataIndexes.Select(i => row[i]).ToArray());
+            group.Rows.Add(data);
             if (group.Rows.Count >= maxRowsPerFile)
             {
                 adds.Add(await WriteFileAsync(directory + key, prefix, group.Values, dataSchema, group.Rows, cancellationToken).ConfigureAwait(false));

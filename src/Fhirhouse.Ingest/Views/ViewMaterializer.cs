@@ -66,20 +66,20 @@ public sealed class ViewMaterializer
             }
         }
 
-        var current = await _bronze.ReadCurrentAsync(bronzeVersion, cancellationToken).ConfigureAwait(false);
+        var bronze = await _bronze.Table.GetSnapshotAsync(bronzeVersion, cancellationToken).ConfigureAwait(false);
+        var current = await BronzeScan.ReadCurrentAsync(_bronze.Table, bronze, cancellationToken).ConfigureAwait(false);
         var versions = await CurrentVersionsTable.OpenAsync(_store, _options, cancellationToken).ConfigureAwait(false);
-        var byType = current.Values.Where(r => !r.Deleted && r.Resource is not null).GroupBy(r => r.ResourceType, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var evaluations = await EvaluateAsync(pending.Select(p => p.View).ToList(), _bronze.Table, bronze, current.Values, cancellationToken).ConfigureAwait(false);
 
-        // Views are independent tables: evaluate and write them in parallel (one evaluator each).
+        // Views are independent tables: write them in parallel.
         var writes = pending.Select(p => Task.Run(async () =>
         {
-            var evaluation = Evaluate(p.View, byType.GetValueOrDefault(p.View.Resource) ?? []);
+            var evaluation = evaluations[p.View];
             var commit = await p.Table.OverwriteAsync(evaluation.Rows, new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false);
             return new ViewMaterialization(NameOf(p.View), p.Table.Path, ViewMaterializationKind.Built, bronzeVersion, commit.Version,
                 evaluation.Resources, evaluation.Rows.Count, evaluation.Resources, evaluation.Failures, evaluation.FirstFailure);
         }, cancellationToken)).ToList();
-        await versions.WriteAsync(current.Values, bronzeVersion, cancellationToken).ConfigureAwait(false);
+        await versions.WriteAsync(current.Values.Select(c => c.Row), bronzeVersion, cancellationToken).ConfigureAwait(false);
         results.AddRange(await Task.WhenAll(writes).ConfigureAwait(false));
         return Order(results, views);
     }
@@ -234,6 +234,91 @@ public sealed class ViewMaterializer
         return table;
     }
 
+    /// <summary>
+    /// Evaluates views over the current resources of a bronze snapshot, file by file (two at a time), each
+    /// resource's JSON read from Parquet and parsed once for all the views of its type.
+    /// </summary>
+    private static async Task<Dictionary<ViewDefinition, Evaluation>> EvaluateAsync(
+        IReadOnlyList<ViewDefinition> views, DeltaTable table, Delta.Snapshot bronze, IEnumerable<(BronzeRow Row, BronzeScan.Location At)> current, CancellationToken cancellationToken)
+    {
+        var byType = views.GroupBy(v => v.Resource, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var byFile = new SortedDictionary<int, Dictionary<long, string>>();
+        foreach (var (row, at) in current)
+        {
+            if (!row.Deleted && byType.ContainsKey(row.ResourceType))
+            {
+                if (!byFile.TryGetValue(at.File, out var rows))
+                {
+                    byFile[at.File] = rows = [];
+                }
+
+                rows[at.Row] = row.ResourceType + "/" + row.Id;
+            }
+        }
+
+        // A large file is read by two workers, each evaluating the rows of one half.
+        var files = new List<KeyValuePair<int, Dictionary<long, string>>>();
+        foreach (var (file, rows) in byFile)
+        {
+            if (rows.Count < 4096)
+            {
+                files.Add(new(file, rows));
+                continue;
+            }
+
+            var median = rows.Keys.Order().ElementAt(rows.Count / 2);
+            files.Add(new(file, rows.Where(r => r.Key < median).ToDictionary()));
+            files.Add(new(file, rows.Where(r => r.Key >= median).ToDictionary()));
+        }
+
+        var perFile = new Evaluation[files.Count][];
+        await Parallel.ForAsync(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (i, token) =>
+        {
+            var file = bronze.Files[files[i].Key];
+            var fileViews = byType[file.PartitionValues["resource_type"]!];
+            var evaluators = fileViews.Select(v => (Evaluator: v.CreateEvaluator(), Buffer: new ViewRowBuffer(v), Failures: new Failures())).ToList();
+            await BronzeScan.ReadResourcesAsync(table, file, files[i].Value, (key, resource) =>
+            {
+                foreach (var (evaluator, buffer, failures) in evaluators)
+                {
+                    buffer.ResourceKey = key;
+                    var mark = buffer.Rows.Count;
+                    try
+                    {
+                        evaluator.Evaluate(resource, buffer);
+                    }
+                    catch (Exception e) when (e is ViewDefinitionException or System.Text.Json.JsonException)
+                    {
+                        buffer.Rows.RemoveRange(mark, buffer.Rows.Count - mark);
+                        failures.Count++;
+                        failures.First ??= $"{key}: {e.Message}";
+                    }
+                }
+            }, token).ConfigureAwait(false);
+            perFile[i] = [.. evaluators.Select(e => new Evaluation(e.Buffer.Rows, files[i].Value.Count, e.Failures.Count, e.Failures.First))];
+        }).ConfigureAwait(false);
+
+        var result = new Dictionary<ViewDefinition, Evaluation>();
+        foreach (var view in views)
+        {
+            result[view] = new Evaluation([], 0, 0, null);
+        }
+
+        for (var i = 0; i < files.Count; i++)
+        {
+            var fileViews = byType[bronze.Files[files[i].Key].PartitionValues["resource_type"]!];
+            for (var v = 0; v < fileViews.Count; v++)
+            {
+                var sum = result[fileViews[v]];
+                var part = perFile[i][v];
+                sum.Rows.AddRange(part.Rows);
+                result[fileViews[v]] = sum with { Resources = sum.Resources + part.Resources, Failures = sum.Failures + part.Failures, FirstFailure = sum.FirstFailure ?? part.FirstFailure };
+            }
+        }
+
+        return result;
+    }
+
     private static Evaluation Evaluate(ViewDefinition view, IReadOnlyList<BronzeRow> resources)
     {
         var evaluator = view.CreateEvaluator();
@@ -276,4 +361,11 @@ public sealed class ViewMaterializer
         views.Select(v => results.Last(r => string.Equals(r.View, NameOf(v), StringComparison.Ordinal))).ToList();
 
     private sealed record Evaluation(List<object?[]> Rows, long Resources, long Failures, string? FirstFailure);
+
+    private sealed class Failures
+    {
+        public long Count { get; set; }
+
+        public string? First { get; set; }
+    }
 }

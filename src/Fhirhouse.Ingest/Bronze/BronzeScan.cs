@@ -1,0 +1,163 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Fhirhouse.Delta;
+using Fhirhouse.Delta.Actions;
+using ParquetSharp;
+
+namespace Fhirhouse.Ingest.Bronze;
+
+/// <summary>
+/// Reads bronze's data files by column, straight from Parquet: <see cref="ReadCurrentAsync"/> finds the current
+/// version of every resource from the small columns only (the JSON is not read), and <see cref="ReadResourcesAsync"/>
+/// then hands the JSON of chosen rows of one file to a callback as UTF-8, never as .NET strings and never all at once.
+/// </summary>
+internal static class BronzeScan
+{
+    private const int Batch = 1024;
+
+    /// <summary>Where a bronze row is: the snapshot's file and the row's position in it.</summary>
+    public readonly record struct Location(int File, long Row);
+
+    /// <summary>The current row (without its JSON) of every resource of the snapshot, keyed by "Type/id", with where it is.</summary>
+    public static async Task<Dictionary<string, (BronzeRow Row, Location At)>> ReadCurrentAsync(DeltaTable table, Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        var current = new Dictionary<string, (BronzeRow Row, Location At)>(StringComparer.Ordinal);
+        for (var f = 0; f < snapshot.Files.Count; f++)
+        {
+            var file = snapshot.Files[f];
+            var type = TypeOf(file, table);
+            var stream = await OpenAsync(table, file, cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                using var reader = new ParquetFileReader(stream, leaveOpen: true);
+                using var metadata = reader.FileMetaData;
+                long offset = 0;
+                for (var g = 0; g < metadata.NumRowGroups; g++)
+                {
+                    using var group = reader.RowGroup(g);
+                    var rows = (int)group.MetaData.NumRows;
+                    var ids = Strings(group, metadata, "id", rows);
+                    var versions = Strings(group, metadata, "version_id", rows);
+                    var updated = Times(group, metadata, "last_updated", rows);
+                    var deleted = Column<bool>(group, metadata, "deleted", rows);
+                    var ingested = Times(group, metadata, "ingested_at", rows);
+                    var rawKeys = Strings(group, metadata, "raw_key", rows);
+                    var lines = Column<long>(group, metadata, "raw_line", rows);
+                    for (var r = 0; r < rows; r++)
+                    {
+                        var row = new BronzeRow(type, ids[r]!, versions[r], updated[r], deleted[r], null, "", rawKeys[r]!, lines[r], null, ingested[r]!.Value, null);
+                        var key = type + "/" + row.Id;
+                        if (!current.TryGetValue(key, out var seen) || BronzeTable.IsNewer(row, seen.Row))
+                        {
+                            current[key] = (row, new Location(f, offset + r));
+                        }
+                    }
+
+                    offset += rows;
+                }
+            }
+        }
+
+        return current;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> with the parsed JSON of each row of <paramref name="file"/> whose position is a key
+    /// of <paramref name="rows"/>, with that key's value (rows without JSON, deletions, are skipped).
+    /// </summary>
+    public static async Task ReadResourcesAsync<T>(DeltaTable table, AddFile file, IReadOnlyDictionary<long, T> rows, Action<T, JsonElement> visit, CancellationToken cancellationToken)
+    {
+        var stream = await OpenAsync(table, file, cancellationToken).ConfigureAwait(false);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            await using (stream.ConfigureAwait(false))
+            {
+                using var reader = new ParquetFileReader(stream, leaveOpen: true);
+                using var metadata = reader.FileMetaData;
+                var index = ColumnIndex(metadata, "resource");
+                var levels = new short[Batch];
+                var values = new ByteArray[Batch];
+                long row = 0;
+                for (var g = 0; g < metadata.NumRowGroups; g++)
+                {
+                    using var group = reader.RowGroup(g);
+                    using var column = (ColumnReader<ByteArray>)group.Column(index);
+                    while (column.HasNext)
+                    {
+                        var read = (int)column.ReadBatch(Batch, levels, null, values, out _);
+                        var v = 0;
+                        for (var i = 0; i < read; i++, row++)
+                        {
+                            if (levels[i] == 0)
+                            {
+                                continue;
+                            }
+
+                            var value = values[v++];
+                            if (rows.TryGetValue(row, out var state))
+                            {
+                                if (buffer.Length < value.Length)
+                                {
+                                    ArrayPool<byte>.Shared.Return(buffer);
+                                    buffer = ArrayPool<byte>.Shared.Rent(value.Length);
+                                }
+
+                                Marshal.Copy(value.Pointer, buffer, 0, value.Length);
+                                using var document = JsonDocument.Parse(buffer.AsMemory(0, value.Length));
+                                visit(state, document.RootElement);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static string TypeOf(AddFile file, DeltaTable table)
+    {
+        if (file.DeletionVector is not null)
+        {
+            throw new InvalidDataException($"Bronze file '{file.Path}' of '{table.Path}' has a deletion vector: bronze is written only by Fhirhouse, which writes none.");
+        }
+
+        return file.PartitionValues.TryGetValue("resource_type", out var type) && type is not null
+            ? type
+            : throw new InvalidDataException($"Bronze file '{file.Path}' of '{table.Path}' has no resource_type partition value.");
+    }
+
+    private static Task<Stream> OpenAsync(DeltaTable table, AddFile file, CancellationToken cancellationToken) =>
+        table.Store.OpenReadAsync(table.DataFileKey(Uri.UnescapeDataString(file.Path)), cancellationToken);
+
+    private static int ColumnIndex(FileMetaData metadata, string name)
+    {
+        var index = metadata.Schema.ColumnIndex(name);
+        return index >= 0 ? index : throw new InvalidDataException($"A bronze data file has no column '{name}'.");
+    }
+
+    private static string?[] Strings(RowGroupReader group, FileMetaData metadata, string name, int rows)
+    {
+        using var column = group.Column(ColumnIndex(metadata, name)).LogicalReader<string?>();
+        return column.ReadAll(rows);
+    }
+
+    private static DateTimeOffset?[] Times(RowGroupReader group, FileMetaData metadata, string name, int rows)
+    {
+        using var column = group.Column(ColumnIndex(metadata, name));
+        var values = column.ColumnDescriptor.MaxDefinitionLevel > 0
+            ? column.LogicalReader<DateTime?>().ReadAll(rows)
+            : [.. column.LogicalReader<DateTime>().ReadAll(rows).Select(t => (DateTime?)t)];
+        return [.. values.Select(t => t is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : (DateTimeOffset?)null)];
+    }
+
+    private static T[] Column<T>(RowGroupReader group, FileMetaData metadata, string name, int rows)
+    {
+        using var column = group.Column(ColumnIndex(metadata, name)).LogicalReader<T>();
+        return column.ReadAll(rows);
+    }
+}
