@@ -12,7 +12,7 @@ namespace Fhirhouse.Ingest.Bronze;
 /// version of every resource from the small columns only (the JSON is not read), and <see cref="ReadResourcesAsync"/>
 /// then hands the JSON of chosen rows of one file to a callback as UTF-8, never as .NET strings and never all at once.
 /// </summary>
-internal static class BronzeScan
+public static class BronzeScan
 {
     private const int Batch = 1024;
 
@@ -43,10 +43,11 @@ internal static class BronzeScan
                     var deleted = Column<bool>(group, metadata, "deleted", rows);
                     var ingested = Times(group, metadata, "ingested_at", rows);
                     var rawKeys = Strings(group, metadata, "raw_key", rows);
+                    var patients = Strings(group, metadata, "patient_id", rows);
                     var lines = Column<long>(group, metadata, "raw_line", rows);
                     for (var r = 0; r < rows; r++)
                     {
-                        var row = new BronzeRow(type, ids[r]!, versions[r], updated[r], deleted[r], null, "", rawKeys[r]!, lines[r], null, ingested[r]!.Value, null);
+                        var row = new BronzeRow(type, ids[r]!, versions[r], updated[r], deleted[r], patients[r], "", rawKeys[r]!, lines[r], null, ingested[r]!.Value, null);
                         var key = type + "/" + row.Id;
                         if (!current.TryGetValue(key, out var seen) || BronzeTable.IsNewer(row, seen.Row))
                         {
@@ -66,7 +67,18 @@ internal static class BronzeScan
     /// Calls <paramref name="visit"/> with the parsed JSON of each row of <paramref name="file"/> whose position is a key
     /// of <paramref name="rows"/>, with that key's value (rows without JSON, deletions, are skipped).
     /// </summary>
-    public static async Task ReadResourcesAsync<T>(DeltaTable table, AddFile file, IReadOnlyDictionary<long, T> rows, Action<T, JsonElement> visit, CancellationToken cancellationToken)
+    public static Task ReadResourcesAsync<T>(DeltaTable table, AddFile file, IReadOnlyDictionary<long, T> rows, Action<T, JsonElement> visit, CancellationToken cancellationToken) =>
+        ReadResourceBytesAsync(table, file, rows, (T state, ReadOnlyMemory<byte> json) =>
+        {
+            using var document = JsonDocument.Parse(json);
+            visit(state, document.RootElement);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> with the JSON bytes (valid only during the call) of each row of
+    /// <paramref name="file"/> whose position is a key of <paramref name="rows"/>, with that key's value.
+    /// </summary>
+    public static async Task ReadResourceBytesAsync<T>(DeltaTable table, AddFile file, IReadOnlyDictionary<long, T> rows, Action<T, ReadOnlyMemory<byte>> visit, CancellationToken cancellationToken)
     {
         var stream = await OpenAsync(table, file, cancellationToken).ConfigureAwait(false);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
@@ -105,8 +117,7 @@ internal static class BronzeScan
                                 }
 
                                 Marshal.Copy(value.Pointer, buffer, 0, value.Length);
-                                using var document = JsonDocument.Parse(buffer.AsMemory(0, value.Length));
-                                visit(state, document.RootElement);
+                                visit(state, buffer.AsMemory(0, value.Length));
                             }
                         }
                     }

@@ -7,8 +7,9 @@ using Fhirhouse.Storage;
 namespace Fhirhouse.Server.Export;
 
 /// <summary>
-/// Runs one export: reads the current resources of the job's bronze version, keeps those the request selects, and
-/// writes them as NDJSON files (one or more per type), plus deletions (Bundles of DELETE entries, for <c>_since</c>) and
+/// Runs one export: finds the current resources of the job's bronze version from bronze's small columns, keeps those
+/// the request selects, and streams their JSON from bronze, file by file, into NDJSON files (one or more per type,
+/// resources in id order within each bronze file), plus deletions (Bundles of DELETE entries, for <c>_since</c>) and
 /// the OperationOutcomes of filters ignored under <c>handling=lenient</c>.
 /// </summary>
 internal sealed class ExportRunner(ExportJobStore store, BronzeTable bronze, BulkServerOptions options)
@@ -22,13 +23,14 @@ internal sealed class ExportRunner(ExportJobStore store, BronzeTable bronze, Bul
             .OfType<TypeFilter>()
             .ToLookup(f => f.ResourceType, StringComparer.Ordinal);
         progress("reading the lake");
-        var current = await bronze.ReadCurrentAsync(job.BronzeVersion, cancellationToken).ConfigureAwait(false);
-        var patients = Patients(request, current);
+        var snapshot = await bronze.Table.GetSnapshotAsync(job.BronzeVersion, cancellationToken).ConfigureAwait(false);
+        var current = await BronzeScan.ReadCurrentAsync(bronze.Table, snapshot, cancellationToken).ConfigureAwait(false);
+        var patients = await PatientsAsync(request, bronze.Table, snapshot, current, cancellationToken).ConfigureAwait(false);
         var types = request.Types is { } wanted ? new HashSet<string>(wanted, StringComparer.Ordinal) : null;
 
-        var byType = new SortedDictionary<string, List<BronzeRow>>(StringComparer.Ordinal);
+        var byType = new SortedDictionary<string, List<(BronzeRow Row, BronzeScan.Location At)>>(StringComparer.Ordinal);
         var deleted = new List<BronzeRow>();
-        foreach (var row in current.Values)
+        foreach (var (row, at) in current.Values)
         {
             if ((types is not null && !types.Contains(row.ResourceType))
                 || (request.Level != ExportLevel.System && !InScope(row, patients)))
@@ -51,20 +53,16 @@ internal sealed class ExportRunner(ExportJobStore store, BronzeTable bronze, Bul
                 continue;
             }
 
-            var typeFilters = filters[row.ResourceType];
-            if (typeFilters.Any() && !typeFilters.Any(f => f.Matches(row)))
-            {
-                continue;
-            }
-
             if (!byType.TryGetValue(row.ResourceType, out var list))
             {
                 byType[row.ResourceType] = list = [];
             }
 
-            list.Add(row);
+            list.Add((row, at));
         }
 
+        // Each type is streamed: its resources are read file by file from bronze and written in parts of
+        // ResourcesPerFile, so memory holds one part, whatever the size of the lake.
         var files = new List<ExportFile>();
         var done = 0;
         foreach (var (type, rows) in byType)
@@ -76,13 +74,36 @@ internal sealed class ExportRunner(ExportJobStore store, BronzeTable bronze, Bul
             }
 
             progress($"exporting {type} ({++done}/{byType.Count} types)");
-            rows.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
-            for (var part = 0; part * options.ResourcesPerFile < rows.Count; part++)
+            var typeFilters = filters[type].ToList();
+            using var part = new MemoryStream();
+            var inPart = 0;
+            var parts = 0;
+            foreach (var inFile in rows.GroupBy(r => r.At.File).OrderBy(g => g.Key))
             {
-                var slice = rows.Skip(part * options.ResourcesPerFile).Take(options.ResourcesPerFile).Select(r => r.Resource!).ToList();
-                var name = $"{type}-{part + 1}.ndjson";
-                await WriteAsync(job.Id, name, slice, cancellationToken).ConfigureAwait(false);
-                files.Add(new ExportFile("output", type, name, slice.Count));
+                var wantedRows = inFile.ToDictionary(r => r.At.Row, r => r.Row);
+                var selected = new List<(BronzeRow Row, byte[] Json)>();
+                await BronzeScan.ReadResourceBytesAsync(bronze.Table, snapshot.Files[inFile.Key], wantedRows, (BronzeRow row, ReadOnlyMemory<byte> json) =>
+                {
+                    if (typeFilters.Count == 0 || typeFilters.Any(f => f.Matches(row with { Resource = Encoding.UTF8.GetString(json.Span) })))
+                    {
+                        selected.Add((row, json.ToArray()));
+                    }
+                }, cancellationToken).ConfigureAwait(false);
+                foreach (var (_, json) in selected.OrderBy(s => s.Row.Id, StringComparer.Ordinal))
+                {
+                    part.Write(json);
+                    part.WriteByte((byte)'\n');
+                    if (++inPart == options.ResourcesPerFile)
+                    {
+                        files.Add(await WritePartAsync(job.Id, type, ++parts, part, inPart, cancellationToken).ConfigureAwait(false));
+                        inPart = 0;
+                    }
+                }
+            }
+
+            if (inPart > 0)
+            {
+                files.Add(await WritePartAsync(job.Id, type, ++parts, part, inPart, cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -104,32 +125,35 @@ internal sealed class ExportRunner(ExportJobStore store, BronzeTable bronze, Bul
     }
 
     /// <summary>The patients of a Group (its members' Patient references); null when every patient is in scope.</summary>
-    internal static HashSet<string>? Patients(ExportRequest request, IReadOnlyDictionary<string, BronzeRow> current)
+    internal static async Task<HashSet<string>?> PatientsAsync(
+        ExportRequest request, Delta.DeltaTable table, Delta.Snapshot snapshot, IReadOnlyDictionary<string, (BronzeRow Row, BronzeScan.Location At)> current,
+        CancellationToken cancellationToken)
     {
         if (request.Level != ExportLevel.Group)
         {
             return null;
         }
 
-        if (!current.TryGetValue("Group/" + request.GroupId, out var group) || group.Deleted)
+        if (!current.TryGetValue("Group/" + request.GroupId, out var group) || group.Row.Deleted)
         {
             throw new FhirProblemException(404, "not-found", $"Group/{request.GroupId} is not in the lake.");
         }
 
         var members = new HashSet<string>(StringComparer.Ordinal);
-        using var document = JsonDocument.Parse(group.Resource!);
-        if (document.RootElement.TryGetProperty("member", out var list) && list.ValueKind == JsonValueKind.Array)
+        await BronzeScan.ReadResourcesAsync(table, snapshot.Files[group.At.File], new Dictionary<long, bool> { [group.At.Row] = true }, (_, resource) =>
         {
-            foreach (var member in list.EnumerateArray())
+            if (resource.TryGetProperty("member", out var list) && list.ValueKind == JsonValueKind.Array)
             {
-                if (member.TryGetProperty("entity", out var entity) && entity.TryGetProperty("reference", out var reference)
-                    && reference.GetString() is { } text && text.Split('/') is { Length: >= 2 } parts && parts[^2] == "Patient")
+                foreach (var member in list.EnumerateArray())
                 {
-                    members.Add(parts[^1]);
+                    if (member.TryGetProperty("entity", out var entity) && entity.TryGetProperty("reference", out var reference)
+                        && reference.GetString() is { } text && text.Split('/') is { Length: >= 2 } parts && parts[^2] == "Patient")
+                    {
+                        members.Add(parts[^1]);
+                    }
                 }
             }
-        }
-
+        }, cancellationToken).ConfigureAwait(false);
         return members;
     }
 
@@ -146,6 +170,14 @@ internal sealed class ExportRunner(ExportJobStore store, BronzeTable bronze, Bul
         timestamp = row.LastUpdated?.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
         entry = new[] { new { request = new { method = "DELETE", url = row.ResourceType + "/" + row.Id } } },
     });
+
+    private async Task<ExportFile> WritePartAsync(string id, string type, int number, MemoryStream part, int count, CancellationToken cancellationToken)
+    {
+        var name = $"{type}-{number}.ndjson";
+        await store.Lake.PutAsync(ExportJobStore.FileKey(id, name), part.GetBuffer().AsMemory(0, (int)part.Length), cancellationToken).ConfigureAwait(false);
+        part.SetLength(0);
+        return new ExportFile("output", type, name, count);
+    }
 
     private async Task WriteAsync(string id, string name, IReadOnlyList<string> lines, CancellationToken cancellationToken)
     {

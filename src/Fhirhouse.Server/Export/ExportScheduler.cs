@@ -19,7 +19,7 @@ internal sealed class ExportScheduler(ExportJobStore store, BronzeTable bronze, 
         var snapshot = await bronze.Table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         if (request.Level == ExportLevel.Group)
         {
-            ExportRunner.Patients(request, await bronze.ReadCurrentAsync(snapshot.Version, cancellationToken).ConfigureAwait(false));
+            await ExportRunner.PatientsAsync(request, bronze.Table, snapshot, await BronzeScan.ReadCurrentAsync(bronze.Table, snapshot, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
 
         var job = new ExportJob(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), ExportJob.InProgress, request,
