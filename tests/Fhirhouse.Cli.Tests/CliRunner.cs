@@ -11,4 +11,15 @@ internal static class CliRunner
         var exit = await FhirhouseCli.RunAsync(args, context);
         return (exit, output.ToString(), error.ToString());
     }
+
+    /// <summary>Starts the fhirhouse command as its own process (to be killed by a crash test), output redirected.</summary>
+    public static System.Diagnostics.Process StartProcess(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "fhirhouse.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        return System.Diagnostics.Process.Start(start)!;
+    }
 }

@@ -15,19 +15,9 @@ public sealed class CrashRecoveryTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "fhirhouse.dll"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        return Process.Start(start)!;
-    }
-
     private async Task<string> RunToEndAsync(params string[] args)
     {
-        using var process = Start(args);
+        using var process = CliRunner.StartProcess(args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
@@ -52,7 +42,7 @@ public sealed class CrashRecoveryTests : IDisposable
         var killed = 0;
         for (var attempt = 0; killed < 20 && attempt < 80; attempt++)
         {
-            using var process = Start(["ingest", "files", .. files, .. Lake("crashed")]);
+            using var process = CliRunner.StartProcess(["ingest", "files", .. files, .. Lake("crashed")]);
             _ = process.StandardOutput.ReadToEndAsync();
             _ = process.StandardError.ReadToEndAsync();
             if (!process.WaitForExit(random.Next(uninterrupted / 40, uninterrupted / 2)))
