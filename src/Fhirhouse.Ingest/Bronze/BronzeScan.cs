@@ -23,6 +23,7 @@ public static class BronzeScan
     public static async Task<Dictionary<string, (BronzeRow Row, Location At)>> ReadCurrentAsync(DeltaTable table, Snapshot snapshot, CancellationToken cancellationToken)
     {
         var current = new Dictionary<string, (BronzeRow Row, Location At)>(StringComparer.Ordinal);
+        var rawKeysSeen = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var f = 0; f < snapshot.Files.Count; f++)
         {
             var file = snapshot.Files[f];
@@ -47,7 +48,7 @@ public static class BronzeScan
                     var lines = Column<long>(group, metadata, "raw_line", rows);
                     for (var r = 0; r < rows; r++)
                     {
-                        var row = new BronzeRow(type, ids[r]!, versions[r], updated[r], deleted[r], patients[r], "", rawKeys[r]!, lines[r], null, ingested[r]!.Value, null);
+                        var row = new BronzeRow(type, ids[r]!, versions[r], updated[r], deleted[r], patients[r], "", Intern(rawKeysSeen, rawKeys[r]!), lines[r], null, ingested[r]!.Value, null);
                         var key = type + "/" + row.Id;
                         if (!current.TryGetValue(key, out var seen) || BronzeTable.IsNewer(row, seen.Row))
                         {
@@ -128,6 +129,17 @@ public static class BronzeScan
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>One string per raw key (a payload holds thousands of rows): the map of a large lake stays small.</summary>
+    private static string Intern(Dictionary<string, string> seen, string value)
+    {
+        if (!seen.TryGetValue(value, out var kept))
+        {
+            seen[value] = kept = value;
+        }
+
+        return kept;
     }
 
     private static string TypeOf(AddFile file, DeltaTable table)
