@@ -42,6 +42,26 @@ public sealed partial class DeltaTable
         return table;
     }
 
+    /// <summary>
+    /// Whether a table is at <paramref name="path"/>: its <c>_delta_log</c> holds a commit or a checkpoint. Not the same as
+    /// version 0 existing: log cleanup removes the first commits of a table that has a checkpoint.
+    /// </summary>
+    public static async Task<bool> ExistsAsync(IObjectStore store, string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(path);
+        var prefix = (path.Trim('/').Length == 0 ? "" : path.Trim('/') + "/") + "_delta_log/";
+        await foreach (var info in store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (info.Key.IndexOf('/', prefix.Length) < 0 && LogFile.TryParse(info.Key, info.Size, info.LastModified) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The snapshot at <paramref name="version"/>, or the latest when null.</summary>
     public Task<Snapshot> GetSnapshotAsync(long? version = null, CancellationToken cancellationToken = default) =>
         Log.LoadSnapshotAsync(version, cancellationToken);

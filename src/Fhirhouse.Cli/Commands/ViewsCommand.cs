@@ -161,7 +161,7 @@ internal static class ViewsCommand
     private static async Task<(long? Version, long? Bronze)> StateAsync(IObjectStore store, string name, CliContext context, CancellationToken cancellationToken)
     {
         var path = ViewTables.PathOf(name);
-        if (!await store.ExistsAsync(path + "/_delta_log/00000000000000000000.json", cancellationToken).ConfigureAwait(false))
+        if (!await Delta.DeltaTable.ExistsAsync(store, path, cancellationToken).ConfigureAwait(false))
         {
             return (null, null);
         }

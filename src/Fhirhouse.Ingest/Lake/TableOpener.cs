@@ -11,7 +11,7 @@ internal static class TableOpener
         IObjectStore store, string path, StructType schema, IReadOnlyList<string> partitionColumns,
         IReadOnlyDictionary<string, string> configuration, DeltaTableOptions options, CancellationToken cancellationToken)
     {
-        if (await store.ExistsAsync(path + "/_delta_log/00000000000000000000.json", cancellationToken).ConfigureAwait(false))
+        if (await DeltaTable.ExistsAsync(store, path, cancellationToken).ConfigureAwait(false))
         {
             return await DeltaTable.OpenAsync(store, path, options, cancellationToken).ConfigureAwait(false);
         }

@@ -109,7 +109,7 @@ public sealed class ViewMaterializer
             }
         }
 
-        if (unbuilt.Count > 0 || !await _store.ExistsAsync(ViewTables.CurrentVersions + "/_delta_log/00000000000000000000.json", cancellationToken).ConfigureAwait(false))
+        if (unbuilt.Count > 0 || !await DeltaTable.ExistsAsync(_store, ViewTables.CurrentVersions, cancellationToken).ConfigureAwait(false))
         {
             results.AddRange(await BuildAsync(unbuilt.Count > 0 ? unbuilt : [], cancellationToken).ConfigureAwait(false));
         }

@@ -180,5 +180,10 @@ public sealed class OperationTests
         Assert.Equal(42, (await ContentAsync(table)).Count);
         Assert.Equal(10, (await table.GetSnapshotAsync(10)).CheckpointVersion);
         await Assert.ThrowsAsync<DeltaProtocolException>(() => table.GetSnapshotAsync(5));
+
+        // Version 0 is gone, yet the table exists (a creator must not write a new version 0 over it).
+        Assert.False(await Fhirhouse.Storage.ObjectStoreExtensions.ExistsAsync(table.Store, table.Path + "/_delta_log/00000000000000000000.json"));
+        Assert.True(await DeltaTable.ExistsAsync(table.Store, table.Path));
+        Assert.False(await DeltaTable.ExistsAsync(table.Store, table.Path + "-elsewhere"));
     }
 }
