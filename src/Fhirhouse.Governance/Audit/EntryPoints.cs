@@ -9,6 +9,8 @@ public static class EntryPoints
 
     public const string Demo = "demo";
 
+    public const string CliAudit = "cli-audit";
+
     public const string ServerExport = "server-export";
 
     public const string ResearchExport = "research-export";

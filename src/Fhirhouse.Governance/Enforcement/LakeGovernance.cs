@@ -53,6 +53,21 @@ public sealed class LakeGovernance
         };
     }
 
-    /// <summary>The guard alone, for callers that decide per table without SQL (exports).</summary>
-    public PolicyGuard Guard(AccessIdentity identity) => new(Policies, identity, Consents, _hashKey);
+    /// <summary>
+    /// Whether <paramref name="identity"/> may export whole resources of <paramref name="resourceType"/> (Bulk Data NDJSON):
+    /// the policy table <c>export.TYPE</c> must be allowed by a rule without masks or row filter, which whole resources cannot apply.
+    /// </summary>
+    public PolicyDecision DecideExport(AccessIdentity identity, string resourceType)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(resourceType);
+        var table = ExportTablePrefix + resourceType;
+        var decision = Policies.Decide(identity.Role, identity.Purpose, table);
+        return decision is { Allowed: true, Rule: { } rule } && (rule.Masks.Count > 0 || rule.Filter is not null)
+            ? new PolicyDecision(false, rule, $"Access denied: rule '{rule.Name}' ({rule.File}) masks columns or filters rows of '{table}', which an export of whole resources cannot apply.")
+            : decision;
+    }
+
+    /// <summary>The policy table name of a resource type's bulk export: <c>export.Patient</c>.</summary>
+    public const string ExportTablePrefix = "export.";
 }
