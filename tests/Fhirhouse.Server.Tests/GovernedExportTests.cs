@@ -80,7 +80,7 @@ public sealed class GovernedExportTests : IAsyncLifetime, IDisposable
     {
         using var http = await AuthorizedAsync("research-lab", _research);
 
-        using var response = await http.GetAsync(Server.BaseUrl + "/$export?_type=Patient,Organization");
+        using var response = await ExportHttp.KickOffAsync(http, Server.BaseUrl + "/$export?_type=Patient,Organization");
         var (status, diagnostics) = await ExportHttp.OutcomeAsync(response);
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
@@ -96,7 +96,7 @@ public sealed class GovernedExportTests : IAsyncLifetime, IDisposable
     {
         using var http = await AuthorizedAsync("research-lab", _research);
 
-        using var kickOff = await http.GetAsync(Server.BaseUrl + "/$export");
+        using var kickOff = await ExportHttp.KickOffAsync(http, Server.BaseUrl + "/$export");
         var manifest = await ExportHttp.ManifestAsync(http, ExportHttp.StatusUrl(kickOff));
 
         var outputs = manifest.GetProperty("output").EnumerateArray().ToList();
@@ -116,7 +116,7 @@ public sealed class GovernedExportTests : IAsyncLifetime, IDisposable
     {
         using var http = await AuthorizedAsync("ward-7", _clinic);
 
-        using var kickOff = await http.GetAsync(Server.BaseUrl + "/$export");
+        using var kickOff = await ExportHttp.KickOffAsync(http, Server.BaseUrl + "/$export");
         var manifest = await ExportHttp.ManifestAsync(http, ExportHttp.StatusUrl(kickOff));
 
         Assert.Equal(["Observation", "Organization", "Patient"], manifest.GetProperty("output").EnumerateArray().Select(o => o.GetProperty("type").GetString()));
