@@ -185,12 +185,16 @@ public sealed class BulkExportServer : IAsyncDisposable
                 .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         }
 
+        /// <summary>Under governance, a job's status and files are served to the client that started it only.</summary>
+        private static bool Owns(GrantedToken? grant, ExportJob job) =>
+            grant is null || job.Request.Identity is not { } owner || string.Equals(owner.User, grant.ClientId, StringComparison.Ordinal);
+
         private async Task StatusAsync(HttpContext context)
         {
-            Authorize(context);
+            var grant = Authorize(context);
             var id = (string)context.Request.RouteValues["id"]!;
             var found = await scheduler.FindAsync(id, context.RequestAborted).ConfigureAwait(false);
-            if (found is not { } state || state.Job.Status == ExportJob.Cancelled)
+            if (found is not { } state || state.Job.Status == ExportJob.Cancelled || !Owns(grant, state.Job))
             {
                 throw new FhirProblemException(404, "not-found", $"No export job '{id}' (never started, cancelled or deleted).");
             }
@@ -226,9 +230,11 @@ public sealed class BulkExportServer : IAsyncDisposable
 
         private async Task CancelAsync(HttpContext context)
         {
-            Authorize(context);
+            var grant = Authorize(context);
             var id = (string)context.Request.RouteValues["id"]!;
-            if (!ExportJobStore.IsJobId(id) || !await scheduler.CancelAsync(id, context.RequestAborted).ConfigureAwait(false))
+            if (!ExportJobStore.IsJobId(id)
+                || await store.LoadAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } job || !Owns(grant, job)
+                || !await scheduler.CancelAsync(id, context.RequestAborted).ConfigureAwait(false))
             {
                 throw new FhirProblemException(404, "not-found", $"No export job '{id}' to cancel.");
             }
@@ -238,11 +244,11 @@ public sealed class BulkExportServer : IAsyncDisposable
 
         private async Task FileAsync(HttpContext context)
         {
-            Authorize(context);
+            var grant = Authorize(context);
             var id = (string)context.Request.RouteValues["id"]!;
             var name = (string)context.Request.RouteValues["name"]!;
             var job = ExportJobStore.IsJobId(id) ? await store.LoadAsync(id, context.RequestAborted).ConfigureAwait(false) : null;
-            if (job is null || job.Status != ExportJob.Completed || job.Files.All(f => f.Name != name))
+            if (job is null || job.Status != ExportJob.Completed || job.Files.All(f => f.Name != name) || !Owns(grant, job))
             {
                 throw new FhirProblemException(404, "not-found", $"No file '{name}' in export job '{id}'.");
             }

@@ -112,7 +112,7 @@ public sealed class GovernedExportTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task A_clinician_exports_every_type_and_the_export_is_audited_with_its_count()
+    public async Task A_clinician_exports_every_type_the_export_is_audited_with_its_count_and_no_other_client_can_fetch_it()
     {
         using var http = await AuthorizedAsync("ward-7", _clinic);
 
@@ -123,6 +123,10 @@ public sealed class GovernedExportTests : IAsyncLifetime, IDisposable
         Assert.Empty(manifest.GetProperty("error").EnumerateArray());
         var audit = Assert.Single(await _governance!.Audit.ListAsync());
         Assert.Equal(("ward-7", "clinician", AuditOutcomes.Ok, 3L), (audit.Entry.User, audit.Entry.Role, audit.Entry.Outcome, audit.Entry.Rows));
+
+        using var other = await AuthorizedAsync("research-lab", _research);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync(ExportHttp.StatusUrl(kickOff))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync(manifest.GetProperty("output")[2].GetProperty("url").GetString())).StatusCode);
     }
 
     [Fact]
