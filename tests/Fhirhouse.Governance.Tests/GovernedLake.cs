@@ -15,7 +15,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace Fhirhouse.Governance.Tests;
 
 /// <summary>
-/// An encrypted temp lake with a small hospital: the views <c>patient</c> and <c>observation</c>, bronze with the
+/// An encrypted temp lake with a small hospital: the views <c>patient</c> and <c>observation</c> (o1..o8 two per
+/// patient, o9 without a patient), bronze with the
 /// Consent resources (p1 and p3 consent to research; p2 revoked in a later version; p4's consent is for treatment), and
 /// the shipped policies. <see cref="Store"/> may wrap the encrypted store (a store that fails audit writes).
 /// </summary>
@@ -78,7 +79,7 @@ internal sealed class GovernedLake : IDisposable
         await observations.AppendAsync(Enumerable.Range(1, 8).Select(i => new object?[]
         {
             "o" + i, "p" + ((i - 1) % 4 + 1), "8867-4", new DateTimeOffset(2026, 1, i, 8, 0, 0, TimeSpan.Zero), 60.0 + i,
-        }));
+        }).Append(["o9", null, "8867-4", new DateTimeOffset(2026, 1, 9, 8, 0, 0, TimeSpan.Zero), 70.0]));
         var bronze = await BronzeTable.OpenAsync(lake.Encrypted, new DeltaTableOptions { TimeProvider = lake.Time });
         var at = lake.Time.GetUtcNow();
         await bronze.Table.AppendAsync(

@@ -80,7 +80,7 @@ public sealed class AuditLog
             }
         }
 
-        return records.OrderBy(r => r.Time).ThenBy(r => r.EventId, StringComparer.Ordinal).ToList();
+        return records.OrderBy(r => r.Time).ToList();
     }
 
     private async Task<DeltaTable?> TableAsync(bool create, CancellationToken cancellationToken)

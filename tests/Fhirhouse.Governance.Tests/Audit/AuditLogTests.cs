@@ -83,6 +83,7 @@ public sealed class AuditLogTests
         using var lake = await GovernedLake.CreateAsync();
         var log = new AuditLog(lake.Store, lake.Time);
         await log.AppendAsync(new AuditEntry("alice", "analyst", "operations", EntryPoints.CliSql, "SELECT count(*) FROM patient", ["patient"], 1, AuditOutcomes.Ok, null));
+        lake.Time.Advance(TimeSpan.FromSeconds(1));
         await log.AppendAsync(new AuditEntry("bob", "data-scientist", "research", EntryPoints.ServerExport, null, ["export.Patient"], 0, AuditOutcomes.Denied, "rule 'x' denies"));
         using var output = new MemoryStream();
 

@@ -59,4 +59,18 @@ public sealed class BypassTests
         Assert.Equal(0L, raw.Rows[0][0]);
         Assert.Equal(0L, unconsented.Rows[0][0]);
     }
+
+    [Fact]
+    public async Task Describe_and_summarize_see_the_masked_filtered_table()
+    {
+        using var lake = await GovernedLake.CreateAsync();
+        using var engine = await lake.EngineAsync("data-scientist", "research");
+
+        var described = await engine.ExecuteAsync("DESCRIBE patient");
+        var summary = await engine.ExecuteAsync("SELECT column_name, min, max, count FROM (SUMMARIZE patient) WHERE column_name IN ('family', 'birth_date') ORDER BY column_name");
+
+        Assert.Contains(described.Rows, r => (string)r[0]! == "family");
+        Assert.Equal(["birth_date", "1961", "1990", 2L], summary.Rows[0]);
+        Assert.Equal(["family", null, null, 2L], summary.Rows[1]);
+    }
 }
