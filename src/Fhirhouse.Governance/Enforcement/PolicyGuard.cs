@@ -15,8 +15,6 @@ public sealed class PolicyGuard(PolicySet policies, AccessIdentity identity, Con
 {
     public ReadOnlyMemory<byte> HashKey => hashKey;
 
-    public AccessIdentity Identity => identity;
-
     public async ValueTask<TableAccess> AuthorizeAsync(TableAccessRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
