@@ -74,7 +74,8 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("\u001b[", first.Out, StringComparison.Ordinal);
         Assert.Contains("4. Governance", first.Out, StringComparison.Ordinal);
         Assert.Contains("rule 'research-no-raw-data'", first.Out, StringComparison.Ordinal);
-        Assert.Contains("in the audit log (tables/audit_log): 5 rows", first.Out, StringComparison.Ordinal);
+        Assert.Contains("in the audit log (tables/audit_log): 6 rows", first.Out, StringComparison.Ordinal);
+        Assert.Matches("Research sees only the patients whose Consent permits research .*: [0-9]+ of 15\\.", first.Out);
 
         var second = await CliRunner.RunAsync("demo", "--patients", "15", "--out", demo);
         Assert.Equal(ExitCodes.Ok, second.Exit);

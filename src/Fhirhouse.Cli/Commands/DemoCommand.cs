@@ -61,8 +61,10 @@ internal static class DemoCommand
             }
 
             string refusal;
+            QueryResult consented;
             using (var research = new QueryEngine(lake.Objects, governance.QueryOptions(Operator with { Role = "data-scientist", Purpose = "research" }, EntryPoints.Demo)))
             {
+                consented = await research.ExecuteAsync(ResearchQuestion, cancellationToken: cancellationToken).ConfigureAwait(false);
                 try
                 {
                     await research.ExecuteAsync(DeniedQuestion, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -87,6 +89,7 @@ internal static class DemoCommand
                     ["views"] = views.ToDictionary(v => v.View, v => v.RowsWritten),
                     ["answers"] = answers.ToDictionary(a => a.Question, a => Rows(a.Result)),
                     ["analystSees"] = Rows(masked),
+                    ["researchSees"] = Rows(consented),
                     ["researchRefused"] = refusal,
                     ["auditRows"] = audited,
                 });
@@ -113,6 +116,7 @@ internal static class DemoCommand
                 context.Console.MarkupLine("[bold]4. Governance[/]: the questions above ran as admin/operations through the policies (policies/*.json); an analyst sees the same patients masked:");
                 context.Out.WriteLine(MaskedQuestion);
                 QueryOutput.Write(context, masked, "table");
+                context.Out.WriteLine($"Research sees only the patients whose Consent permits research ({ResearchQuestion}): {QueryOutput.Text(consented.Rows[0][0])} of {summary.Patients}.");
                 context.Out.WriteLine($"Research asking '{DeniedQuestion}' is refused: {refusal}");
                 context.Out.WriteLine($"Every query, the refused one included, is in the audit log (tables/audit_log): {audited} rows; 'fhirhouse audit list' shows them.");
 
@@ -133,9 +137,11 @@ internal static class DemoCommand
     /// <summary>The demo reads as the operator for operations: the one role the shipped policies let read everything.</summary>
     internal static readonly AccessIdentity Operator = new("demo", "admin", "operations");
 
-    internal const string MaskedQuestion = "SELECT id, family, given, birth_date, postal_code, gender FROM patient ORDER BY birth_date LIMIT 3";
+    internal const string MaskedQuestion = "SELECT left(id, 16) AS id_hash, family, given, birth_date, postal_code, gender FROM patient ORDER BY birth_date LIMIT 3";
 
     internal const string DeniedQuestion = "SELECT count(*) FROM fhir_resources";
+
+    internal const string ResearchQuestion = "SELECT count(*) FROM patient";
 
     private static List<Dictionary<string, string?>> Rows(QueryResult result) =>
         result.Rows.Select(r => result.Columns.Select((c, i) => (c.Name, Value: QueryOutput.Text(r[i]))).ToDictionary(x => x.Name, x => x.Value)).ToList();
