@@ -75,7 +75,8 @@ public sealed class QueryEngine : IDisposable
     /// <summary>
     /// Runs one read-only statement (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE). <paramref name="asOf"/> reads
     /// every table at that version or time, except those the SQL time-travels itself. Throws <see cref="QueryException"/>
-    /// for a statement that would change something, several statements, a bad time-travel clause, or a DuckDB error.
+    /// for a statement that would change something, several statements, a bad time-travel clause, or a DuckDB error, and
+    /// <see cref="AccessDeniedException"/> when the guard refuses a table or the statement reads around the lake tables.
     /// </summary>
     public Task<QueryResult> ExecuteAsync(string sql, AsOf? asOf = null, CancellationToken cancellationToken = default) =>
         RunAsync(sql, asOf, (rewritten, scans) => Run(rewritten, scans, cancellationToken), result => result.Rows.Count, null, cancellationToken);
@@ -125,7 +126,7 @@ public sealed class QueryEngine : IDisposable
                 }
                 catch (Exception audit) when (audit is not OperationCanceledException)
                 {
-                    throw new QueryException($"{e.Message} (and the audit record of this refusal could not be written: {audit.Message})", audit);
+                    throw new QueryException($"{e.Message} (and the audit record of this {(outcome == QueryOutcome.Denied ? "refusal" : "failure")} could not be written: {audit.Message})", audit);
                 }
 
                 throw;
