@@ -22,6 +22,7 @@ internal static class FhirhouseCli
         root.Subcommands.Add(LakeCommand.Create(context));
         root.Subcommands.Add(ViewsCommand.Create(context));
         root.Subcommands.Add(SqlCommand.Create(context));
+        root.Subcommands.Add(AuditCommand.Create(context));
         return root;
     }
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using DuckDB.NET.Data;
 using Fhirhouse.Delta;
 using Fhirhouse.Delta.Actions;
+using Fhirhouse.Query.Access;
 using Fhirhouse.Query.Pruning;
 using Fhirhouse.Query.Sql;
 using Fhirhouse.Query.Tables;
@@ -15,6 +16,9 @@ namespace Fhirhouse.Query;
 /// that our Delta snapshot resolves, after dropping the files the log proves irrelevant (partition values, statistics);
 /// data files of an encrypted lake are decrypted into memory only. Time travel: <c>patient AT (VERSION =&gt; 3)</c>,
 /// <c>patient AT (TIMESTAMP =&gt; '2026-11-28T10:00:00Z')</c>, or an <see cref="AsOf"/> for every table of a query.
+/// With an <see cref="ITableAccessGuard"/> every table is read through the masks and row filter the guard returns, and
+/// SQL that could reach data around it (table functions, file paths, catalogs) is refused; with an
+/// <see cref="IQueryRecorder"/> every statement is recorded before its rows are returned.
 /// Not thread-safe for concurrent queries on one instance: they run one at a time.
 /// </summary>
 public sealed class QueryEngine : IDisposable
@@ -28,6 +32,11 @@ public sealed class QueryEngine : IDisposable
     private readonly Dictionary<string, string> _registered = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Snapshot> _latest = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Path, long Version), Snapshot> _versions = [];
+    private readonly ITableAccessGuard? _guard;
+    private readonly IQueryRecorder? _recorder;
+
+    /// <summary>Table functions that read no data, allowed under a guard.</summary>
+    private static readonly HashSet<string> s_harmlessTableFunctions = new(["range", "generate_series", "unnest"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>An engine over <paramref name="store"/> (the lake's <c>Objects</c> store, or any store holding Delta tables).</summary>
     public QueryEngine(IObjectStore store, QueryOptions? options = null)
@@ -35,6 +44,8 @@ public sealed class QueryEngine : IDisposable
         ArgumentNullException.ThrowIfNull(store);
         var settings = (options ?? new QueryOptions()).Validate();
         _store = store;
+        _guard = settings.Guard;
+        _recorder = settings.Recorder;
         _files = new PlaintextFiles(store, settings.PlaintextCacheBytes);
         _catalog = new LakeTableCatalog(store, settings.TableFolders);
         _connection = new DuckDBConnection("Data Source=:memory:");
@@ -46,6 +57,11 @@ public sealed class QueryEngine : IDisposable
         if (settings.Threads is { } threads)
         {
             Execute($"SET threads = {threads}");
+        }
+
+        if (_guard is not null)
+        {
+            HmacFunction.Register(_connection, _guard.HashKey);
         }
     }
 
@@ -59,10 +75,11 @@ public sealed class QueryEngine : IDisposable
     /// <summary>
     /// Runs one read-only statement (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE). <paramref name="asOf"/> reads
     /// every table at that version or time, except those the SQL time-travels itself. Throws <see cref="QueryException"/>
-    /// for a statement that would change something, several statements, a bad time-travel clause, or a DuckDB error.
+    /// for a statement that would change something, several statements, a bad time-travel clause, or a DuckDB error, and
+    /// <see cref="AccessDeniedException"/> when the guard refuses a table or the statement reads around the lake tables.
     /// </summary>
     public Task<QueryResult> ExecuteAsync(string sql, AsOf? asOf = null, CancellationToken cancellationToken = default) =>
-        RunAsync(sql, asOf, (rewritten, scans) => Run(rewritten, scans, cancellationToken), cancellationToken);
+        RunAsync(sql, asOf, (rewritten, scans) => Run(rewritten, scans, cancellationToken), result => result.Rows.Count, null, cancellationToken);
 
     /// <summary>
     /// Runs a read-only statement as <see cref="ExecuteAsync"/> does and writes its rows to a Parquet file at
@@ -84,38 +101,51 @@ public sealed class QueryEngine : IDisposable
             {
                 throw new QueryException(e.Message, e);
             }
-        }, cancellationToken);
+        }, rows => rows, _ => File.Delete(target), cancellationToken);
     }
 
-    private async Task<T> RunAsync<T>(string sql, AsOf? asOf, Func<string, List<TableScan>, T> run, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(string sql, AsOf? asOf, Func<string, List<TableScan>, T> run, Func<T, long> rowsOf, Action<T>? withdraw, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sql);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         var leases = new List<IDisposable>();
+        var named = new List<string>();
         try
         {
-            var (rewritten, travels) = TimeTravelRewriter.Rewrite(sql);
-            var shape = QueryShape.FromParseTree(ParseTree(rewritten), sql);
-            var scans = new List<TableScan>();
-            foreach (var name in shape.Tables)
+            T result;
+            try
             {
-                var travel = travels.FirstOrDefault(t => string.Equals(t.SqlName, name, StringComparison.OrdinalIgnoreCase));
-                var table = await _catalog.FindAsync(travel?.Table ?? name, cancellationToken).ConfigureAwait(false);
-                if (table is null)
+                result = await PrepareAndRunAsync(sql, asOf, run, leases, named, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (_recorder is not null && e is not OperationCanceledException)
+            {
+                var outcome = e is AccessDeniedException ? QueryOutcome.Denied : QueryOutcome.Error;
+                try
                 {
-                    if (travel is not null)
-                    {
-                        throw new QueryException($"'{travel.Table}' is not a lake table, so it has no history to travel in.");
-                    }
-
-                    continue;
+                    await _recorder.RecordAsync(new QueryRecord(sql, named, 0, outcome, e.Message), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception audit) when (audit is not OperationCanceledException)
+                {
+                    throw new QueryException($"{e.Message} (and the audit record of this {(outcome == QueryOutcome.Denied ? "refusal" : "failure")} could not be written: {audit.Message})", audit);
                 }
 
-                var snapshot = await SnapshotAsync(table, travel?.AsOf ?? asOf, cancellationToken).ConfigureAwait(false);
-                scans.Add(await RegisterAsync(name, snapshot, shape.PredicatesOn(name), leases, cancellationToken).ConfigureAwait(false));
+                throw;
             }
 
-            return run(rewritten.TrimEnd().TrimEnd(';'), scans);
+            if (_recorder is not null)
+            {
+                try
+                {
+                    await _recorder.RecordAsync(new QueryRecord(sql, named, rowsOf(result), QueryOutcome.Ok, null), cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    withdraw?.Invoke(result);
+                    throw;
+                }
+            }
+
+            return result;
         }
         finally
         {
@@ -125,6 +155,73 @@ public sealed class QueryEngine : IDisposable
             }
 
             _gate.Release();
+        }
+    }
+
+    private async Task<T> PrepareAndRunAsync<T>(string sql, AsOf? asOf, Func<string, List<TableScan>, T> run, List<IDisposable> leases, List<string> named, CancellationToken cancellationToken)
+    {
+        var (rewritten, travels) = TimeTravelRewriter.Rewrite(sql);
+        var shape = QueryShape.FromParseTree(ParseTree(rewritten), sql);
+        if (_guard is not null)
+        {
+            RefuseUngoverned(shape);
+        }
+
+        var scans = new List<TableScan>();
+        foreach (var name in shape.Tables)
+        {
+            var travel = travels.FirstOrDefault(t => string.Equals(t.SqlName, name, StringComparison.OrdinalIgnoreCase));
+            var table = await _catalog.FindAsync(travel?.Table ?? name, cancellationToken).ConfigureAwait(false);
+            if (table is null)
+            {
+                if (travel is not null)
+                {
+                    throw new QueryException($"'{travel.Table}' is not a lake table, so it has no history to travel in.");
+                }
+
+                if (_guard is not null && !shape.CteNames.Contains(name))
+                {
+                    throw new AccessDeniedException($"'{name}' is not a lake table: under access control a query reads lake tables (and its own WITH names) only.");
+                }
+
+                continue;
+            }
+
+            named.Add(travel?.Table ?? name);
+            var snapshot = await SnapshotAsync(table, travel?.AsOf ?? asOf, cancellationToken).ConfigureAwait(false);
+            var columns = snapshot.Schema.Fields.Select(f => new QueryColumn(f.Name, DuckDbTypes.Of(f.Type))).ToList();
+            var access = _guard is null
+                ? TableAccess.Unrestricted
+                : await _guard.AuthorizeAsync(new TableAccessRequest(travel?.Table ?? name, table.Path, columns), cancellationToken).ConfigureAwait(false);
+            var predicates = shape.PredicatesOn(name).Where(p => !access.Masks.ContainsKey(p.Column)).ToList();
+            scans.Add(await RegisterAsync(name, snapshot, predicates, columns, access, leases, cancellationToken).ConfigureAwait(false));
+        }
+
+        return run(rewritten.TrimEnd().TrimEnd(';'), scans);
+    }
+
+    /// <summary>Under a guard: refuses what could read around it (files, catalogs, the engine's own functions).</summary>
+    private static void RefuseUngoverned(QueryShape shape)
+    {
+        foreach (var function in shape.TableFunctions)
+        {
+            if (!s_harmlessTableFunctions.Contains(function))
+            {
+                throw new AccessDeniedException($"The table function '{function}' is refused under access control: it could read files or catalogs around the policy. Name lake tables instead ('.tables' lists them).");
+            }
+        }
+
+        foreach (var function in shape.Functions)
+        {
+            if (function.StartsWith(GuardedViewSql.ReservedPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new AccessDeniedException($"The function '{function}' is reserved to the engine.");
+            }
+        }
+
+        if (shape.QualifiedTables.Count > 0)
+        {
+            throw new AccessDeniedException($"'{shape.QualifiedTables[0]}' is refused under access control: name lake tables without a schema or catalog.");
         }
     }
 
@@ -173,7 +270,7 @@ public sealed class QueryEngine : IDisposable
         }
     }
 
-    private async Task<TableScan> RegisterAsync(string name, Snapshot snapshot, IReadOnlyList<ColumnPredicate> predicates, List<IDisposable> leases, CancellationToken cancellationToken)
+    private async Task<TableScan> RegisterAsync(string name, Snapshot snapshot, IReadOnlyList<ColumnPredicate> predicates, IReadOnlyList<QueryColumn> columns, TableAccess access, List<IDisposable> leases, CancellationToken cancellationToken)
     {
         var pruner = new FilePruner(snapshot.Schema, snapshot.PartitionColumns, snapshot.Metadata.ColumnMapping, predicates);
         var kept = new List<AddFile>(snapshot.Files.Count);
@@ -205,7 +302,7 @@ public sealed class QueryEngine : IDisposable
 
         ReadColumns(opened.Where(o => !_fileColumns.ContainsKey(o.Key)).ToList());
         var files = opened.Select(o => new TableViewSql.DataFile(o.Path, o.File.PartitionValues, _fileColumns[o.Key])).ToList();
-        var view = TableViewSql.Build(snapshot, files);
+        var view = GuardedViewSql.Build(name, TableViewSql.Build(snapshot, files), columns, access);
         if (!_registered.TryGetValue(name, out var previous) || !string.Equals(previous, view, StringComparison.Ordinal))
         {
             Execute($"CREATE OR REPLACE TEMP VIEW {DuckDbTypes.Identifier(name)} AS\n{view}");

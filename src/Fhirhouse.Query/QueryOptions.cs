@@ -1,3 +1,5 @@
+using Fhirhouse.Query.Access;
+
 namespace Fhirhouse.Query;
 
 /// <summary>How a <see cref="QueryEngine"/> reads the lake.</summary>
@@ -11,6 +13,12 @@ public sealed record QueryOptions
 
     /// <summary>Threads DuckDB may use (null: DuckDB's default, one per core).</summary>
     public int? Threads { get; init; }
+
+    /// <summary>Access control: every table is read through what the guard allows (null: every table as stored).</summary>
+    public ITableAccessGuard? Guard { get; init; }
+
+    /// <summary>The audit: every statement is recorded before its rows are returned (null: nothing is recorded).</summary>
+    public IQueryRecorder? Recorder { get; init; }
 
     /// <summary>Fails fast on settings outside their accepted ranges.</summary>
     public QueryOptions Validate()

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Fhirhouse.Governance.Audit;
+using Fhirhouse.Governance.Enforcement;
+using Fhirhouse.Governance.Identity;
 using Fhirhouse.Ingest.Bronze;
 using Fhirhouse.Server.Auth;
 using Fhirhouse.Server.Export;
@@ -19,7 +22,8 @@ namespace Fhirhouse.Server;
 /// A FHIR Bulk Data Access 2.0 export server over the lake: <c>[base]/$export</c>, <c>[base]/Patient/$export</c> and
 /// <c>[base]/Group/[id]/$export</c> with the async request pattern, NDJSON files of the current resources in bronze,
 /// <c>_type</c>, <c>_since</c> (with <c>deleted</c> output) and <c>_typeFilter</c>; optionally SMART Backend Services
-/// authorization. Jobs and their files are kept in the lake, so a restarted server still serves finished jobs and
+/// authorization; optionally governed: each kick-off decided type by type by the policies for the client's role and
+/// purpose (denied types refused, or left out when the request did not name them), each export audited. Jobs and their files are kept in the lake, so a restarted server still serves finished jobs and
 /// resumes unfinished ones. Errors are OperationOutcomes with the HTTP status that fits.
 /// </summary>
 public sealed class BulkExportServer : IAsyncDisposable
@@ -69,7 +73,7 @@ public sealed class BulkExportServer : IAsyncDisposable
             }
         });
         options.BeforeEndpoints?.Invoke(app);
-        var endpoints = new Endpoints(options, scheduler, store, tokens);
+        var endpoints = new Endpoints(options, scheduler, store, tokens, bronze);
         endpoints.Map(app);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -85,7 +89,7 @@ public sealed class BulkExportServer : IAsyncDisposable
     }
 
     /// <summary>The HTTP surface: kick-off, status, cancel, files, SMART configuration and token.</summary>
-    private sealed class Endpoints(BulkServerOptions options, ExportScheduler scheduler, ExportJobStore store, TokenIssuer? tokens)
+    private sealed class Endpoints(BulkServerOptions options, ExportScheduler scheduler, ExportJobStore store, TokenIssuer? tokens, BronzeTable bronze)
     {
         private static string Base(HttpRequest request, string basePath) => $"{request.Scheme}://{request.Host}{request.PathBase}{basePath}";
 
@@ -129,6 +133,12 @@ public sealed class BulkExportServer : IAsyncDisposable
                 throw new FhirProblemException(403, "forbidden", $"The access token's scopes ({string.Join(' ', grant.Scopes)}) do not allow reading {(request.Types is null ? "every type" : string.Join(", ", request.Types))}.");
             }
 
+            if (options.Governance is { } governance)
+            {
+                var identity = grant is null ? options.Identity! : new AccessIdentity(grant.ClientId, grant.Role!, grant.Purpose!);
+                request = await GovernAsync(governance, identity, request, context.RequestAborted).ConfigureAwait(false);
+            }
+
             if (request.TypeFilters.Count > 0)
             {
                 foreach (var filter in request.TypeFilters)
@@ -142,12 +152,49 @@ public sealed class BulkExportServer : IAsyncDisposable
             context.Response.Headers.ContentLocation = $"{Base(context.Request, options.BasePath)}/_export/{job.Id}";
         }
 
+        /// <summary>
+        /// Decides each type for <paramref name="identity"/>: a request naming a denied type is refused (403, audited);
+        /// without <c>_type</c> the denied types present in bronze are left out and said in the manifest's error output.
+        /// </summary>
+        private async Task<ExportRequest> GovernAsync(LakeGovernance governance, AccessIdentity identity, ExportRequest request, CancellationToken cancellationToken)
+        {
+            var types = request.Types ?? await TypesInBronzeAsync(cancellationToken).ConfigureAwait(false);
+            var decisions = types.Select(t => (Type: t, Decision: governance.DecideExport(identity, t))).ToList();
+            var denied = decisions.Where(d => !d.Decision.Allowed).ToList();
+            if (denied.Count > 0 && (request.Types is not null || denied.Count == decisions.Count))
+            {
+                var reason = string.Join(" ", denied.Select(d => d.Decision.Reason));
+                await governance.Audit.AppendAsync(new AuditEntry(identity.User, identity.Role, identity.Purpose, EntryPoints.ServerExport, request.RequestUrl,
+                    types.Select(t => LakeGovernance.ExportTablePrefix + t).ToList(), 0, AuditOutcomes.Denied, reason), cancellationToken).ConfigureAwait(false);
+                throw new FhirProblemException(403, "forbidden", $"Export refused for {identity}: {reason}");
+            }
+
+            return request with
+            {
+                Types = request.Types ?? decisions.Where(d => d.Decision.Allowed).Select(d => d.Type).ToList(),
+                Identity = identity,
+                LeftOut = request.Types is null && denied.Count > 0 ? denied.Select(d => d.Decision.Reason).ToList() : null,
+            };
+        }
+
+        /// <summary>The resource types bronze holds, from the partition values in its log (no data read).</summary>
+        private async Task<IReadOnlyList<string>> TypesInBronzeAsync(CancellationToken cancellationToken)
+        {
+            var snapshot = await bronze.Table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return snapshot.Files.Select(f => f.PartitionValues.TryGetValue("resource_type", out var type) ? type : null)
+                .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        }
+
+        /// <summary>Under governance, a job's status and files are served to the client that started it only.</summary>
+        private static bool Owns(GrantedToken? grant, ExportJob job) =>
+            grant is null || job.Request.Identity is not { } owner || string.Equals(owner.User, grant.ClientId, StringComparison.Ordinal);
+
         private async Task StatusAsync(HttpContext context)
         {
-            Authorize(context);
+            var grant = Authorize(context);
             var id = (string)context.Request.RouteValues["id"]!;
             var found = await scheduler.FindAsync(id, context.RequestAborted).ConfigureAwait(false);
-            if (found is not { } state || state.Job.Status == ExportJob.Cancelled)
+            if (found is not { } state || state.Job.Status == ExportJob.Cancelled || !Owns(grant, state.Job))
             {
                 throw new FhirProblemException(404, "not-found", $"No export job '{id}' (never started, cancelled or deleted).");
             }
@@ -183,9 +230,11 @@ public sealed class BulkExportServer : IAsyncDisposable
 
         private async Task CancelAsync(HttpContext context)
         {
-            Authorize(context);
+            var grant = Authorize(context);
             var id = (string)context.Request.RouteValues["id"]!;
-            if (!ExportJobStore.IsJobId(id) || !await scheduler.CancelAsync(id, context.RequestAborted).ConfigureAwait(false))
+            if (!ExportJobStore.IsJobId(id)
+                || await store.LoadAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } job || !Owns(grant, job)
+                || !await scheduler.CancelAsync(id, context.RequestAborted).ConfigureAwait(false))
             {
                 throw new FhirProblemException(404, "not-found", $"No export job '{id}' to cancel.");
             }
@@ -195,11 +244,11 @@ public sealed class BulkExportServer : IAsyncDisposable
 
         private async Task FileAsync(HttpContext context)
         {
-            Authorize(context);
+            var grant = Authorize(context);
             var id = (string)context.Request.RouteValues["id"]!;
             var name = (string)context.Request.RouteValues["name"]!;
             var job = ExportJobStore.IsJobId(id) ? await store.LoadAsync(id, context.RequestAborted).ConfigureAwait(false) : null;
-            if (job is null || job.Status != ExportJob.Completed || job.Files.All(f => f.Name != name))
+            if (job is null || job.Status != ExportJob.Completed || job.Files.All(f => f.Name != name) || !Owns(grant, job))
             {
                 throw new FhirProblemException(404, "not-found", $"No file '{name}' in export job '{id}'.");
             }

@@ -1,3 +1,5 @@
+using Fhirhouse.Governance.Enforcement;
+using Fhirhouse.Governance.Identity;
 using Fhirhouse.Server.Auth;
 using Fhirhouse.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -24,6 +26,16 @@ public sealed record BulkServerOptions
 
     /// <summary>SMART Backend Services authorization; null serves without authorization.</summary>
     public SmartAuthOptions? Auth { get; init; }
+
+    /// <summary>
+    /// Access control and audit: each kick-off is decided type by type by the policies (policy tables <c>export.TYPE</c>)
+    /// for the identity of the token's client registration (or <see cref="Identity"/> without authorization), and each
+    /// export is written to the audit log. Null serves every type the scopes allow, unaudited.
+    /// </summary>
+    public LakeGovernance? Governance { get; init; }
+
+    /// <summary>The identity exports run as when the server has no authorization (<see cref="Auth"/> null) but governs access.</summary>
+    public AccessIdentity? Identity { get; init; }
 
     /// <summary>Clock for transaction times, token lifetimes and assertion expiry.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
@@ -52,6 +64,16 @@ public sealed record BulkServerOptions
         }
 
         Auth?.Validate();
+        if (Governance is not null && Auth is null && Identity is null)
+        {
+            throw new ArgumentException("Governance without Auth needs an Identity to export as (or turn SMART authorization on: client registrations carry role and purpose).");
+        }
+
+        if (Governance is not null && Auth is not null && Auth.Clients.FirstOrDefault(c => c.Role is null || c.Purpose is null) is { } client)
+        {
+            throw new ArgumentException($"Auth.Clients: client '{client.ClientId}' has no Role or Purpose; under governance every client registration names the role and purpose it reads as.");
+        }
+
         return this;
     }
 }

@@ -3,7 +3,7 @@ using Fhirhouse.Testing;
 
 namespace Fhirhouse.Cli.Tests;
 
-/// <summary>views and sql end to end on an encrypted temp lake.</summary>
+/// <summary>views, sql and audit end to end on an encrypted temp lake; sql and audit read as admin/operations unless a test says otherwise.</summary>
 public sealed class SqlCommandTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -13,7 +13,8 @@ public sealed class SqlCommandTests : IDisposable
     private string Lake => Path.Combine(_folder.Path, "lake");
 
     private Task<(int Exit, string Out, string Error)> Run(params string[] args) =>
-        CliRunner.RunAsync([.. args, "--lake", Lake, "--keyring", Path.Combine(_folder.Path, "keys", "keyring.json")]);
+        CliRunner.RunAsync([.. args, .. args[0] is "sql" or "audit" && !args.Contains("--role") ? ["--role", "admin", "--purpose", "operations", "--user", "ops"] : Array.Empty<string>(),
+            "--lake", Lake, "--keyring", Path.Combine(_folder.Path, "keys", "keyring.json")]);
 
     private async Task IngestAsync(string name, string ndjson)
     {
@@ -104,5 +105,72 @@ public sealed class SqlCommandTests : IDisposable
         {
             Console.SetIn(previous);
         }
+    }
+
+    [Fact]
+    public async Task Sql_as_an_analyst_for_operations_sees_masked_patients_and_is_refused_bronze_naming_the_default()
+    {
+        await IngestAsync("a.ndjson", Patient("a", "female", 1) + Patient("b", "male", 1));
+        Assert.Equal(ExitCodes.Ok, (await Run("views", "build", "patient")).Exit);
+
+        var masked = await Run("sql", "SELECT id, birth_date, gender FROM patient ORDER BY gender", "--role", "analyst", "--purpose", "operations", "--format", "csv");
+        Assert.Equal(ExitCodes.Ok, masked.Exit);
+        var lines = masked.Out.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("id,birth_date,gender", lines[0]);
+        Assert.Matches("^[0-9a-f]{64},1970,female$", lines[1]);
+
+        var denied = await Run("sql", "SELECT count(*) FROM fhir_resources", "--role", "analyst", "--purpose", "operations");
+        Assert.Equal(ExitCodes.Failure, denied.Exit);
+        Assert.Contains("no rule allows table 'fhir_resources' to role 'analyst' for purpose 'operations' (deny by default", denied.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sql_without_an_identity_says_how_to_set_one_with_exit_code_2()
+    {
+        var previous = Environment.GetEnvironmentVariable("FHIRHOUSE_OPERATOR");
+        try
+        {
+            Environment.SetEnvironmentVariable("FHIRHOUSE_OPERATOR", Path.Combine(_folder.Path, "no-operator.json"));
+            var (exit, _, error) = await CliRunner.RunAsync("sql", "SELECT 1", "--lake", Lake, "--keyring", Path.Combine(_folder.Path, "keys", "keyring.json"));
+
+            Assert.Equal(ExitCodes.Usage, exit);
+            Assert.Contains("give --role and --purpose", error, StringComparison.Ordinal);
+            Assert.Contains("no-operator.json", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("FHIRHOUSE_OPERATOR", previous);
+        }
+    }
+
+    [Fact]
+    public async Task Audit_list_shows_every_query_to_admin_only_and_export_writes_AuditEvents()
+    {
+        await IngestAsync("a.ndjson", Patient("a", "female", 1));
+        Assert.Equal(ExitCodes.Ok, (await Run("sql", "SELECT count(*) FROM fhir_resources")).Exit);
+        Assert.Equal(ExitCodes.Failure, (await Run("sql", "SELECT * FROM fhir_resources", "--role", "data-scientist", "--purpose", "research")).Exit);
+
+        var refused = await Run("audit", "list", "--role", "analyst", "--purpose", "operations");
+        Assert.Equal(ExitCodes.Failure, refused.Exit);
+        Assert.Contains("no rule allows table 'audit_log' to role 'analyst'", refused.Error, StringComparison.Ordinal);
+
+        var list = await Run("audit", "list", "--json");
+        Assert.Equal(ExitCodes.Ok, list.Exit);
+        using (var json = JsonDocument.Parse(list.Out))
+        {
+            var rows = json.RootElement.EnumerateArray().ToList();
+            Assert.Equal(["ok", "denied", "denied"], rows.Select(r => r.GetProperty("outcome").GetString()));
+            Assert.Equal(["cli-sql", "cli-sql", "cli-audit"], rows.Select(r => r.GetProperty("entryPoint").GetString()));
+            Assert.Equal("ops", rows[0].GetProperty("user").GetString());
+            Assert.Equal(1, rows[0].GetProperty("rows").GetInt64());
+            Assert.Equal("data-scientist", rows[1].GetProperty("role").GetString());
+        }
+
+        var file = Path.Combine(_folder.Path, "audit.ndjson");
+        var export = await Run("audit", "export", "--out", file);
+        Assert.Equal(ExitCodes.Ok, export.Exit);
+        var events = File.ReadAllLines(file);
+        Assert.Equal(4, events.Length);
+        Assert.All(events, e => Assert.Equal("AuditEvent", JsonDocument.Parse(e).RootElement.GetProperty("resourceType").GetString()));
     }
 }

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Fhirhouse.Fhir.Views;
+using Fhirhouse.Governance.Audit;
+using Fhirhouse.Governance.Identity;
+using Fhirhouse.Governance.Policies;
 using Fhirhouse.Ingest.Pipeline;
 using Fhirhouse.Ingest.Validation;
 using Fhirhouse.Query;
@@ -11,7 +14,8 @@ namespace Fhirhouse.Cli.Commands;
 /// <summary>
 /// <c>fhirhouse demo</c>: runs the pipeline end to end on embedded defaults in one folder of the current directory.
 /// Generates the synthetic hospital, ingests it into an encrypted lake, materialises the default views and answers a
-/// few questions in SQL over them.
+/// few questions in SQL over them, as admin/operations through the policies (every query audited); then shows what an
+/// analyst sees of the same patients and what research is refused.
 /// </summary>
 internal static class DemoCommand
 {
@@ -40,12 +44,39 @@ internal static class DemoCommand
             var files = summary.Files.Select(f => (Path.Combine(source, f), PayloadFormat.Ndjson)).ToList();
             var ingest = await IngestCommand.RunAsync(context, lake.Objects, files, ValidationLevel.Structure, cancellationToken).ConfigureAwait(false);
             var views = await ViewsCommand.RunAsync(context, lake.Objects, DefaultViews.All, refresh: false, cancellationToken).ConfigureAwait(false);
-            using var engine = new QueryEngine(lake.Objects);
+            var governance = await GovernanceOptionSet.OpenAsync(lake, keyring, PolicySet.Load(PolicySet.Locate(null)), context, cancellationToken).ConfigureAwait(false);
             var answers = new List<(string Question, string Sql, QueryResult Result)>();
-            foreach (var (question, sql) in Questions)
+            using (var engine = new QueryEngine(lake.Objects, governance.QueryOptions(Operator, EntryPoints.Demo)))
             {
-                answers.Add((question, sql, await engine.ExecuteAsync(sql, cancellationToken: cancellationToken).ConfigureAwait(false)));
+                foreach (var (question, sql) in Questions)
+                {
+                    answers.Add((question, sql, await engine.ExecuteAsync(sql, cancellationToken: cancellationToken).ConfigureAwait(false)));
+                }
             }
+
+            QueryResult masked;
+            using (var analyst = new QueryEngine(lake.Objects, governance.QueryOptions(Operator with { Role = "analyst" }, EntryPoints.Demo)))
+            {
+                masked = await analyst.ExecuteAsync(MaskedQuestion, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            string refusal;
+            QueryResult consented;
+            using (var research = new QueryEngine(lake.Objects, governance.QueryOptions(Operator with { Role = "data-scientist", Purpose = "research" }, EntryPoints.Demo)))
+            {
+                consented = await research.ExecuteAsync(ResearchQuestion, cancellationToken: cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await research.ExecuteAsync(DeniedQuestion, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    throw new InvalidOperationException($"The shipped policies let research read bronze ('{DeniedQuestion}'); they must not.");
+                }
+                catch (Query.Access.AccessDeniedException denied)
+                {
+                    refusal = denied.Message;
+                }
+            }
+
+            var audited = (await governance.Audit.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Count;
 
             if (parse.GetValue(json))
             {
@@ -56,7 +87,11 @@ internal static class DemoCommand
                     ["ingested"] = ingest.Resources,
                     ["quarantined"] = ingest.Quarantined,
                     ["views"] = views.ToDictionary(v => v.View, v => v.RowsWritten),
-                    ["answers"] = answers.ToDictionary(a => a.Question, a => a.Result.Rows.Select(r => a.Result.Columns.Select((c, i) => (c.Name, Value: QueryOutput.Text(r[i]))).ToDictionary(x => x.Name, x => x.Value)).ToList()),
+                    ["answers"] = answers.ToDictionary(a => a.Question, a => Rows(a.Result)),
+                    ["analystSees"] = Rows(masked),
+                    ["researchSees"] = Rows(consented),
+                    ["researchRefused"] = refusal,
+                    ["auditRows"] = audited,
                 });
             }
             else
@@ -78,18 +113,38 @@ internal static class DemoCommand
                 }
 
                 context.Out.WriteLine();
+                context.Console.MarkupLine("[bold]4. Governance[/]: the questions above ran as admin/operations through the policies (policies/*.json); an analyst sees the same patients masked:");
+                context.Out.WriteLine(MaskedQuestion);
+                QueryOutput.Write(context, masked, "table");
+                context.Out.WriteLine($"Research sees only the patients whose Consent permits research ({ResearchQuestion}): {QueryOutput.Text(consented.Rows[0][0])} of {summary.Patients}.");
+                context.Out.WriteLine($"Research asking '{DeniedQuestion}' is refused: {refusal}");
+                context.Out.WriteLine($"Every query, the refused one included, is in the audit log (tables/audit_log): {audited} rows; 'fhirhouse audit list' shows them.");
+
+                context.Out.WriteLine();
                 context.Out.WriteLine($"Demo folder: {folder}");
                 context.Out.WriteLine($"  source/   the hospital's FHIR export ({summary.Files.Count} NDJSON files), {HospitalGenerator.GroundTruthFileName}, {HospitalGenerator.ManifestFileName}");
                 context.Out.WriteLine("  lake/     the encrypted lake: raw payloads and Delta tables (every object AES-256-GCM)");
                 context.Out.WriteLine("  keys/     the demo's local keyring and master key (keep real keys away from the lake)");
                 context.Out.WriteLine($"Look at it: fhirhouse table describe fhir_resources --lake {lakeFolder} --keyring {keyring}");
-                context.Out.WriteLine($"Ask it:     fhirhouse sql \"SELECT gender, count(*) FROM patient GROUP BY gender\" --lake {lakeFolder} --keyring {keyring}");
+                context.Out.WriteLine($"Ask it:     fhirhouse sql \"SELECT gender, count(*) FROM patient GROUP BY gender\" --role analyst --purpose operations --lake {lakeFolder} --keyring {keyring}");
             }
 
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary>The demo reads as the operator for operations: the one role the shipped policies let read everything.</summary>
+    internal static readonly AccessIdentity Operator = new("demo", "admin", "operations");
+
+    internal const string MaskedQuestion = "SELECT left(id, 16) AS id_hash, family, given, birth_date, postal_code, gender FROM patient ORDER BY birth_date LIMIT 3";
+
+    internal const string DeniedQuestion = "SELECT count(*) FROM fhir_resources";
+
+    internal const string ResearchQuestion = "SELECT count(*) FROM patient";
+
+    private static List<Dictionary<string, string?>> Rows(QueryResult result) =>
+        result.Rows.Select(r => result.Columns.Select((c, i) => (c.Name, Value: QueryOutput.Text(r[i]))).ToDictionary(x => x.Name, x => x.Value)).ToList();
 
     /// <summary>Real questions the demo answers in SQL over the views.</summary>
     internal static readonly IReadOnlyList<(string Question, string Sql)> Questions =

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Fhirhouse.Governance.Audit;
 using Fhirhouse.Query;
 
 namespace Fhirhouse.Cli.Commands;
@@ -7,12 +8,14 @@ namespace Fhirhouse.Cli.Commands;
 /// <c>fhirhouse sql ["SELECT ..."]</c>: read-only SQL over the lake's tables (bronze <c>fhir_resources</c>,
 /// <c>fhir_current</c>, the views, gold tables) with embedded DuckDB. Without a query it opens a shell (history kept in
 /// memory and in <c>~/.fhirhouse/sql_history</c>); when standard input is not a terminal it runs the statements read from it.
+/// Every statement reads as <c>--role</c>/<c>--purpose</c> through the policies and is written to the audit log first.
 /// </summary>
 internal static class SqlCommand
 {
     public static Command Create(CliContext context)
     {
         var lake = new LakeOptionSet();
+        var governance = new GovernanceOptionSet();
         var query = new Argument<string?>("query") { Description = "The SQL statement (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE). Without it: a shell, or the statements on standard input.", Arity = ArgumentArity.ZeroOrOne };
         var format = new Option<string>("--format", "-f") { Description = "table, csv, json or parquet (parquet needs --out).", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "csv", "json", "parquet");
@@ -22,6 +25,7 @@ internal static class SqlCommand
         var command = new Command("sql", "Run read-only SQL over the lake's Delta tables (DuckDB), or open a SQL shell.");
         command.Arguments.Add(query);
         lake.AddTo(command);
+        governance.AddTo(command);
         command.Options.Add(format);
         command.Options.Add(output);
         command.Options.Add(asOf);
@@ -36,9 +40,13 @@ internal static class SqlCommand
             }
 
             var point = parse.GetValue(asOf) is { } text ? AsOf.Parse(text) : (AsOf?)null;
-            var store = (await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false)).Objects;
-            using var engine = new QueryEngine(store);
-            if (parse.GetValue(query) is { } sql)
+            var identity = governance.Identity(parse);
+            var policies = governance.LoadPolicies(parse);
+            var opened = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
+            var sql = parse.GetValue(query);
+            using var engine = await GovernanceOptionSet.EngineAsync(opened, parse.GetValue(lake.Keyring)!, policies, identity,
+                sql is null ? EntryPoints.Shell : EntryPoints.CliSql, context, cancellationToken).ConfigureAwait(false);
+            if (sql is not null)
             {
                 await RunOneAsync(context, engine, sql, chosen, target, point, cancellationToken).ConfigureAwait(false);
                 return ExitCodes.Ok;

@@ -12,6 +12,10 @@ internal sealed class QueryShape
 {
     private readonly Dictionary<string, int> _tableCounts = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<ColumnPredicate>> _predicates = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _ctes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _tableFunctions = [];
+    private readonly HashSet<string> _functions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _qualified = [];
 
     private QueryShape()
     {
@@ -19,6 +23,18 @@ internal sealed class QueryShape
 
     /// <summary>The table names the statement reads (BASE_TABLE references), CTE names included.</summary>
     public IEnumerable<string> Tables => _tableCounts.Keys;
+
+    /// <summary>The names the statement's WITH clauses define.</summary>
+    public IReadOnlySet<string> CteNames => _ctes;
+
+    /// <summary>The table functions the statement calls (<c>read_parquet</c>, <c>range</c>...), as written.</summary>
+    public IReadOnlyList<string> TableFunctions => _tableFunctions;
+
+    /// <summary>The scalar, aggregate and table functions the statement calls, by name.</summary>
+    public IReadOnlySet<string> Functions => _functions;
+
+    /// <summary>Table references qualified with a schema or catalog (<c>information_schema.tables</c>), as written.</summary>
+    public IReadOnlyList<string> QualifiedTables => _qualified;
 
     /// <summary>The predicates that may prune <paramref name="table"/>'s files: none unless the statement names it once.</summary>
     public IReadOnlyList<ColumnPredicate> PredicatesOn(string table) =>
@@ -66,14 +82,42 @@ internal sealed class QueryShape
         {
             case JsonValueKind.Object:
                 var type = element.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-                if (type == "BASE_TABLE" && element.TryGetProperty("table_name", out var name))
+                if (type is "BASE_TABLE" or "SHOW_REF" && element.TryGetProperty("table_name", out var name) && name.GetString() is { Length: > 0 } table)
                 {
-                    var table = name.GetString() ?? "";
                     _tableCounts[table] = _tableCounts.GetValueOrDefault(table) + 1;
+                    var schema = element.TryGetProperty("schema_name", out var s) ? s.GetString() : null;
+                    var catalog = element.TryGetProperty("catalog_name", out var c) ? c.GetString() : null;
+                    if (!string.IsNullOrEmpty(schema) || !string.IsNullOrEmpty(catalog))
+                    {
+                        _qualified.Add(string.Join('.', new[] { catalog, schema, table }.Where(p => !string.IsNullOrEmpty(p))));
+                    }
+                }
+                else if (type == "TABLE_FUNCTION" && element.TryGetProperty("function", out var function)
+                    && function.ValueKind == JsonValueKind.Object && function.TryGetProperty("function_name", out var functionName))
+                {
+                    _tableFunctions.Add(functionName.GetString() ?? "");
                 }
                 else if (type == "SELECT_NODE")
                 {
                     CollectPredicates(element);
+                }
+
+                if (element.TryGetProperty("class", out var kind) && kind.ValueKind == JsonValueKind.String
+                    && element.TryGetProperty("function_name", out var called) && called.ValueKind == JsonValueKind.String)
+                {
+                    _functions.Add(called.GetString() ?? "");
+                }
+
+                if (element.TryGetProperty("cte_map", out var ctes) && ctes.ValueKind == JsonValueKind.Object
+                    && ctes.TryGetProperty("map", out var map) && map.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var entry in map.EnumerateArray())
+                    {
+                        if (entry.TryGetProperty("key", out var key) && key.GetString() is { } cte)
+                        {
+                            _ctes.Add(cte);
+                        }
+                    }
                 }
 
                 foreach (var property in element.EnumerateObject())

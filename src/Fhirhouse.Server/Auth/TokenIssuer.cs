@@ -44,7 +44,7 @@ internal sealed class TokenIssuer(SmartAuthOptions options, TimeProvider time)
         }
 
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var grant = new GrantedToken(client.ClientId, requested, time.GetUtcNow() + options.TokenLifetime);
+        var grant = new GrantedToken(client.ClientId, requested, time.GetUtcNow() + options.TokenLifetime) { Role = client.Role, Purpose = client.Purpose };
         _tokens[token] = grant;
         return (token, grant);
     }

@@ -114,9 +114,17 @@ internal sealed class ExportRunner(ExportJobStore store, BronzeTable bronze, Bul
             files.Add(new ExportFile("deleted", "Bundle", "deleted-1.ndjson", deleted.Count));
         }
 
+        foreach (var reason in request.LeftOut ?? [])
+        {
+            errors.Add(reason);
+        }
+
         if (errors.Count > 0)
         {
-            var outcomes = errors.Select(e => OperationOutcomes.Json("warning", "not-supported", e + " The filter was ignored (handling=lenient).")).ToList();
+            var ignored = errors.Count - (request.LeftOut?.Count ?? 0);
+            var outcomes = errors.Select((e, i) => i < ignored
+                ? OperationOutcomes.Json("warning", "not-supported", e + " The filter was ignored (handling=lenient).")
+                : OperationOutcomes.Json("information", "suppressed", e + " The type was left out of this export.")).ToList();
             await WriteAsync(job.Id, "errors-1.ndjson", outcomes, cancellationToken).ConfigureAwait(false);
             files.Add(new ExportFile("error", "OperationOutcome", "errors-1.ndjson", outcomes.Count));
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Fhirhouse.Governance.Audit;
 using Fhirhouse.Ingest.Bronze;
 
 namespace Fhirhouse.Server.Export;
@@ -103,10 +104,39 @@ internal sealed class ExportScheduler(ExportJobStore store, BronzeTable bronze, 
                 finished = job with { Status = ExportJob.Failed, Failure = e.Message };
             }
 
+            finished = await AuditAsync(finished, cancellation.Token).ConfigureAwait(false);
             await store.SaveAsync(finished, cancellation.Token).ConfigureAwait(false);
             _running.TryRemove(job.Id, out _);
         }, CancellationToken.None);
         return running;
+    }
+
+    /// <summary>
+    /// Under governance, writes the finished export to the audit log (types, resources written, outcome); when that
+    /// fails the export fails and its files are deleted: nothing leaves unaudited.
+    /// </summary>
+    private async Task<ExportJob> AuditAsync(ExportJob finished, CancellationToken cancellationToken)
+    {
+        if (options.Governance is not { } governance || finished.Request.Identity is not { } who)
+        {
+            return finished;
+        }
+
+        var outputs = finished.Files.Where(f => f.Kind == "output").ToList();
+        var ok = finished.Status == ExportJob.Completed;
+        var entry = new AuditEntry(who.User, who.Role, who.Purpose, EntryPoints.ServerExport, finished.Request.RequestUrl,
+            outputs.Select(f => Governance.Enforcement.LakeGovernance.ExportTablePrefix + f.Type).Distinct(StringComparer.Ordinal).ToList(),
+            outputs.Sum(f => f.Count), ok ? AuditOutcomes.Ok : AuditOutcomes.Error, ok ? null : finished.Failure);
+        try
+        {
+            await governance.Audit.AppendAsync(entry, cancellationToken).ConfigureAwait(false);
+            return finished;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await store.DeleteFilesAsync(finished.Id, cancellationToken).ConfigureAwait(false);
+            return finished with { Status = ExportJob.Failed, Files = [], Failure = $"the export could not be audited, so its files were deleted: {e.Message}" };
+        }
     }
 
     public async ValueTask DisposeAsync()

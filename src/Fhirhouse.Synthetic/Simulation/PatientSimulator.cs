@@ -9,7 +9,9 @@ namespace Fhirhouse.Synthetic.Simulation;
 /// <summary>
 /// Simulates one patient's care over the span (demographics, chronic and acute conditions, visits, vitals and labs,
 /// prescriptions, procedures and notes) and writes it as FHIR R4 resources. Everything comes from a random stream
-/// seeded by (run seed, patient index), so patients can be simulated in any order or in parallel.
+/// seeded by (run seed, patient index), so patients can be simulated in any order or in parallel. A share of the
+/// patients (<see cref="ResearchConsentShare"/>, drawn from a stream of its own so the rest does not change) signs a
+/// Consent permitting research at the first visit.
 /// </summary>
 internal sealed class PatientSimulator(HospitalOptions options, Hospital hospital, bool urnReferences)
 {
@@ -20,6 +22,9 @@ internal sealed class PatientSimulator(HospitalOptions options, Hospital hospita
     private const string ConditionCategory = "http://terminology.hl7.org/CodeSystem/condition-category";
     private const string ActCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
     private static readonly Code EssentialHypertension = new(Code.Snomed, "59621000", "Essential hypertension");
+
+    /// <summary>The share of patients with an active Consent permitting research (v3-ActReason HRESCH).</summary>
+    public const double ResearchConsentShare = 0.6;
 
     private readonly DateTime _start = options.Start.ToDateTime(TimeOnly.MinValue);
     private readonly DateTime _end = options.End.ToDateTime(new TimeOnly(23, 59));
@@ -53,6 +58,11 @@ internal sealed class PatientSimulator(HospitalOptions options, Hospital hospita
         var family = ChooseFamilyHistory(rng);
 
         WritePatient(batch, patient);
+        var consent = new Random(Seeds.For(options.Seed, stream: 3, index));
+        if (consent.Chance(ResearchConsentShare))
+        {
+            WriteResearchConsent(batch, patient, Seeds.NewId(consent), firstVisit);
+        }
 
         var activeMeds = new List<Medication>();
         var conditionIds = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -602,6 +612,25 @@ internal sealed class PatientSimulator(HospitalOptions options, Hospital hospita
         w.WriteEndObject();
         w.WriteEndArray();
         FhirJson.Reference(w, "managingOrganization", "Organization/" + hospital.OrganizationId);
+        batch.End();
+    }
+
+    private void WriteResearchConsent(ResourceBatch batch, SimPatient p, string id, DateTime signed)
+    {
+        var w = batch.Begin("Consent", id);
+        Meta(w, signed, p);
+        w.WriteString("status", "active");
+        FhirJson.Concept(w, "scope", null, new Code("http://terminology.hl7.org/CodeSystem/consentscope", "research", "Research"));
+        FhirJson.ConceptList(w, "category", new Code("http://loinc.org", "57016-8", "Privacy policy acknowledgment Document"));
+        FhirJson.Reference(w, "patient", Ref("Patient", p.Id));
+        w.WriteString("dateTime", Time(signed, p));
+        FhirJson.Concept(w, "policyRule", null, new Code(ActCode, "OPTIN", "opt-in"));
+        w.WriteStartObject("provision");
+        w.WriteString("type", "permit");
+        w.WriteStartArray("purpose");
+        FhirJson.CodingObject(w, new Code("http://terminology.hl7.org/CodeSystem/v3-ActReason", "HRESCH", "healthcare research"));
+        w.WriteEndArray();
+        w.WriteEndObject();
         batch.End();
     }
 

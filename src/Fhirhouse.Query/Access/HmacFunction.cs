@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using System.Text;
+using DuckDB.NET.Data;
+
+namespace Fhirhouse.Query.Access;
+
+/// <summary>Registers <see cref="GuardedViewSql.HashFunction"/>: HMAC-SHA256 of the UTF-8 text under the guard's key, lowercase hex; NULL stays NULL.</summary>
+internal static class HmacFunction
+{
+    public static void Register(DuckDBConnection connection, ReadOnlyMemory<byte> key)
+    {
+        if (key.Length < 32)
+        {
+            throw new ArgumentException($"The hash mask's key must hold at least 32 bytes (got {key.Length}).", nameof(key));
+        }
+
+        var secret = key.ToArray();
+        connection.RegisterScalarFunction<string, string>(GuardedViewSql.HashFunction, (readers, writer, rowCount) =>
+        {
+            Span<byte> digest = stackalloc byte[32];
+            for (ulong row = 0; row < rowCount; row++)
+            {
+                if (!readers[0].IsValid(row))
+                {
+                    writer.WriteNull(row);
+                    continue;
+                }
+
+                var text = readers[0].GetValue<string>(row);
+                HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(text), digest);
+                writer.WriteValue(Convert.ToHexStringLower(digest), row);
+            }
+        });
+    }
+}
