@@ -1,0 +1,250 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Fhirhouse.Governance.Erasure;
+using Fhirhouse.Ingest.Lake;
+using Fhirhouse.Ingest.Views;
+using Fhirhouse.Storage;
+
+namespace Fhirhouse.Governance.Tests.Erasure;
+
+/// <summary>Issue 7's erasure proof: a built lake, one patient erased, then every object and every readable version scanned.</summary>
+public sealed class PatientErasureTests
+{
+    private static ErasureOptions Options(RecordingErasureAudit audit, bool dryRun = false) => new() { Operator = "dpo@hospital", Audit = audit, DryRun = dryRun };
+
+    /// <summary>What identifies the patient: id, identifier values, names, telecom and address lines, leaving out words found in anything not theirs (another patient, a practitioner of the same name).</summary>
+    private static List<string> NeedlesOf(GovernanceLake lake, string patientId)
+    {
+        static IEnumerable<string> Values(JsonObject p) =>
+            p["identifier"]!.AsArray().Select(i => (string)i!["value"]!)
+                .Concat(p["name"]!.AsArray().SelectMany(n => n!["given"]!.AsArray().Select(g => (string)g!).Append((string)n["family"]!)))
+                .Concat(p["telecom"]!.AsArray().Select(t => (string)t!["value"]!))
+                .Concat(p["address"]!.AsArray().SelectMany(a => a!["line"]!.AsArray().Select(l => (string)l!)));
+        var others = lake.Resources.Where(r => r.Patient != patientId && r.Key != "Patient/" + patientId).Select(r => r.Json).ToList();
+        var needles = Values(lake.Patients[patientId]).Where(v => !others.Any(o => o.Contains(v, StringComparison.Ordinal))).Prepend(patientId).Distinct().ToList();
+        Assert.True(needles.Count >= 4, $"too few distinguishing needles: {needles.Count}");
+        return needles;
+    }
+
+    /// <summary>Rows of every table, by table, as text without raw pointers (which an erasure moves), sorted.</summary>
+    private static async Task<Dictionary<string, List<string>>> RowsByTableAsync(IObjectStore store)
+    {
+        var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var path in await LakeScan.TablesAsync(store))
+        {
+            var snapshot = await (await Delta.DeltaTable.OpenAsync(store, path)).GetSnapshotAsync();
+            var moved = path == LakeTables.RawManifest ? new[] { "raw_key", "sha256", "size", "status", "resources" } : ["raw_key"];
+            var skip = moved.Select(snapshot.Schema.IndexOf).ToHashSet();
+            var rows = await snapshot.ReadRowsAsync().Select(r => string.Join('|', r.Where((_, i) => !skip.Contains(i))
+                .Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)))).ToListAsync();
+            rows.Sort(StringComparer.Ordinal);
+            result[path] = rows;
+        }
+
+        return result;
+    }
+
+    private static bool IsTheirs(string row, string patientId, HashSet<string> keys)
+    {
+        var values = row.Split('|');
+        if (values.Any(v => v == patientId || keys.Contains(v)))
+        {
+            return true;
+        }
+
+        // fhir_current, bronze: resource_type and id side by side.
+        return values.Zip(values.Skip(1)).Any(p => keys.Contains(p.First + "/" + p.Second));
+    }
+
+    [Fact]
+    public async Task An_erased_patient_is_in_no_object_and_no_readable_version_and_everyone_else_is_unchanged()
+    {
+        using var lake = await GovernanceLake.BuildAsync(patients: 20, seed: 17, quarantinedPatient: null);
+        var patientId = lake.Patients.Keys.Order(StringComparer.Ordinal).ElementAt(3);
+        var needles = NeedlesOf(lake, patientId);
+        var keys = lake.KeysOf(patientId);
+        var before = await RowsByTableAsync(lake.Store);
+        Assert.NotEmpty(await LakeScan.ObjectsHoldingAsync(lake, needles));
+        Assert.NotEmpty(await LakeScan.VersionsHoldingAsync(lake, needles));
+
+        var audit = new RecordingErasureAudit();
+        var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
+        var report = await erasure.EraseAsync(patientId, Options(audit));
+
+        Assert.Empty(await LakeScan.ObjectsHoldingAsync(lake, needles));
+        Assert.Empty(await LakeScan.VersionsHoldingAsync(lake, needles));
+        var after = await RowsByTableAsync(lake.Store);
+        Assert.Equal(before.Keys, after.Keys);
+        foreach (var path in new[] { LakeTables.Bronze, ViewTables.CurrentVersions, ViewTables.PathOf("patient"), ViewTables.PathOf("observation"), GovernanceLake.GoldTable })
+        {
+            Assert.True(before[path].Count > after[path].Count, $"{path}: the patient had no rows before");
+        }
+
+        foreach (var (path, rows) in before)
+        {
+            var expected = rows.Where(r => !IsTheirs(r, patientId, keys)).ToList();
+            Assert.Equal(expected, after[path]);
+        }
+
+        Assert.False(report.NothingFound);
+        Assert.True(erasure.Signer.Verify(report));
+        Assert.Equal(erasure.SubjectOf(patientId), report.Subject);
+        Assert.Contains(report.Tables, t => t.Path == LakeTables.Bronze && t.RowsDeleted == before[LakeTables.Bronze].Count - after[LakeTables.Bronze].Count);
+        Assert.Contains(report.Tables, t => t.Path == GovernanceLake.GoldTable && t.RowsDeleted == 1);
+        Assert.Contains(report.Tables, t => t.Path == ViewTables.PathOf("observation") && t.FilesVacuumed.Count > 0 && t.LogFilesRemoved > 0);
+        Assert.NotEmpty(report.Payloads);
+        Assert.All(report.Payloads, p => Assert.NotNull(p.NewKey));
+        Assert.Contains(report.JobFiles, f => f.Key == GovernanceLake.ExportFolder + "Patient-1.ndjson" && f.Action == "rewritten" && f.Removed == 1);
+
+        var json = Encoding.UTF8.GetString(ErasureReportSigner.Serialize(report));
+        Assert.DoesNotContain(patientId, json, StringComparison.Ordinal);
+        var stored = Assert.Single(await lake.Store.ListAsync(PatientErasure.ReportsPrefix).ToListAsync());
+        Assert.Equal(report, await erasure.ReadReportAsync(stored.Key), ReportComparer.Instance);
+        Assert.Equal(["started", "completed"], audit.Events.Select(e => e.Outcome));
+        Assert.All(audit.Events, e => Assert.Equal(report.Subject, e.Subject));
+        Assert.Equal(stored.Key, audit.Events[1].ReportKey);
+
+        var job = JsonNode.Parse(await lake.Store.ReadAllBytesAsync(GovernanceLake.ExportFolder + "job.json"))!;
+        var patientFile = job["files"]!.AsArray().Single(f => (string)f!["name"]! == "Patient-1.ndjson")!;
+        Assert.Equal(lake.Patients.Count - 1, (long)patientFile["count"]!);
+    }
+
+    [Fact]
+    public async Task Erasing_twice_finds_nothing_the_second_time_and_says_so_in_a_signed_report()
+    {
+        using var lake = await GovernanceLake.BuildAsync(patients: 4, seed: 3);
+        var patientId = lake.Patients.Keys.Order(StringComparer.Ordinal).First();
+        var audit = new RecordingErasureAudit();
+        var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
+        var first = await erasure.EraseAsync(patientId, Options(audit));
+        var rows = await RowsByTableAsync(lake.Store);
+
+        var second = await erasure.EraseAsync(patientId, Options(audit));
+
+        Assert.False(first.NothingFound);
+        Assert.True(second.NothingFound);
+        Assert.Empty(second.Tables);
+        Assert.Empty(second.Payloads);
+        Assert.True(erasure.Signer.Verify(second));
+        Assert.Equal(rows, await RowsByTableAsync(lake.Store));
+        Assert.Equal(2, (await lake.Store.ListAsync(PatientErasure.ReportsPrefix).ToListAsync()).Count);
+    }
+
+    [Theory]
+    [InlineData("raw", 1)]
+    [InlineData("tables", 3)]
+    [InlineData("time travel", 2)]
+    public async Task An_erasure_interrupted_midway_is_completed_by_the_next_run(string zone, int step)
+    {
+        using var lake = await GovernanceLake.BuildAsync(patients: 4, seed: 5, quarantinedPatient: null);
+        var patientId = lake.Patients.Keys.Order(StringComparer.Ordinal).Last();
+        var needles = NeedlesOf(lake, patientId);
+        var audit = new RecordingErasureAudit();
+        var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
+
+        var crash = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            erasure.EraseAsync(patientId, Options(audit), new CrashAt(zone, step)));
+        Assert.Equal("injected crash", crash.Message);
+        Assert.Equal("failed", audit.Events[^1].Outcome);
+
+        var report = await erasure.EraseAsync(patientId, Options(audit));
+
+        Assert.False(report.NothingFound);
+        Assert.Empty(await LakeScan.ObjectsHoldingAsync(lake, needles));
+        Assert.Empty(await LakeScan.VersionsHoldingAsync(lake, needles));
+        Assert.Empty(await lake.Store.ListAsync(PatientErasure.Prefix + "in-progress/").ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_quarantined_line_of_the_patient_goes_with_them_and_the_other_lines_of_its_payload_stay()
+    {
+        var lake0 = await GovernanceLake.BuildAsync(patients: 3, seed: 11);
+        var patientId = lake0.Patients.Keys.Order(StringComparer.Ordinal).First();
+        lake0.Dispose();
+        using var lake = await GovernanceLake.BuildAsync(patients: 3, seed: 11, quarantinedPatient: patientId);
+        var quarantined = await LakeScan.RowsAsync(lake.Store, LakeTables.Quarantine);
+        var bronzeBefore = await LakeScan.RowsAsync(lake.Store, LakeTables.Bronze);
+        Assert.Single(quarantined);
+        var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
+
+        var report = await erasure.EraseAsync(patientId, Options(new RecordingErasureAudit()));
+
+        Assert.Empty(await LakeScan.RowsAsync(lake.Store, LakeTables.Quarantine));
+        var mixed = Assert.Single(report.Payloads, p => p.EmptiedLines.SequenceEqual([2L]));
+        var survivor = Assert.Single((await LakeScan.RowsAsync(lake.Store, LakeTables.Bronze)), r => (string)r[7]! == mixed.NewKey);
+        Assert.Equal(1L, survivor[8]);
+        Assert.Contains(bronzeBefore, r => (string)r[1]! == (string)survivor[1]! && (string)r[7]! == mixed.Key);
+        var payload = Encoding.UTF8.GetString(await lake.Store.ReadAllBytesAsync(mixed.NewKey!));
+        Assert.Equal(2, payload.Split('\n').Length - 1);
+        Assert.DoesNotContain(patientId, payload, StringComparison.Ordinal);
+        Assert.False(await lake.Store.ExistsAsync(mixed.Key));
+    }
+
+    [Fact]
+    public async Task A_dry_run_counts_what_the_erasure_removes_and_changes_nothing_but_the_audit()
+    {
+        using var lake = await GovernanceLake.BuildAsync(patients: 4, seed: 8);
+        var patientId = lake.Patients.Keys.Order(StringComparer.Ordinal).First();
+        var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
+        var objects = await lake.Plain.ListAsync("").Select(o => (o.Key, o.Size)).ToListAsync();
+
+        var dry = await erasure.EraseAsync(patientId, Options(new RecordingErasureAudit(), dryRun: true));
+
+        Assert.Equal(objects, await lake.Plain.ListAsync("").Select(o => (o.Key, o.Size)).ToListAsync());
+        var real = await erasure.EraseAsync(patientId, Options(new RecordingErasureAudit()));
+        Assert.True(dry.DryRun);
+        Assert.Equal(real.Tables.Select(t => (t.Path, t.RowsDeleted)), dry.Tables.Select(t => (t.Path, t.RowsDeleted)));
+        Assert.Equal(real.Payloads.Select(p => (p.Key, p.NewKey, p.Removed)), dry.Payloads.Select(p => (p.Key, p.NewKey, p.Removed)));
+        Assert.Equal(real.JobFiles, dry.JobFiles);
+    }
+
+    [Fact]
+    public async Task A_failing_audit_stops_the_erasure_before_anything_is_read_or_removed()
+    {
+        using var lake = await GovernanceLake.BuildAsync(patients: 2, seed: 2);
+        var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
+        var objects = await lake.Plain.ListAsync("").Select(o => (o.Key, o.Size)).ToListAsync();
+
+        await Assert.ThrowsAsync<IOException>(() => erasure.EraseAsync(lake.Patients.Keys.First(), Options(new RecordingErasureAudit { Broken = true })));
+
+        Assert.Equal(objects, await lake.Plain.ListAsync("").Select(o => (o.Key, o.Size)).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_tampered_report_does_not_verify_and_another_lake_cannot_verify_it()
+    {
+        using var lake = await GovernanceLake.BuildAsync(patients: 2, seed: 4);
+        using var other = await GovernanceLake.BuildAsync(patients: 1, seed: 4);
+        var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
+        var report = await erasure.EraseAsync(lake.Patients.Keys.First(), Options(new RecordingErasureAudit()));
+
+        Assert.True(erasure.Signer.Verify(report));
+        Assert.False(erasure.Signer.Verify(report with { Operator = "someone else" }));
+        Assert.False(erasure.Signer.Verify(report with { Tables = report.Tables.Skip(1).ToList() }));
+        Assert.False((await PatientErasure.OpenAsync(other.Store, other.Keys)).Signer.Verify(report));
+        Assert.NotEqual(erasure.SubjectOf("x"), (await PatientErasure.OpenAsync(other.Store, other.Keys)).SubjectOf("x"));
+    }
+
+    /// <summary>Throws from the progress callback at the given step of a zone: a crash midway, between two durable writes.</summary>
+    private sealed class CrashAt(string zone, int step) : IProgress<ErasureProgress>
+    {
+        public void Report(ErasureProgress value)
+        {
+            if (value.Zone == zone && value.Done == step)
+            {
+                throw new InvalidOperationException("injected crash");
+            }
+        }
+    }
+
+    /// <summary>Reports compared by their JSON (lists compare by content).</summary>
+    private sealed class ReportComparer : IEqualityComparer<ErasureReport>
+    {
+        public static readonly ReportComparer Instance = new();
+
+        public bool Equals(ErasureReport? x, ErasureReport? y) =>
+            x is not null && y is not null && ErasureReportSigner.Serialize(x).AsSpan().SequenceEqual(ErasureReportSigner.Serialize(y));
+
+        public int GetHashCode(ErasureReport obj) => 0;
+    }
+}
