@@ -173,9 +173,13 @@ public sealed class PatientErasure
             }
 
             Report("report", subject[..16], 0, 1);
-            var stamp = report.CompletedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+            var stamp = report.CompletedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfffffff'Z'", CultureInfo.InvariantCulture);
+            var bytes = ErasureReportSigner.Serialize(report);
             var key = $"{ReportsPrefix}{subject}/{stamp}.json";
-            await _lake.PutAsync(key, ErasureReportSigner.Serialize(report), cancellationToken).ConfigureAwait(false);
+            for (var n = 1; !await _lake.PutIfAbsentAsync(key, bytes, cancellationToken).ConfigureAwait(false); n++)
+            {
+                key = $"{ReportsPrefix}{subject}/{stamp}-{n}.json";
+            }
             await _lake.DeleteAsync(_journalKey, cancellationToken).ConfigureAwait(false);
             Report("report", key, 1, 1);
             return (report, key);
