@@ -22,6 +22,8 @@ internal static class FhirhouseCli
         root.Subcommands.Add(LakeCommand.Create(context));
         root.Subcommands.Add(ViewsCommand.Create(context));
         root.Subcommands.Add(SqlCommand.Create(context));
+        root.Subcommands.Add(ForgetCommand.Create(context));
+        root.Subcommands.Add(ResearchExportCommand.Create(context));
         return root;
     }
 
