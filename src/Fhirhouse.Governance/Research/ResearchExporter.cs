@@ -57,19 +57,38 @@ public sealed class ResearchExporter(QueryEngine engine, Pseudonymizer pseudonym
             rows.Add(output);
         }
 
-        var columns = kept.Select(i => result.Columns[i]).ToList();
+        var names = UniqueNames(kept.Select(i => result.Columns[i].Name));
         var types = kept.Select(i => treatments[i] == ColumnTreatment.Pseudonymise ? "VARCHAR" : result.Columns[i].Type).ToList();
         if (options.Format == ResearchExportFormat.Ndjson)
         {
-            await WriteNdjsonAsync(target, columns.Select(c => c.Name).ToList(), rows, cancellationToken).ConfigureAwait(false);
+            await WriteNdjsonAsync(target, names, rows, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            WriteParquet(target, columns.Select(c => c.Name).ToList(), types, rows);
+            WriteParquet(target, names, types, rows);
         }
 
-        return new ResearchExportResult(target, rows.Count, columns.Select(c => c.Name).ToList(),
+        return new ResearchExportResult(target, rows.Count, names,
             Enumerable.Range(0, result.Columns.Count).Where(i => treatments[i] == ColumnTreatment.Remove).Select(i => result.Columns[i].Name).ToList());
+    }
+
+    /// <summary>Column names made unique (a join may return two "id"): the second becomes "id_2", and so on.</summary>
+    private static List<string> UniqueNames(IEnumerable<string> names)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var result = new List<string>();
+        foreach (var name in names)
+        {
+            var unique = name;
+            for (var n = 2; !seen.Add(unique); n++)
+            {
+                unique = name + "_" + n.ToString(CultureInfo.InvariantCulture);
+            }
+
+            result.Add(unique);
+        }
+
+        return result;
     }
 
     /// <summary>The patient id of a row, from the first patient column, else a Patient key or id; null when the result has none.</summary>
