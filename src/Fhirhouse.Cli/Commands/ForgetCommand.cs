@@ -45,6 +45,7 @@ internal static class ForgetCommand
                 WriteSummary(context, report);
             }
 
+            context.Error.WriteLine($"forget: report signed ({report.Signature?[..16]}...){(report.DryRun ? ", not stored (dry run)" : " and stored under " + PatientErasure.ReportsPrefix + report.Subject + "/")}");
             return ExitCodes.Ok;
         });
 
@@ -106,7 +107,5 @@ internal static class ForgetCommand
         {
             context.Out.WriteLine($"warning: {path} lagged behind bronze and cannot refresh from the change feed any more: rebuild it (fhirhouse views build).");
         }
-
-        context.Error.WriteLine($"forget: report signed ({report.Signature?[..16]}...){(report.DryRun ? ", not stored (dry run)" : " and stored under " + PatientErasure.ReportsPrefix + report.Subject + "/")}");
     }
 }
