@@ -225,6 +225,29 @@ public sealed class PatientErasureTests
         Assert.NotEqual(erasure.SubjectOf("x"), (await PatientErasure.OpenAsync(other.Store, other.Keys)).SubjectOf("x"));
     }
 
+    [Fact]
+    public async Task After_an_erasure_the_lake_takes_new_data_and_its_views_refresh_from_the_change_feed()
+    {
+        using var lake = await GovernanceLake.BuildAsync(patients: 3, seed: 6);
+        var patientId = lake.Patients.Keys.Order(StringComparer.Ordinal).First();
+        var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
+        var report = await erasure.EraseAsync(patientId, Options(new RecordingErasureAudit()));
+        Assert.Empty(report.NeedRebuild);
+
+        var newcomer = Path.Combine(lake.Root, "newcomer.ndjson");
+        await File.WriteAllTextAsync(newcomer, "{\"resourceType\":\"Patient\",\"id\":\"newcomer\",\"gender\":\"other\"}\n");
+        var ingestor = await Ingest.Pipeline.PayloadIngestor.OpenAsync(lake.Store, new Ingest.Pipeline.IngestOptions());
+        await new Ingest.Files.FileIngestor(ingestor).IngestAsync(Ingest.Files.FileIngestor.Resolve([newcomer]));
+        var views = await ViewMaterializer.OpenAsync(lake.Store);
+        var refreshed = await views.RefreshAsync(Fhir.Views.DefaultViews.All);
+
+        Assert.Contains(refreshed, r => r.View == "patient" && r.Kind == ViewMaterializationKind.Refreshed);
+        var patients = await LakeScan.RowsAsync(lake.Store, ViewTables.PathOf("patient"));
+        Assert.Equal(lake.Patients.Count, patients.Count);
+        Assert.Contains(patients, r => (string?)r[0] == "newcomer");
+        Assert.DoesNotContain(patients, r => (string?)r[0] == patientId);
+    }
+
     /// <summary>Throws from the progress callback at the given step of a zone: a crash midway, between two durable writes.</summary>
     private sealed class CrashAt(string zone, int step) : IProgress<ErasureProgress>
     {
