@@ -613,10 +613,10 @@ public sealed class PatientErasure
         }
 
         /// <summary>
-        /// Time travel: each table the patient was removed from gets a last commit (a checkpoint at it), VACUUM of every
-        /// file the latest version does not need, and its log cleaned up to that checkpoint. Tables that reflected bronze
-        /// when the erasure began are moved to bronze's new version (bronze's change feed before it is gone); others
-        /// that follow bronze are listed as needing a rebuild.
+        /// Time travel: each table the patient was removed from, and every table derived from bronze when bronze was,
+        /// gets a last commit (a checkpoint at it), VACUUM of every file the latest version does not need, and its log
+        /// cleaned up to that checkpoint. Tables that reflected bronze when the erasure began are moved to bronze's new
+        /// version (bronze's change feed before it is gone); others that follow bronze are listed as needing a rebuild.
         /// </summary>
         private async Task SettleTimeTravelAsync(List<string> tables, CancellationToken cancellationToken)
         {
@@ -630,8 +630,20 @@ public sealed class PatientErasure
                 foreach (var path in tables.Where(p => !string.Equals(p, LakeTables.Bronze, StringComparison.Ordinal)))
                 {
                     var table = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
-                    var applied = (await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).GetTransactionVersion(ViewTables.BronzeAppId);
-                    if (applied is null || applied >= bronzeVersion)
+                    var snapshot = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    var applied = snapshot.GetTransactionVersion(ViewTables.BronzeAppId);
+                    if (applied is null)
+                    {
+                        continue;
+                    }
+
+                    // Derived from bronze: any older version may hold the patient (a view drops a deleted resource's rows, its history keeps them).
+                    if (_journal.Table(path) is null)
+                    {
+                        _journal.Record(new TableErasure(path, 0, snapshot.Version, snapshot.Version, [], 0, null));
+                    }
+
+                    if (applied >= bronzeVersion)
                     {
                         continue;
                     }

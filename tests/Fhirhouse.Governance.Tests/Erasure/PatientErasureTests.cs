@@ -193,7 +193,7 @@ public sealed class PatientErasureTests
         Assert.Equal(objects, await lake.Plain.ListAsync("").Select(o => (o.Key, o.Size)).ToListAsync());
         var real = await erasure.EraseAsync(patientId, Options(new RecordingErasureAudit()));
         Assert.True(dry.DryRun);
-        Assert.Equal(real.Tables.Select(t => (t.Path, t.RowsDeleted)), dry.Tables.Select(t => (t.Path, t.RowsDeleted)));
+        Assert.Equal(real.Tables.Where(t => t.RowsDeleted > 0).Select(t => (t.Path, t.RowsDeleted)), dry.Tables.Select(t => (t.Path, t.RowsDeleted)));
         Assert.Equal(real.Payloads.Select(p => (p.Key, p.NewKey, p.Removed)), dry.Payloads.Select(p => (p.Key, p.NewKey, p.Removed)));
         Assert.Equal(real.JobFiles, dry.JobFiles);
     }
@@ -246,6 +246,29 @@ public sealed class PatientErasureTests
         Assert.Equal(lake.Patients.Count, patients.Count);
         Assert.Contains(patients, r => (string?)r[0] == "newcomer");
         Assert.DoesNotContain(patients, r => (string?)r[0] == patientId);
+    }
+
+    [Fact]
+    public async Task A_patient_deleted_before_the_erasure_is_gone_from_the_views_history_and_their_delete_bundle_from_the_raw_zone()
+    {
+        using var lake = await GovernanceLake.BuildAsync(patients: 3, seed: 9);
+        var patientId = lake.Patients.Keys.Order(StringComparer.Ordinal).First();
+        var needles = NeedlesOf(lake, patientId);
+        var bundle = Path.Combine(lake.Root, "delete.json");
+        await File.WriteAllTextAsync(bundle, $$$"""{"resourceType":"Bundle","type":"transaction","entry":[{"request":{"method":"DELETE","url":"Patient/{{{patientId}}}"}}]}""");
+        var ingestor = await Ingest.Pipeline.PayloadIngestor.OpenAsync(lake.Store, new Ingest.Pipeline.IngestOptions());
+        await new Ingest.Files.FileIngestor(ingestor).IngestAsync(Ingest.Files.FileIngestor.Resolve([bundle]));
+        await (await ViewMaterializer.OpenAsync(lake.Store)).RefreshAsync(Fhir.Views.DefaultViews.All);
+        Assert.DoesNotContain(await LakeScan.RowsAsync(lake.Store, ViewTables.PathOf("patient")), r => (string?)r[0] == patientId);
+        var manifest = await LakeScan.RowsAsync(lake.Store, LakeTables.RawManifest);
+
+        var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(patientId, Options(new RecordingErasureAudit()));
+
+        Assert.Empty(await LakeScan.ObjectsHoldingAsync(lake, needles));
+        Assert.Empty(await LakeScan.VersionsHoldingAsync(lake, needles));
+        Assert.Contains(report.Payloads, p => p.NewKey is null && p.Key.EndsWith(".json", StringComparison.Ordinal));
+        Assert.Equal(manifest.Count - report.Payloads.Count(p => p.NewKey is null), (await LakeScan.RowsAsync(lake.Store, LakeTables.RawManifest)).Count);
+        Assert.Contains(report.Tables, t => t.Path == ViewTables.PathOf("patient") && t.LogFilesRemoved > 0);
     }
 
     /// <summary>Throws from the progress callback at the given step of a zone: a crash midway, between two durable writes.</summary>
