@@ -244,9 +244,9 @@ public sealed class PatientErasure
                 }
             }
 
-            foreach (var (key, raw2) in unowned.Where(u => keys.Contains(u.Key)))
+            foreach (var (_, payload) in unowned.Where(u => keys.Contains(u.Key)))
             {
-                _candidates.Add(raw2);
+                _candidates.Add(payload);
             }
 
             return keys;

@@ -271,6 +271,51 @@ public sealed class PatientErasureTests
         Assert.Contains(report.Tables, t => t.Path == ViewTables.PathOf("patient") && t.LogFilesRemoved > 0);
     }
 
+    [Fact]
+    public async Task A_shared_bundle_loses_the_patients_entries_and_a_gzipped_ndjson_their_lines_the_others_staying_readable()
+    {
+        using var lake = await GovernanceLake.BuildAsync(patients: 2, seed: 12);
+        var ids = lake.Patients.Keys.Order(StringComparer.Ordinal).ToList();
+        var (gone, kept) = (ids[0], ids[1]);
+        var resources = lake.Resources.Where(r => r.Patient is not null && r.Key.StartsWith("Observation/", StringComparison.Ordinal)).GroupBy(r => r.Patient!)
+            .ToDictionary(g => g.Key, g => g.Take(3).Select(r => JsonNode.Parse(r.Json)!.AsObject()).ToList(), StringComparer.Ordinal);
+        var entries = new JsonArray();
+        foreach (var resource in resources[gone].Concat(resources[kept]))
+        {
+            resource["meta"]!["versionId"] = "7";
+            entries.Add(new JsonObject { ["resource"] = resource.DeepClone(), ["request"] = new JsonObject { ["method"] = "PUT", ["url"] = "Observation/" + (string)resource["id"]! } });
+        }
+
+        var bundle = Path.Combine(lake.Root, "shared.json");
+        await File.WriteAllTextAsync(bundle, new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = entries }.ToJsonString());
+        var gzipped = Path.Combine(lake.Root, "shared.ndjson.gz");
+        await using (var gzip = new System.IO.Compression.GZipStream(File.Create(gzipped), System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(string.Join('\n', resources[kept].Concat(resources[gone]).Select(r => { r["meta"]!["versionId"] = "8"; return r.ToJsonString(); })) + "\n"));
+        }
+
+        var ingestor = await Ingest.Pipeline.PayloadIngestor.OpenAsync(lake.Store, new Ingest.Pipeline.IngestOptions());
+        await new Ingest.Files.FileIngestor(ingestor).IngestAsync(Ingest.Files.FileIngestor.Resolve([bundle, gzipped]));
+
+        var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(gone, Options(new RecordingErasureAudit()));
+
+        var bronze = await ingestor.Bronze.ReadAllAsync().ToListAsync();
+        Assert.DoesNotContain(bronze, r => r.PatientId == gone);
+        foreach (var (extension, version, lines) in new[] { (".json", "7", Array.Empty<long>()), (".ndjson.gz", "8", [4L, 5, 6]) })
+        {
+            var payload = Assert.Single(report.Payloads, p => p.Key.EndsWith(extension, StringComparison.Ordinal));
+            Assert.Equal(3, payload.Removed);
+            Assert.Equal(lines, payload.EmptiedLines);
+            var survivors = bronze.Where(r => r.VersionId == version).ToList();
+            Assert.Equal(3, survivors.Count);
+            Assert.All(survivors, r => Assert.Equal((payload.NewKey, kept), (r.RawKey, r.PatientId)));
+            var bytes = await lake.Store.ReadAllBytesAsync(payload.NewKey!);
+            var text = extension == ".json" ? Encoding.UTF8.GetString(bytes) : new StreamReader(new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress)).ReadToEnd();
+            Assert.DoesNotContain(gone, text, StringComparison.Ordinal);
+            Assert.Equal(3, resources[kept].Count(r => text.Contains((string)r["id"]!, StringComparison.Ordinal)));
+        }
+    }
+
     /// <summary>Throws from the progress callback at the given step of a zone: a crash midway, between two durable writes.</summary>
     private sealed class CrashAt(string zone, int step) : IProgress<ErasureProgress>
     {
