@@ -627,6 +627,7 @@ public sealed class PatientErasure
                 var bronze = await OpenAsync(LakeTables.Bronze, cancellationToken).ConfigureAwait(false);
                 var bronzeVersion = (await bronze.AppendAsync([], cancellationToken: cancellationToken).ConfigureAwait(false)).Version;
                 sealedAt[LakeTables.Bronze] = bronzeVersion;
+                var othersWrote = await OthersWroteBronzeAsync(bronze, cancellationToken).ConfigureAwait(false);
                 foreach (var path in tables.Where(p => !string.Equals(p, LakeTables.Bronze, StringComparison.Ordinal)))
                 {
                     var table = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
@@ -648,7 +649,7 @@ public sealed class PatientErasure
                         continue;
                     }
 
-                    if (_journal.Followers.Contains(path, StringComparer.Ordinal))
+                    if (!othersWrote && _journal.Followers.Contains(path, StringComparer.Ordinal))
                     {
                         sealedAt[path] = (await table.AppendAsync([], new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false)).Version;
                     }
@@ -691,6 +692,17 @@ public sealed class PatientErasure
             }
 
             Report("time travel", "", order.Count, order.Count);
+        }
+
+        /// <summary>
+        /// True when a commit other than the erasure's own (its UPDATE, DELETE and empty WRITE) reached bronze since the
+        /// erasure began: the tables following bronze did not see it, so they are not moved along but listed for a rebuild.
+        /// </summary>
+        private async Task<bool> OthersWroteBronzeAsync(DeltaTable bronze, CancellationToken cancellationToken)
+        {
+            var history = await bronze.GetHistoryAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return history.Any(h => h.Version > _journal.BronzeVersionBefore
+                && !(h.Operation is "UPDATE" or "DELETE" || (h.Operation == "WRITE" && h.FilesAdded == 0 && h.FilesRemoved == 0)));
         }
     }
 }

@@ -316,6 +316,34 @@ public sealed class PatientErasureTests
         }
     }
 
+    [Fact]
+    public async Task Data_landing_in_bronze_during_an_erasure_leaves_the_views_for_a_rebuild_instead_of_skipping_it()
+    {
+        using var lake = await GovernanceLake.BuildAsync(patients: 2, seed: 14);
+        var patientId = lake.Patients.Keys.Order(StringComparer.Ordinal).First();
+        var newcomer = Path.Combine(lake.Root, "newcomer.ndjson");
+        await File.WriteAllTextAsync(newcomer, "{\"resourceType\":\"Patient\",\"id\":\"newcomer\"}\n");
+        var ingestor = await Ingest.Pipeline.PayloadIngestor.OpenAsync(lake.Store, new Ingest.Pipeline.IngestOptions());
+        var landed = false;
+        var concurrentIngest = new OnProgress(p =>
+        {
+            if (p.Zone == "tables" && !landed)
+            {
+                landed = true;
+                new Ingest.Files.FileIngestor(ingestor).IngestAsync(Ingest.Files.FileIngestor.Resolve([newcomer])).GetAwaiter().GetResult();
+            }
+        });
+
+        var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(patientId, Options(new RecordingErasureAudit()), concurrentIngest);
+
+        Assert.True(landed);
+        Assert.Contains(ViewTables.PathOf("patient"), report.NeedRebuild);
+        Assert.Contains(ViewTables.CurrentVersions, report.NeedRebuild);
+        await (await ViewMaterializer.OpenAsync(lake.Store)).BuildAsync(Fhir.Views.DefaultViews.All);
+        var patients = await LakeScan.RowsAsync(lake.Store, ViewTables.PathOf("patient"));
+        Assert.Equal(new[] { "newcomer", lake.Patients.Keys.Single(k => k != patientId) }.Order(StringComparer.Ordinal), patients.Select(r => (string)r[0]!).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Throws from the progress callback at the given step of a zone: a crash midway, between two durable writes.</summary>
     private sealed class CrashAt(string zone, int step) : IProgress<ErasureProgress>
     {
@@ -326,6 +354,11 @@ public sealed class PatientErasureTests
                 throw new InvalidOperationException("injected crash");
             }
         }
+    }
+
+    private sealed class OnProgress(Action<ErasureProgress> action) : IProgress<ErasureProgress>
+    {
+        public void Report(ErasureProgress value) => action(value);
     }
 
     /// <summary>Reports compared by their JSON (lists compare by content).</summary>
