@@ -6,5 +6,6 @@ namespace Fhirhouse.Governance.Erasure;
 /// </summary>
 public interface IErasureAudit
 {
+    /// <summary>Records one event durably; throws when it cannot (the erasure then fails).</summary>
     Task RecordAsync(ErasureAuditEvent auditEvent, CancellationToken cancellationToken = default);
 }

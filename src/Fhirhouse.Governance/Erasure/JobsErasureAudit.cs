@@ -12,6 +12,7 @@ public sealed class JobsErasureAudit(IObjectStore lake) : IErasureAudit
 {
     public const string Prefix = "jobs/erasure/audit/";
 
+    /// <inheritdoc />
     public async Task RecordAsync(ErasureAuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);

@@ -102,6 +102,7 @@ public sealed class PatientErasureTests
         Assert.Equal(report, await erasure.ReadReportAsync(stored.Key), ReportComparer.Instance);
         Assert.Equal(["started", "completed"], audit.Events.Select(e => e.Outcome));
         Assert.All(audit.Events, e => Assert.Equal(report.Subject, e.Subject));
+        Assert.DoesNotContain(patientId, System.Text.Json.JsonSerializer.Serialize(audit.Events), StringComparison.Ordinal);
         Assert.Equal(stored.Key, audit.Events[1].ReportKey);
 
         var job = JsonNode.Parse(await lake.Store.ReadAllBytesAsync(GovernanceLake.ExportFolder + "job.json"))!;
