@@ -551,6 +551,12 @@ public sealed class PatientErasure
                 var before = _journal.Table(path);
                 if (count == 0)
                 {
+                    if (before is null && await OlderVersionHoldsAsync(table, snapshot, owned, cancellationToken).ConfigureAwait(false))
+                    {
+                        _journal.Record(new TableErasure(path, 0, snapshot.Version, snapshot.Version, [], 0, null));
+                        await SaveAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
                     continue;
                 }
 
@@ -570,6 +576,45 @@ public sealed class PatientErasure
             }
 
             Report("tables", "", order.Count, order.Count);
+        }
+
+        /// <summary>
+        /// True when an older readable version of a table holds the patient although its latest does not (a gold table
+        /// their rows were deleted from). Bronze and quarantine only grow between erasures and tables derived from bronze
+        /// are settled with it, so only the other tables are read version by version.
+        /// </summary>
+        private static async Task<bool> OlderVersionHoldsAsync(DeltaTable table, Snapshot latest, Func<object?[], bool> owned, CancellationToken cancellationToken)
+        {
+            if (table.Path is LakeTables.Bronze or LakeTables.Quarantine || latest.GetTransactionVersion(ViewTables.BronzeAppId) is not null)
+            {
+                return false;
+            }
+
+            foreach (var entry in await table.GetHistoryAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (entry.Version >= latest.Version)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var snapshot = await table.GetSnapshotAsync(entry.Version, cancellationToken).ConfigureAwait(false);
+                    await foreach (var row in snapshot.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        if (owned(row))
+                        {
+                            return true;
+                        }
+                    }
+                }
+                catch (ObjectNotFoundException)
+                {
+                    // A version whose files an earlier VACUUM removed: nothing of it can be read any more.
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

@@ -345,6 +345,26 @@ public sealed class PatientErasureTests
         Assert.Equal(new[] { "newcomer", lake.Patients.Keys.Single(k => k != patientId) }.Order(StringComparer.Ordinal), patients.Select(r => (string)r[0]!).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task A_gold_table_that_dropped_the_patient_before_the_erasure_loses_the_versions_that_held_them()
+    {
+        using var lake = await GovernanceLake.BuildAsync(patients: 2, seed: 15);
+        var patientId = lake.Patients.Keys.Order(StringComparer.Ordinal).First();
+        var gold = await Delta.DeltaTable.OpenAsync(lake.Store, GovernanceLake.GoldTable);
+        await gold.DeleteAsync(r => (string?)r[0] == patientId);
+        var quiet = await Delta.DeltaTable.CreateAsync(lake.Store, "tables/gold/quiet", new Delta.Schema.StructType([new Delta.Schema.StructField("patient_id", Delta.Schema.PrimitiveType.String)]));
+        await quiet.AppendAsync([["someone-else"]]);
+        await quiet.AppendAsync([["another"]]);
+
+        var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(patientId, Options(new RecordingErasureAudit()));
+
+        var settled = Assert.Single(report.Tables, t => t.Path == GovernanceLake.GoldTable);
+        Assert.Equal(0, settled.RowsDeleted);
+        Assert.Empty(await LakeScan.VersionsHoldingAsync(lake, [patientId]));
+        Assert.DoesNotContain(report.Tables, t => t.Path == "tables/gold/quiet");
+        Assert.Equal(3, (await quiet.GetHistoryAsync()).Count);
+    }
+
     /// <summary>Throws from the progress callback at the given step of a zone: a crash midway, between two durable writes.</summary>
     private sealed class CrashAt(string zone, int step) : IProgress<ErasureProgress>
     {
