@@ -23,6 +23,8 @@ internal static class FhirhouseCli
         root.Subcommands.Add(ViewsCommand.Create(context));
         root.Subcommands.Add(SqlCommand.Create(context));
         root.Subcommands.Add(AuditCommand.Create(context));
+        root.Subcommands.Add(ForgetCommand.Create(context));
+        root.Subcommands.Add(ResearchExportCommand.Create(context));
         return root;
     }
 

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fhirhouse.Delta;
+using Fhirhouse.Delta.Schema;
+using Fhirhouse.Delta.Transactions;
+using Fhirhouse.Ingest.Lake;
+using Fhirhouse.Ingest.Views;
+using Fhirhouse.Storage;
+
+namespace Fhirhouse.Governance.Erasure;
+
+/// <summary>An erasure run in the raw zone: payloads rewritten without the patient, rows repointed, the manifest updated.</summary>
+internal sealed partial class ErasureRun
+{
+    private async Task EraseRawAsync(List<string> tables, CancellationToken cancellationToken)
+    {
+        await AddRawCandidatesAsync(tables, cancellationToken).ConfigureAwait(false);
+        var candidates = _candidates.Where(k => k.StartsWith(LakeTables.RawPayloads, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var key = candidates[i];
+            Report("raw", key, i, candidates.Count);
+            if (!await lake.ExistsAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            var stored = await lake.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false);
+            var stripped = PayloadText.Strip(stored, PayloadText.IsSingleDocument(key), _matcher, out var emptied, out var removed, out var empty);
+            if (stripped is null)
+            {
+                continue;
+            }
+
+            string? newKey = null;
+            if (!empty)
+            {
+                var hash = Convert.ToHexStringLower(SHA256.HashData(stripped));
+                var name = key[(key.LastIndexOf('/') + 1)..];
+                var extension = name.Length > 64 ? name[64..] : "";
+                newKey = $"{LakeTables.RawPayloads}{hash[..2]}/{hash}{extension}";
+                if (!options.DryRun)
+                {
+                    await lake.PutIfAbsentAsync(newKey, stripped, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            _journal.Record(new PayloadErasure(key, newKey, empty ? 0 : stripped.Length, removed, emptied));
+            await SaveAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Report("raw", "", candidates.Count, candidates.Count);
+        if (options.DryRun || _journal.Payloads.Count == 0)
+        {
+            return;
+        }
+
+        var moved = _journal.Payloads.Where(p => p.NewKey is not null).ToDictionary(p => p.Key, p => p.NewKey!, StringComparer.Ordinal);
+        if (moved.Count > 0)
+        {
+            foreach (var path in tables.Where(p => !string.Equals(p, LakeTables.RawManifest, StringComparison.Ordinal)))
+            {
+                var table = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
+                var raw = (await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Schema.IndexOf("raw_key");
+                if (raw >= 0)
+                {
+                    Report("raw", "repoint " + path, 0, 1);
+                    await table.UpdateAsync(
+                        row => row[raw] is string k && moved.ContainsKey(k),
+                        row => { var copy = (object?[])row.Clone(); copy[raw] = moved[(string)row[raw]!]; return copy; },
+                        cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        await UpdateManifestAsync(tables, cancellationToken).ConfigureAwait(false);
+        foreach (var payload in _journal.Payloads)
+        {
+            await lake.DeleteAsync(payload.Key, cancellationToken).ConfigureAwait(false);
+        }
+
+        _journal.RawDone = true;
+        await SaveAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Payloads to check besides those of the patient's bronze rows: those of quarantine rows that are theirs or could
+    /// not be read, payloads of an interrupted run, and objects of the raw zone the manifest does not list.
+    /// </summary>
+    private async Task AddRawCandidatesAsync(List<string> tables, CancellationToken cancellationToken)
+    {
+        foreach (var payload in _journal.Payloads)
+        {
+            _candidates.Add(payload.Key);
+        }
+
+        if (tables.Contains(LakeTables.Quarantine, StringComparer.Ordinal))
+        {
+            var snapshot = await (await OpenAsync(LakeTables.Quarantine, cancellationToken).ConfigureAwait(false)).GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            int raw = snapshot.Schema.IndexOf("raw_key"), type = snapshot.Schema.IndexOf("resource_type"), id = snapshot.Schema.IndexOf("id");
+            await foreach (var row in snapshot.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (row[id] is null || _matcher.OwnsKey(row[type] as string ?? "Patient", row[id] as string))
+                {
+                    _candidates.Add((string)row[raw]!);
+                }
+            }
+        }
+
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        if (tables.Contains(LakeTables.RawManifest, StringComparer.Ordinal))
+        {
+            var snapshot = await (await OpenAsync(LakeTables.RawManifest, cancellationToken).ConfigureAwait(false)).GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var raw = snapshot.Schema.IndexOf("raw_key");
+            await foreach (var row in snapshot.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                listed.Add((string)row[raw]!);
+            }
+        }
+
+        await foreach (var info in lake.ListAsync(LakeTables.RawPayloads, cancellationToken).ConfigureAwait(false))
+        {
+            if (!listed.Contains(info.Key))
+            {
+                _candidates.Add(info.Key);
+            }
+        }
+    }
+
+    /// <summary>The manifest records each rewrite (new key, hash, size, fewer resources, status "rewritten") and drops payloads that were wholly the patient's.</summary>
+    private async Task UpdateManifestAsync(List<string> tables, CancellationToken cancellationToken)
+    {
+        if (!tables.Contains(LakeTables.RawManifest, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        var manifest = await OpenAsync(LakeTables.RawManifest, cancellationToken).ConfigureAwait(false);
+        var schema = (await manifest.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Schema;
+        int raw = schema.IndexOf("raw_key"), sha = schema.IndexOf("sha256"), size = schema.IndexOf("size"), status = schema.IndexOf("status"), resources = schema.IndexOf("resources");
+        var byKey = _journal.Payloads.ToDictionary(p => p.Key, StringComparer.Ordinal);
+        await manifest.UpdateAsync(
+            row => row[raw] is string k && byKey.TryGetValue(k, out var p) && p.NewKey is not null,
+            row =>
+            {
+                var payload = byKey[(string)row[raw]!];
+                var newKey = payload.NewKey!;
+                var copy = (object?[])row.Clone();
+                copy[raw] = newKey;
+                var name = newKey[(newKey.LastIndexOf('/') + 1)..];
+                if (sha >= 0)
+                {
+                    copy[sha] = name[..64];
+                }
+
+                if (size >= 0)
+                {
+                    copy[size] = payload.NewSize;
+                }
+
+                if (status >= 0)
+                {
+                    copy[status] = "rewritten";
+                }
+
+                if (resources >= 0 && row[resources] is long count)
+                {
+                    copy[resources] = Math.Max(0, count - payload.Removed);
+                }
+
+                return copy;
+            },
+            cancellationToken).ConfigureAwait(false);
+        await manifest.DeleteAsync(row => row[raw] is string k && byKey.TryGetValue(k, out var p) && p.NewKey is null, cancellationToken).ConfigureAwait(false);
+    }
+}

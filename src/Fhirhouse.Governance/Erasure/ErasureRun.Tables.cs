@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fhirhouse.Delta;
+using Fhirhouse.Delta.Schema;
+using Fhirhouse.Delta.Transactions;
+using Fhirhouse.Ingest.Lake;
+using Fhirhouse.Ingest.Views;
+using Fhirhouse.Storage;
+
+namespace Fhirhouse.Governance.Erasure;
+
+/// <summary>An erasure run in the Delta tables under <c>tables/</c>.</summary>
+internal sealed partial class ErasureRun
+{
+    /// <summary>Deletes the patient's rows from every table that names patients or resources; bronze last, as it tells a re-run what was theirs.</summary>
+    private async Task EraseTablesAsync(List<string> tables, CancellationToken cancellationToken)
+    {
+        var order = tables.Where(p => !string.Equals(p, LakeTables.RawManifest, StringComparison.Ordinal) && !string.Equals(p, LakeTables.Bronze, StringComparison.Ordinal)).ToList();
+        if (tables.Contains(LakeTables.Bronze, StringComparer.Ordinal))
+        {
+            order.Add(LakeTables.Bronze);
+        }
+
+        var emptied = _journal.Payloads.Where(p => p.NewKey is null).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var lines = new HashSet<(string, long)>();
+        foreach (var payload in _journal.Payloads)
+        {
+            foreach (var line in payload.EmptiedLines)
+            {
+                lines.Add((payload.Key, line));
+                if (payload.NewKey is not null)
+                {
+                    lines.Add((payload.NewKey, line));
+                }
+            }
+        }
+
+        for (var i = 0; i < order.Count; i++)
+        {
+            var path = order[i];
+            Report("tables", path, i, order.Count);
+            var table = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
+            var snapshot = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (RowPredicate(snapshot.Schema, emptied, lines) is not { } owned)
+            {
+                continue;
+            }
+
+            long count = 0;
+            await foreach (var row in snapshot.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                count += owned(row) ? 1 : 0;
+            }
+
+            var before = _journal.Table(path);
+            if (count == 0)
+            {
+                if (before is null && await OlderVersionHoldsAsync(table, snapshot, owned, cancellationToken).ConfigureAwait(false))
+                {
+                    _journal.Record(new TableErasure(path, 0, snapshot.Version, snapshot.Version, [], 0, null));
+                    await SaveAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            if (options.DryRun)
+            {
+                _journal.Record(new TableErasure(path, count, snapshot.Version, snapshot.Version, [], 0, null));
+                continue;
+            }
+
+            _journal.Record(before ?? new TableErasure(path, 0, snapshot.Version, snapshot.Version, [], 0, null));
+            await SaveAsync(cancellationToken).ConfigureAwait(false);
+            long deleted = 0;
+            var commit = await table.DeleteAsync(row => owned(row) && ++deleted > 0, cancellationToken).ConfigureAwait(false);
+            var recorded = _journal.Table(path)!;
+            _journal.Record(recorded with { RowsDeleted = recorded.RowsDeleted + deleted, VersionAfter = commit.Version });
+            await SaveAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Report("tables", "", order.Count, order.Count);
+    }
+
+    /// <summary>
+    /// True when an older readable version of a table holds the patient although its latest does not (a gold table
+    /// their rows were deleted from). Bronze and quarantine only grow between erasures and tables derived from bronze
+    /// are settled with it, so only the other tables are read version by version.
+    /// </summary>
+    private static async Task<bool> OlderVersionHoldsAsync(DeltaTable table, Snapshot latest, Func<object?[], bool> owned, CancellationToken cancellationToken)
+    {
+        if (table.Path is LakeTables.Bronze or LakeTables.Quarantine || latest.GetTransactionVersion(ViewTables.BronzeAppId) is not null)
+        {
+            return false;
+        }
+
+        foreach (var entry in await table.GetHistoryAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (entry.Version >= latest.Version)
+            {
+                continue;
+            }
+
+            try
+            {
+                var snapshot = await table.GetSnapshotAsync(entry.Version, cancellationToken).ConfigureAwait(false);
+                await foreach (var row in snapshot.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (owned(row))
+                    {
+                        return true;
+                    }
+                }
+            }
+            catch (ObjectNotFoundException)
+            {
+                // A version whose files an earlier VACUUM removed: nothing of it can be read any more.
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The rows of a table that are the patient's: by resource key (resource_type + id, or <c>_resource_key</c>), by a
+    /// patient column, or by pointing at a raw line emptied or a payload deleted; null for a table with none of these columns.
+    /// </summary>
+    private Func<object?[], bool>? RowPredicate(StructType schema, HashSet<string> emptied, HashSet<(string, long)> lines)
+    {
+        int type = schema.IndexOf("resource_type"), id = schema.IndexOf("id"), key = schema.IndexOf(ViewTables.ResourceKeyColumn);
+        int raw = schema.IndexOf("raw_key"), line = schema.IndexOf("raw_line");
+        var patients = s_patientColumns.Select(schema.IndexOf).Where(i => i >= 0).ToArray();
+        var byKey = type >= 0 && id >= 0;
+        if (!byKey && key < 0 && patients.Length == 0 && raw < 0)
+        {
+            return null;
+        }
+
+        var matcher = _matcher;
+        return row =>
+        {
+            if (byKey && matcher.OwnsKey(row[type] as string, row[id] as string))
+            {
+                return true;
+            }
+
+            if (key >= 0 && matcher.Names(row[key] as string))
+            {
+                return true;
+            }
+
+            foreach (var column in patients)
+            {
+                if (matcher.Names(row[column] as string))
+                {
+                    return true;
+                }
+            }
+
+            return raw >= 0 && row[raw] is string k && (emptied.Contains(k) || (line >= 0 && row[line] is long n && lines.Contains((k, n))));
+        };
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fhirhouse.Delta;
+using Fhirhouse.Delta.Schema;
+using Fhirhouse.Delta.Transactions;
+using Fhirhouse.Ingest.Lake;
+using Fhirhouse.Ingest.Views;
+using Fhirhouse.Storage;
+
+namespace Fhirhouse.Governance.Erasure;
+
+/// <summary>An erasure run settling time travel: final commits, VACUUM, log cleanup, the views moved along.</summary>
+internal sealed partial class ErasureRun
+{
+    /// <summary>
+    /// Time travel: each table the patient was removed from, and every table derived from bronze when bronze was,
+    /// gets a last commit (a checkpoint at it), VACUUM of every file the latest version does not need, and its log
+    /// cleaned up to that checkpoint. Tables that reflected bronze when the erasure began are moved to bronze's new
+    /// version (bronze's change feed before it is gone); others that follow bronze are listed as needing a rebuild.
+    /// </summary>
+    private async Task SettleTimeTravelAsync(List<string> tables, CancellationToken cancellationToken)
+    {
+        var touched = _journal.Tables.Select(t => t.Path).ToHashSet(StringComparer.Ordinal);
+        var sealedAt = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (touched.Contains(LakeTables.Bronze))
+        {
+            var bronze = await OpenAsync(LakeTables.Bronze, cancellationToken).ConfigureAwait(false);
+            var bronzeVersion = (await bronze.AppendAsync([], cancellationToken: cancellationToken).ConfigureAwait(false)).Version;
+            sealedAt[LakeTables.Bronze] = bronzeVersion;
+            var othersWrote = await OthersWroteBronzeAsync(bronze, cancellationToken).ConfigureAwait(false);
+            foreach (var path in tables.Where(p => !string.Equals(p, LakeTables.Bronze, StringComparison.Ordinal)))
+            {
+                var table = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
+                var snapshot = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                var applied = snapshot.GetTransactionVersion(ViewTables.BronzeAppId);
+                if (applied is null)
+                {
+                    continue;
+                }
+
+                // Derived from bronze: any older version may hold the patient (a view drops a deleted resource's rows, its history keeps them).
+                if (_journal.Table(path) is null)
+                {
+                    _journal.Record(new TableErasure(path, 0, snapshot.Version, snapshot.Version, [], 0, null));
+                }
+
+                if (applied >= bronzeVersion)
+                {
+                    continue;
+                }
+
+                if (!othersWrote && _journal.Followers.Contains(path, StringComparer.Ordinal))
+                {
+                    sealedAt[path] = (await table.AppendAsync([], new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false)).Version;
+                }
+                else if (!_journal.NeedRebuild.Contains(path, StringComparer.Ordinal))
+                {
+                    _journal.NeedRebuild.Add(path);
+                }
+            }
+        }
+
+        var order = _journal.Tables.Select(t => t.Path).Order(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < order.Count; i++)
+        {
+            var path = order[i];
+            Report("time travel", path, i, order.Count);
+            var table = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
+            if (!sealedAt.ContainsKey(path))
+            {
+                await table.AppendAsync([], cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            var snapshot = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (snapshot.CheckpointVersion != snapshot.Version)
+            {
+                throw new InvalidOperationException($"Table '{path}': no checkpoint could be written at version {snapshot.Version}, so its log cannot be cleaned up; run the erasure again.");
+            }
+
+            var vacuum = await table.VacuumAsync(s_everything, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var log = await table.CleanUpLogAsync(s_everything, cancellationToken).ConfigureAwait(false);
+            var history = await table.GetHistoryAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var recorded = _journal.Table(path)!;
+            _journal.Record(recorded with
+            {
+                VersionAfter = snapshot.Version,
+                FilesVacuumed = [.. recorded.FilesVacuumed.Concat(vacuum.DeletedKeys).Distinct(StringComparer.Ordinal)],
+                LogFilesRemoved = recorded.LogFilesRemoved + log.Count,
+                EarliestVersion = history.Count > 0 ? history.Min(h => h.Version) : snapshot.Version,
+            });
+            await SaveAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Report("time travel", "", order.Count, order.Count);
+    }
+
+    /// <summary>
+    /// True when a commit other than the erasure's own (its UPDATE, DELETE and empty WRITE) reached bronze since the
+    /// erasure began: the tables following bronze did not see it, so they are not moved along but listed for a rebuild.
+    /// </summary>
+    private async Task<bool> OthersWroteBronzeAsync(DeltaTable bronze, CancellationToken cancellationToken)
+    {
+        var history = await bronze.GetHistoryAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return history.Any(h => h.Version > _journal.BronzeVersionBefore
+            && !(h.Operation is "UPDATE" or "DELETE" || (h.Operation == "WRITE" && h.FilesAdded == 0 && h.FilesRemoved == 0)));
+    }
+}

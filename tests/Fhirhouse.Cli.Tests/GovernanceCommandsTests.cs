@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Fhirhouse.Testing;
+
+namespace Fhirhouse.Cli.Tests;
+
+/// <summary><c>fhirhouse forget</c> and <c>fhirhouse export research</c> end to end on a generated hospital in a temp lake.</summary>
+public sealed class GovernanceCommandsTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private string Lake => Path.Combine(_folder.Path, "lake");
+
+    private Task<(int Exit, string Out, string Error)> Run(params string[] args) =>
+        CliRunner.RunAsync([.. args, "--lake", Lake, "--keyring", Path.Combine(_folder.Path, "keys", "keyring.json")]);
+
+    private async Task<string> HospitalAsync()
+    {
+        var hospital = Path.Combine(_folder.Path, "hospital");
+        Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("generate", "--patients", "3", "--seed", "4", "--out", hospital)).Exit);
+        File.Delete(Path.Combine(hospital, "notes-ground-truth.ndjson"));
+        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", hospital)).Exit);
+        Assert.Equal(ExitCodes.Ok, (await Run("views", "build")).Exit);
+        var patient = File.ReadLines(Path.Combine(hospital, "Patient.000.ndjson")).First();
+        return JsonDocument.Parse(patient).RootElement.GetProperty("id").GetString()!;
+    }
+
+    [Fact]
+    public async Task Forget_dry_run_then_forget_prints_a_signed_report_that_verify_accepts()
+    {
+        var patient = await HospitalAsync();
+
+        var dry = await Run("forget", "--patient", patient, "--dry-run");
+        Assert.Equal(ExitCodes.Ok, dry.Exit);
+        Assert.Contains("table: tables/fhir_resources: would remove", dry.Out, StringComparison.Ordinal);
+
+        var (exit, output, error) = await Run("forget", "--patient", patient, "--json");
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.DoesNotContain(patient, output, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(output);
+        Assert.False(report.RootElement.GetProperty("nothingFound").GetBoolean());
+        Assert.Contains("stored under jobs/erasure/reports/", error, StringComparison.Ordinal);
+        var subject = report.RootElement.GetProperty("subject").GetString()!;
+        var stored = Directory.GetFiles(Path.Combine(Lake, "jobs", "erasure", "reports", subject)).Single();
+        var key = Path.GetRelativePath(Lake, stored).Replace('\\', '/');
+
+        var verify = await Run("forget", "verify", key);
+        Assert.Equal(ExitCodes.Ok, verify.Exit);
+        Assert.Contains("verified: subject " + subject, verify.Out, StringComparison.Ordinal);
+
+        var again = await Run("forget", "--patient", patient);
+        Assert.Contains("nothing of this patient was found", again.Out, StringComparison.Ordinal);
+        var sql = await Run("sql", $"SELECT count(*) AS n FROM fhir_resources WHERE patient_id = '{patient}' OR id = '{patient}'", "--format", "csv");
+        Assert.Equal("n\n0", sql.Out.Trim().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Forget_without_a_patient_is_bad_usage()
+    {
+        var (exit, _, error) = await Run("forget");
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("--patient", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_research_writes_a_pseudonymised_view_without_names()
+    {
+        var patient = await HospitalAsync();
+        var output = Path.Combine(_folder.Path, "patients.ndjson");
+
+        var (exit, _, error) = await Run("export", "research", "--view", "patient", "--format", "ndjson", "--out", output);
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Contains("3 rows written", error, StringComparison.Ordinal);
+        Assert.Contains("family", error, StringComparison.Ordinal);
+        var text = await File.ReadAllTextAsync(output);
+        Assert.DoesNotContain(patient, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"family\"", text, StringComparison.Ordinal);
+        Assert.Equal(3, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+}
