@@ -15,6 +15,10 @@ public sealed class GovernanceCommandsTests : IDisposable
     private Task<(int Exit, string Out, string Error)> Run(params string[] args) =>
         CliRunner.RunAsync([.. args, "--lake", Lake, "--keyring", Path.Combine(_folder.Path, "keys", "keyring.json")]);
 
+    /// <summary>Runs a command that reads or erases data as the administrator, for operations (what the shipped policies allow).</summary>
+    private Task<(int Exit, string Out, string Error)> RunAsAdmin(params string[] args) =>
+        Run([.. args, "--role", "admin", "--purpose", "operations", "--user", "dpo"]);
+
     private async Task<string> HospitalAsync()
     {
         var hospital = Path.Combine(_folder.Path, "hospital");
@@ -31,11 +35,11 @@ public sealed class GovernanceCommandsTests : IDisposable
     {
         var patient = await HospitalAsync();
 
-        var dry = await Run("forget", "--patient", patient, "--dry-run");
+        var dry = await RunAsAdmin("forget", "--patient", patient, "--dry-run");
         Assert.Equal(ExitCodes.Ok, dry.Exit);
         Assert.Contains("table: tables/fhir_resources: would remove", dry.Out, StringComparison.Ordinal);
 
-        var (exit, output, error) = await Run("forget", "--patient", patient, "--json");
+        var (exit, output, error) = await RunAsAdmin("forget", "--patient", patient, "--json");
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.DoesNotContain(patient, output, StringComparison.Ordinal);
         using var report = JsonDocument.Parse(output);
@@ -49,10 +53,35 @@ public sealed class GovernanceCommandsTests : IDisposable
         Assert.Equal(ExitCodes.Ok, verify.Exit);
         Assert.Contains("verified: subject " + subject, verify.Out, StringComparison.Ordinal);
 
-        var again = await Run("forget", "--patient", patient);
+        var again = await RunAsAdmin("forget", "--patient", patient);
         Assert.Contains("nothing of this patient was found", again.Out, StringComparison.Ordinal);
-        var sql = await Run("sql", $"SELECT count(*) AS n FROM fhir_resources WHERE patient_id = '{patient}' OR id = '{patient}'", "--format", "csv");
+        var sql = await RunAsAdmin("sql", $"SELECT count(*) AS n FROM fhir_resources WHERE patient_id = '{patient}' OR id = '{patient}'", "--format", "csv");
         Assert.Equal("n\n0", sql.Out.Trim().ReplaceLineEndings("\n"));
+
+        // Each erasure step is in the audit log, by subject hash, never by the patient's id.
+        var audit = await RunAsAdmin("audit", "list", "--json");
+        Assert.Equal(ExitCodes.Ok, audit.Exit);
+        using var rows = JsonDocument.Parse(audit.Out);
+        var forgets = rows.RootElement.EnumerateArray().Where(r => r.GetProperty("entryPoint").GetString() == "forget").Select(r => r.GetRawText()).ToList();
+        Assert.Contains(forgets, r => r.Contains("forget subject " + subject, StringComparison.Ordinal) && r.Contains("completed", StringComparison.Ordinal));
+        Assert.All(forgets, r => Assert.DoesNotContain(patient, r, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Forget_is_refused_to_a_role_the_policies_do_not_allow_and_the_refusal_is_audited()
+    {
+        var patient = await HospitalAsync();
+
+        var (exit, _, error) = await Run("forget", "--patient", patient, "--role", "analyst", "--purpose", "operations", "--user", "ann");
+
+        Assert.Equal(ExitCodes.Failure, exit);
+        Assert.Contains("analyst", error, StringComparison.Ordinal);
+        Assert.Contains("forget", error, StringComparison.Ordinal);
+        var left = await RunAsAdmin("sql", $"SELECT count(*) AS n FROM fhir_resources WHERE id = '{patient}'", "--format", "csv");
+        Assert.Equal("n\n1", left.Out.Trim().ReplaceLineEndings("\n"));
+        var audit = await RunAsAdmin("audit", "list", "--json");
+        Assert.Contains("\"denied\"", audit.Out, StringComparison.Ordinal);
+        Assert.Contains("ann", audit.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,7 +98,7 @@ public sealed class GovernanceCommandsTests : IDisposable
         var patient = await HospitalAsync();
         var output = Path.Combine(_folder.Path, "patients.ndjson");
 
-        var (exit, _, error) = await Run("export", "research", "--view", "patient", "--format", "ndjson", "--out", output);
+        var (exit, _, error) = await RunAsAdmin("export", "research", "--view", "patient", "--format", "ndjson", "--out", output);
 
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Contains("3 rows written", error, StringComparison.Ordinal);
@@ -78,5 +107,18 @@ public sealed class GovernanceCommandsTests : IDisposable
         Assert.DoesNotContain(patient, text, StringComparison.Ordinal);
         Assert.DoesNotContain("\"family\"", text, StringComparison.Ordinal);
         Assert.Equal(3, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("research-export", (await RunAsAdmin("audit", "list", "--json")).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_research_reads_through_the_policies_of_its_identity()
+    {
+        await HospitalAsync();
+
+        var (exit, _, error) = await Run("export", "research", "--resources", "Patient", "--format", "ndjson", "--out", Path.Combine(_folder.Path, "p.ndjson"),
+            "--role", "data-scientist", "--purpose", "research", "--user", "dana");
+
+        Assert.Equal(ExitCodes.Failure, exit);
+        Assert.Contains("research-no-raw-data", error, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Fhirhouse.Governance.Audit;
 using Fhirhouse.Governance.Erasure;
 using Fhirhouse.Storage.Lake;
 
@@ -8,29 +9,42 @@ namespace Fhirhouse.Cli.Commands;
 /// <summary>
 /// <c>fhirhouse forget --patient ID [--dry-run] [--json]</c>: the right to erasure across the whole lake (raw zone, every
 /// table, job state, time travel), with a signed report stored under <c>jobs/erasure/reports/</c> and printed;
-/// <c>fhirhouse forget verify REPORT</c> checks a stored report's signature. See docs/erasure.md.
+/// <c>fhirhouse forget verify REPORT</c> checks a stored report's signature. Erasing needs a role and purpose the
+/// policies allow on <c>forget</c> (the shipped ones: admin/operations); every step is written to the audit log under the
+/// subject's keyed hash. See docs/erasure.md.
 /// </summary>
 internal static class ForgetCommand
 {
     public static Command Create(CliContext context)
     {
         var lake = new LakeOptionSet();
+        var governance = new GovernanceOptionSet();
         var patient = new Option<string?>("--patient") { Description = "The id of the patient to erase (Patient/ID and every resource of their compartment)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "List what would be removed; change nothing (the look is audited)." };
         var json = new Option<bool>("--json") { Description = "Print the signed report as JSON." };
-        var who = new Option<string>("--operator") { Description = "Who asks for the erasure (recorded in the report and the audit; default: the user name).", DefaultValueFactory = _ => Environment.UserName };
         var command = new Command("forget", "Erase a patient from every zone of the lake and print a signed erasure report.");
         lake.AddTo(command);
         command.Options.Add(patient);
         command.Options.Add(dryRun);
         command.Options.Add(json);
-        command.Options.Add(who);
+        governance.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var id = parse.GetValue(patient) ?? throw new ArgumentException("forget needs --patient ID (or 'forget verify REPORT' to check a report).");
+            var identity = governance.Identity(parse);
+            var policies = governance.LoadPolicies(parse);
             var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
+            var governed = await GovernanceOptionSet.OpenAsync(store, parse.GetValue(lake.Keyring)!, policies, context, cancellationToken).ConfigureAwait(false);
+            if (policies.Decide(identity.Role, identity.Purpose, ForgetPolicyName) is { Allowed: false } denied)
+            {
+                await governed.Audit.AppendAsync(
+                    new AuditEntry(identity.User, identity.Role, identity.Purpose, EntryPoints.Forget, "forget", [], 0, AuditOutcomes.Denied, denied.Reason),
+                    cancellationToken).ConfigureAwait(false);
+                throw new Query.Access.AccessDeniedException(denied.Reason);
+            }
+
             var erasure = await PatientErasure.OpenAsync(store.Objects, KeysOf(store), cancellationToken).ConfigureAwait(false);
-            var options = new ErasureOptions { Operator = parse.GetValue(who)!, Audit = new JobsErasureAudit(store.Objects), DryRun = parse.GetValue(dryRun), Time = context.Time };
+            var options = new ErasureOptions { Operator = identity.User, Audit = new AuditedErasure(governed.Audit, identity), DryRun = parse.GetValue(dryRun), Time = context.Time };
             var report = await context.WithProgressAsync("forget", async update =>
             {
                 var progress = new SynchronousProgress<ErasureProgress>(p => update(p.Total == 0 ? 1 : (double)p.Done / p.Total, $"{p.Zone}: {p.Item}"));
@@ -72,6 +86,9 @@ internal static class ForgetCommand
         command.Subcommands.Add(verify);
         return command;
     }
+
+    /// <summary>The policy name an erasure is decided on (a rule allowing "*" allows it).</summary>
+    public const string ForgetPolicyName = "forget";
 
     private static Storage.Keys.IKeyProvider KeysOf(LakeStore store) =>
         store.Encrypted?.KeyProvider ?? throw new InvalidOperationException($"Lake {store.Location}: erasure signs its reports with a key from the lake's key provider; an sse-kms lake has none.");
