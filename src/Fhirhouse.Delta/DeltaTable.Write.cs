@@ -77,11 +77,34 @@ public sealed partial class DeltaTable
     /// exactly-once <paramref name="txn"/> rule as <see cref="AppendAsync"/>; the files of a skipped batch are left
     /// unreferenced (VACUUM removes them).
     /// </summary>
-    public async Task<CommitResult> AppendFilesAsync(IReadOnlyList<DataFile> files, AppTransaction? txn = null, CancellationToken cancellationToken = default)
+    public Task<CommitResult> AppendFilesAsync(IReadOnlyList<DataFile> files, AppTransaction? txn = null, CancellationToken cancellationToken = default) =>
+        CommitFilesAsync(files, overwrite: false, txn, cancellationToken);
+
+    /// <summary>
+    /// Replaces every row of the table with the rows of data files already written under it (see
+    /// <see cref="WriteDataFilesAsync"/>), in one commit, with the <paramref name="txn"/> rule of <see cref="OverwriteAsync"/>.
+    /// </summary>
+    public Task<CommitResult> OverwriteFilesAsync(IReadOnlyList<DataFile> files, AppTransaction? txn = null, CancellationToken cancellationToken = default) =>
+        CommitFilesAsync(files, overwrite: true, txn, cancellationToken);
+
+    /// <summary>
+    /// Writes rows (each an <c>object?[]</c> in schema order) as data files of the table without committing them, so
+    /// that a caller can write a large result piece by piece and commit all the pieces at once
+    /// (<see cref="AppendFilesAsync"/>, <see cref="OverwriteFilesAsync"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<DataFile>> WriteDataFilesAsync(IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(rows);
         var snapshot = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         TableFeatures.EnsureWritable(snapshot.Protocol, snapshot.Metadata, Path);
+        var adds = await NewFileWriter(snapshot).WriteAsync(rows, "", "part-00000", cancellationToken).ConfigureAwait(false);
+        return [.. adds.Select(a => new DataFile(DeltaPath.Decode(a.Path), a.PartitionValues, a.Size, a.Stats))];
+    }
+
+    private async Task<CommitResult> CommitFilesAsync(IReadOnlyList<DataFile> files, bool overwrite, AppTransaction? txn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var snapshot = await WritableSnapshotAsync(overwrite, cancellationToken).ConfigureAwait(false);
         if (txn is not null && snapshot.GetTransactionVersion(txn.AppId) >= txn.Version)
         {
             return new CommitResult(snapshot.Version, true, 0, 0);
@@ -89,8 +112,7 @@ public sealed partial class DeltaTable
 
         var partitionColumns = snapshot.Metadata.PartitionColumns;
         var now = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        var transaction = new Transaction(this, snapshot.Version, "WRITE");
-        transaction.Parameters["mode"] = "Append";
+        var adds = new List<AddFile>(files.Count);
         foreach (var file in files)
         {
             if (file.PartitionValues.Count != partitionColumns.Count || partitionColumns.Any(c => !file.PartitionValues.ContainsKey(c)))
@@ -100,21 +122,27 @@ public sealed partial class DeltaTable
                     nameof(files));
             }
 
-            transaction.Add(new AddFile(DeltaPath.Encode(file.RelativePath), file.PartitionValues, file.Size, now, true, file.Stats));
+            adds.Add(new AddFile(DeltaPath.Encode(file.RelativePath), file.PartitionValues, file.Size, now, true, file.Stats));
         }
 
-        if (txn is not null)
-        {
-            transaction.Add(new SetTransaction(txn.AppId, txn.Version, now));
-        }
-
-        var version = await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new CommitResult(version, false, transaction.FilesAdded, transaction.FilesRemoved);
+        return await CommitAddsAsync(snapshot, adds, overwrite, txn, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<CommitResult> WriteAsync(IEnumerable<object?[]> rows, bool overwrite, AppTransaction? txn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        var snapshot = await WritableSnapshotAsync(overwrite, cancellationToken).ConfigureAwait(false);
+        if (txn is not null && snapshot.GetTransactionVersion(txn.AppId) >= txn.Version)
+        {
+            return new CommitResult(snapshot.Version, true, 0, 0);
+        }
+
+        var adds = await NewFileWriter(snapshot).WriteAsync(rows, "", "part-00000", cancellationToken).ConfigureAwait(false);
+        return await CommitAddsAsync(snapshot, adds, overwrite, txn, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Snapshot> WritableSnapshotAsync(bool overwrite, CancellationToken cancellationToken)
+    {
         var snapshot = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         TableFeatures.EnsureWritable(snapshot.Protocol, snapshot.Metadata, Path);
         if (overwrite && TableFeatures.IsAppendOnly(snapshot.Metadata))
@@ -122,18 +150,18 @@ public sealed partial class DeltaTable
             throw new InvalidOperationException($"Table '{Path}' is append-only (delta.appendOnly = true): OVERWRITE is not allowed.");
         }
 
-        if (txn is not null && snapshot.GetTransactionVersion(txn.AppId) >= txn.Version)
-        {
-            return new CommitResult(snapshot.Version, true, 0, 0);
-        }
+        return snapshot;
+    }
 
+    /// <summary>One commit of new files (replacing every file of the snapshot when overwriting), with the txn when given.</summary>
+    private async Task<CommitResult> CommitAddsAsync(Snapshot snapshot, List<AddFile> adds, bool overwrite, AppTransaction? txn, CancellationToken cancellationToken)
+    {
+        var now = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var transaction = new Transaction(this, snapshot.Version, "WRITE");
         transaction.Parameters["mode"] = overwrite ? "Overwrite" : "Append";
-        var adds = await NewFileWriter(snapshot).WriteAsync(rows, "", "part-00000", cancellationToken).ConfigureAwait(false);
         if (overwrite)
         {
             transaction.ReadWholeTable = true;
-            var now = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var file in snapshot.Files)
             {
                 transaction.ReadFiles.Add(DeltaPath.Canonical(file.Path));
@@ -144,7 +172,7 @@ public sealed partial class DeltaTable
         transaction.AddRange(adds);
         if (txn is not null)
         {
-            transaction.Add(new SetTransaction(txn.AppId, txn.Version, Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds()));
+            transaction.Add(new SetTransaction(txn.AppId, txn.Version, now));
         }
 
         var version = await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -19,12 +19,39 @@ public static class BronzeScan
     /// <summary>Where a bronze row is: the snapshot's file and the row's position in it.</summary>
     public readonly record struct Location(int File, long Row);
 
-    /// <summary>The current row (without its JSON) of every resource of the snapshot, keyed by "Type/id", with where it is.</summary>
+    /// <summary>
+    /// The current row (without its JSON) of every resource of the snapshot, keyed by "Type/id", with where it is. The
+    /// files are read in two halves at once; on a tie of the version order the row of the earlier file is kept.
+    /// </summary>
     public static async Task<Dictionary<string, (BronzeRow Row, Location At)>> ReadCurrentAsync(DeltaTable table, Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var count = snapshot.Files.Count;
+        if (count < 4)
+        {
+            return await ReadCurrentAsync(table, snapshot, 0, count, cancellationToken).ConfigureAwait(false);
+        }
+
+        var half = count / 2;
+        var later = Task.Run(() => ReadCurrentAsync(table, snapshot, half, count, cancellationToken), cancellationToken);
+        var current = await ReadCurrentAsync(table, snapshot, 0, half, cancellationToken).ConfigureAwait(false);
+        foreach (var (key, entry) in await later.ConfigureAwait(false))
+        {
+            if (!current.TryGetValue(key, out var seen) || BronzeTable.IsNewer(entry.Row, seen.Row))
+            {
+                current[key] = entry;
+            }
+        }
+
+        return current;
+    }
+
+    private static async Task<Dictionary<string, (BronzeRow Row, Location At)>> ReadCurrentAsync(DeltaTable table, Snapshot snapshot, int from, int to, CancellationToken cancellationToken)
     {
         var current = new Dictionary<string, (BronzeRow Row, Location At)>(StringComparer.Ordinal);
         var rawKeysSeen = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var f = 0; f < snapshot.Files.Count; f++)
+        for (var f = from; f < to; f++)
         {
             var file = snapshot.Files[f];
             var type = TypeOf(file, table);

@@ -20,9 +20,13 @@ internal sealed class CurrentVersionsTable(DeltaTable table)
 
     public DeltaTable Table { get; } = table;
 
+    /// <summary>Rows per data file: a rewrite of a large lake's map holds at most this many rows per resource type in memory.</summary>
+    public const int RowsPerFile = 200_000;
+
     public static async Task<CurrentVersionsTable> OpenAsync(IObjectStore store, DeltaTableOptions options, CancellationToken cancellationToken) =>
         new(await TableOpener.OpenOrCreateAsync(store, ViewTables.CurrentVersions, Schema, ["resource_type"],
-            new Dictionary<string, string>(StringComparer.Ordinal), options, cancellationToken).ConfigureAwait(false));
+            new Dictionary<string, string>(StringComparer.Ordinal), options with { MaxRowsPerFile = Math.Min(options.MaxRowsPerFile, RowsPerFile) },
+            cancellationToken).ConfigureAwait(false));
 
     /// <summary>The current row of every resource (without its JSON), keyed by "Type/id".</summary>
     public async Task<Dictionary<string, BronzeRow>> ReadAsync(CancellationToken cancellationToken)

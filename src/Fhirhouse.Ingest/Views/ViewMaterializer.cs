@@ -69,17 +69,29 @@ public sealed class ViewMaterializer
         var bronze = await _bronze.Table.GetSnapshotAsync(bronzeVersion, cancellationToken).ConfigureAwait(false);
         var current = await BronzeScan.ReadCurrentAsync(_bronze.Table, bronze, cancellationToken).ConfigureAwait(false);
         var versions = await CurrentVersionsTable.OpenAsync(_store, _options, cancellationToken).ConfigureAwait(false);
-        var evaluations = await EvaluateAsync(pending.Select(p => p.View).ToList(), _bronze.Table, bronze, current.Values, cancellationToken).ConfigureAwait(false);
+        // fhir_current is rewritten while the views are evaluated (it needs only the map of current rows).
+        var currentWrite = Task.Run(() => versions.WriteAsync(current.Values.Select(c => c.Row), bronzeVersion, cancellationToken), cancellationToken);
+        var tableOf = pending.ToDictionary(p => p.View, p => p.Table);
+        Dictionary<ViewDefinition, Written> written;
+        try
+        {
+            written = await EvaluateAsync(tableOf, _bronze.Table, bronze, current.Values, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await currentWrite.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
 
-        // Views are independent tables: write them in parallel.
+        // Each view's pieces are already written: one commit per view replaces its files with them.
         var writes = pending.Select(p => Task.Run(async () =>
         {
-            var evaluation = evaluations[p.View];
-            var commit = await p.Table.OverwriteAsync(evaluation.Rows, new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false);
+            var piece = written[p.View];
+            var commit = await p.Table.OverwriteFilesAsync(piece.Files, new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false);
             return new ViewMaterialization(NameOf(p.View), p.Table.Path, ViewMaterializationKind.Built, bronzeVersion, commit.Version,
-                evaluation.Resources, evaluation.Rows.Count, evaluation.Resources, evaluation.Failures, evaluation.FirstFailure);
+                piece.Resources, piece.Rows, piece.Resources, piece.Failures, piece.FirstFailure);
         }, cancellationToken)).ToList();
-        await versions.WriteAsync(current.Values.Select(c => c.Row), bronzeVersion, cancellationToken).ConfigureAwait(false);
+        await currentWrite.ConfigureAwait(false);
         results.AddRange(await Task.WhenAll(writes).ConfigureAwait(false));
         return Order(results, views);
     }
@@ -235,13 +247,16 @@ public sealed class ViewMaterializer
     }
 
     /// <summary>
-    /// Evaluates views over the current resources of a bronze snapshot, file by file (two at a time), each
-    /// resource's JSON read from Parquet and parsed once for all the views of its type.
+    /// Evaluates views over the current resources of a bronze snapshot, piece by piece (a bronze file, or half of a large
+    /// one; two pieces at a time), each resource's JSON read from Parquet and parsed once for all the views of its type,
+    /// and writes each piece's rows at once as data files of its view (not yet committed): memory holds the rows of the
+    /// pieces being evaluated, whatever the size of the lake.
     /// </summary>
-    private static async Task<Dictionary<ViewDefinition, Evaluation>> EvaluateAsync(
-        IReadOnlyList<ViewDefinition> views, DeltaTable table, Delta.Snapshot bronze, IEnumerable<(BronzeRow Row, BronzeScan.Location At)> current, CancellationToken cancellationToken)
+    private static async Task<Dictionary<ViewDefinition, Written>> EvaluateAsync(
+        IReadOnlyDictionary<ViewDefinition, DeltaTable> tables, DeltaTable bronzeTable, Delta.Snapshot bronze,
+        IEnumerable<(BronzeRow Row, BronzeScan.Location At)> current, CancellationToken cancellationToken)
     {
-        var byType = views.GroupBy(v => v.Resource, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var byType = tables.Keys.GroupBy(v => v.Resource, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var byFile = new SortedDictionary<int, Dictionary<long, string>>();
         foreach (var (row, at) in current)
         {
@@ -256,28 +271,27 @@ public sealed class ViewMaterializer
             }
         }
 
-        // A large file is read by two workers, each evaluating the rows of one half.
-        var files = new List<KeyValuePair<int, Dictionary<long, string>>>();
+        var pieces = new List<KeyValuePair<int, Dictionary<long, string>>>();
         foreach (var (file, rows) in byFile)
         {
             if (rows.Count < 4096)
             {
-                files.Add(new(file, rows));
+                pieces.Add(new(file, rows));
                 continue;
             }
 
             var median = rows.Keys.Order().ElementAt(rows.Count / 2);
-            files.Add(new(file, rows.Where(r => r.Key < median).ToDictionary()));
-            files.Add(new(file, rows.Where(r => r.Key >= median).ToDictionary()));
+            pieces.Add(new(file, rows.Where(r => r.Key < median).ToDictionary()));
+            pieces.Add(new(file, rows.Where(r => r.Key >= median).ToDictionary()));
         }
 
-        var perFile = new Evaluation[files.Count][];
-        await Parallel.ForAsync(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (i, token) =>
+        var perPiece = new Written[pieces.Count][];
+        await Parallel.ForAsync(0, pieces.Count, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (i, token) =>
         {
-            var file = bronze.Files[files[i].Key];
-            var fileViews = byType[file.PartitionValues["resource_type"]!];
-            var evaluators = fileViews.Select(v => (Evaluator: v.CreateEvaluator(), Buffer: new ViewRowBuffer(v), Failures: new Failures())).ToList();
-            await BronzeScan.ReadResourcesAsync(table, file, files[i].Value, (key, resource) =>
+            var file = bronze.Files[pieces[i].Key];
+            var pieceViews = byType[file.PartitionValues["resource_type"]!];
+            var evaluators = pieceViews.Select(v => (Evaluator: v.CreateEvaluator(), Buffer: new ViewRowBuffer(v), Failures: new Failures())).ToList();
+            await BronzeScan.ReadResourcesAsync(bronzeTable, file, pieces[i].Value, (key, resource) =>
             {
                 foreach (var (evaluator, buffer, failures) in evaluators)
                 {
@@ -295,24 +309,32 @@ public sealed class ViewMaterializer
                     }
                 }
             }, token).ConfigureAwait(false);
-            perFile[i] = [.. evaluators.Select(e => new Evaluation(e.Buffer.Rows, files[i].Value.Count, e.Failures.Count, e.Failures.First))];
+
+            perPiece[i] = new Written[pieceViews.Count];
+            for (var v = 0; v < pieceViews.Count; v++)
+            {
+                var (_, buffer, failures) = evaluators[v];
+                var files = buffer.Rows.Count > 0 ? await tables[pieceViews[v]].WriteDataFilesAsync(buffer.Rows, token).ConfigureAwait(false) : [];
+                perPiece[i][v] = new Written([.. files], pieces[i].Value.Count, buffer.Rows.Count, failures.Count, failures.First);
+            }
         }).ConfigureAwait(false);
 
-        var result = new Dictionary<ViewDefinition, Evaluation>();
-        foreach (var view in views)
+        var result = tables.Keys.ToDictionary(v => v, _ => new Written([], 0, 0, 0, null));
+        for (var i = 0; i < pieces.Count; i++)
         {
-            result[view] = new Evaluation([], 0, 0, null);
-        }
-
-        for (var i = 0; i < files.Count; i++)
-        {
-            var fileViews = byType[bronze.Files[files[i].Key].PartitionValues["resource_type"]!];
-            for (var v = 0; v < fileViews.Count; v++)
+            var pieceViews = byType[bronze.Files[pieces[i].Key].PartitionValues["resource_type"]!];
+            for (var v = 0; v < pieceViews.Count; v++)
             {
-                var sum = result[fileViews[v]];
-                var part = perFile[i][v];
-                sum.Rows.AddRange(part.Rows);
-                result[fileViews[v]] = sum with { Resources = sum.Resources + part.Resources, Failures = sum.Failures + part.Failures, FirstFailure = sum.FirstFailure ?? part.FirstFailure };
+                var sum = result[pieceViews[v]];
+                var part = perPiece[i][v];
+                sum.Files.AddRange(part.Files);
+                result[pieceViews[v]] = sum with
+                {
+                    Resources = sum.Resources + part.Resources,
+                    Rows = sum.Rows + part.Rows,
+                    Failures = sum.Failures + part.Failures,
+                    FirstFailure = sum.FirstFailure ?? part.FirstFailure,
+                };
             }
         }
 
@@ -361,6 +383,9 @@ public sealed class ViewMaterializer
         views.Select(v => results.Last(r => string.Equals(r.View, NameOf(v), StringComparison.Ordinal))).ToList();
 
     private sealed record Evaluation(List<object?[]> Rows, long Resources, long Failures, string? FirstFailure);
+
+    /// <summary>A view's data files written by a build (not yet committed), with what was evaluated.</summary>
+    private sealed record Written(List<DataFile> Files, long Resources, long Rows, long Failures, string? FirstFailure);
 
     private sealed class Failures
     {

@@ -26,6 +26,26 @@ public sealed class WriterTests
     }
 
     [Fact]
+    public async Task Data_files_written_in_pieces_replace_the_table_in_one_commit_exactly_once()
+    {
+        using var temp = new TempFolder();
+        var store = new LocalObjectStore(temp.Path);
+        var table = await DeltaTable.CreateAsync(store, "people", TestTables.People, options: TestTables.Options(TestTables.Clock()));
+        await table.AppendAsync(Enumerable.Range(1, 5).Select(i => TestTables.Person(i)));
+
+        var first = await table.WriteDataFilesAsync(Enumerable.Range(100, 20).Select(i => TestTables.Person(i)));
+        var second = await table.WriteDataFilesAsync(Enumerable.Range(200, 30).Select(i => TestTables.Person(i)));
+        Assert.Equal(1, (await table.GetSnapshotAsync()).Version);
+        var result = await table.OverwriteFilesAsync([.. first, .. second], new AppTransaction("build", 7));
+
+        Assert.Equal(2, result.Version);
+        var expected = Enumerable.Range(100, 20).Concat(Enumerable.Range(200, 30)).Select(i => RowCanon.Row(TestTables.Person(i))).Order();
+        Assert.Equal(expected, (await TestTables.ReadAllAsync(table)).Select(RowCanon.Row).Order());
+        Assert.True((await table.OverwriteFilesAsync(first, new AppTransaction("build", 7))).Skipped);
+        Assert.Equal(50, (await TestTables.ReadAllAsync(table)).Count);
+    }
+
+    [Fact]
     public async Task Statistics_hold_count_min_max_and_nulls_with_timestamps_in_milliseconds()
     {
         using var temp = new TempFolder();
