@@ -73,19 +73,25 @@ public sealed partial class DeltaTable
     public string DataFileKey(string relativePath) => Path.Length == 0 ? relativePath : Path + "/" + relativePath;
 
     /// <summary>
-    /// Commits data files already written under the table (see <see cref="DataFile"/>) as one append, with the same
-    /// exactly-once <paramref name="txn"/> rule as <see cref="AppendAsync"/>; the files of a skipped batch are left
-    /// unreferenced (VACUUM removes them).
+    /// Appends data files the caller writes itself under the table (see <see cref="DataFile"/>) in one commit:
+    /// <paramref name="writeFiles"/> is called only when the table has not yet recorded <paramref name="txn"/> (the
+    /// exactly-once rule of <see cref="AppendAsync"/>), so a batch already committed writes nothing.
     /// </summary>
-    public Task<CommitResult> AppendFilesAsync(IReadOnlyList<DataFile> files, AppTransaction? txn = null, CancellationToken cancellationToken = default) =>
-        CommitFilesAsync(files, overwrite: false, txn, cancellationToken);
+    public Task<CommitResult> AppendFilesAsync(Func<CancellationToken, Task<IReadOnlyList<DataFile>>> writeFiles, AppTransaction? txn = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writeFiles);
+        return CommitFilesAsync(writeFiles, overwrite: false, txn, cancellationToken);
+    }
 
     /// <summary>
     /// Replaces every row of the table with the rows of data files already written under it (see
     /// <see cref="WriteDataFilesAsync"/>), in one commit, with the <paramref name="txn"/> rule of <see cref="OverwriteAsync"/>.
     /// </summary>
-    public Task<CommitResult> OverwriteFilesAsync(IReadOnlyList<DataFile> files, AppTransaction? txn = null, CancellationToken cancellationToken = default) =>
-        CommitFilesAsync(files, overwrite: true, txn, cancellationToken);
+    public Task<CommitResult> OverwriteFilesAsync(IReadOnlyList<DataFile> files, AppTransaction? txn = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        return CommitFilesAsync(_ => Task.FromResult(files), overwrite: true, txn, cancellationToken);
+    }
 
     /// <summary>
     /// Writes rows (each an <c>object?[]</c> in schema order) as data files of the table without committing them, so
@@ -101,14 +107,16 @@ public sealed partial class DeltaTable
         return [.. adds.Select(a => new DataFile(DeltaPath.Decode(a.Path), a.PartitionValues, a.Size, a.Stats))];
     }
 
-    private async Task<CommitResult> CommitFilesAsync(IReadOnlyList<DataFile> files, bool overwrite, AppTransaction? txn, CancellationToken cancellationToken)
+    private async Task<CommitResult> CommitFilesAsync(
+        Func<CancellationToken, Task<IReadOnlyList<DataFile>>> writeFiles, bool overwrite, AppTransaction? txn, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(files);
         var snapshot = await WritableSnapshotAsync(overwrite, cancellationToken).ConfigureAwait(false);
         if (txn is not null && snapshot.GetTransactionVersion(txn.AppId) >= txn.Version)
         {
             return new CommitResult(snapshot.Version, true, 0, 0);
         }
+
+        var files = await writeFiles(cancellationToken).ConfigureAwait(false);
 
         var partitionColumns = snapshot.Metadata.PartitionColumns;
         var now = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();

@@ -19,7 +19,7 @@ internal sealed class BronzeFileWriter : IDisposable
     public void Dispose() => _buffer.Dispose();
 
     /// <summary>Writes and stores every partition of <paramref name="chunk"/>; returns the files to commit.</summary>
-    public async Task<List<DataFile>> WriteAsync(DeltaTable table, BronzeChunk chunk, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DataFile>> WriteAsync(DeltaTable table, BronzeChunk chunk, CancellationToken cancellationToken)
     {
         var files = new List<DataFile>();
         foreach (var (resourceType, partition) in chunk.Partitions)

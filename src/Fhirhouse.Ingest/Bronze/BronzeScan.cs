@@ -20,22 +20,26 @@ public static class BronzeScan
     public readonly record struct Location(int File, long Row);
 
     /// <summary>
-    /// The current row (without its JSON) of every resource of the snapshot, keyed by "Type/id", with where it is. The
-    /// files are read in two halves at once; on a tie of the version order the row of the earlier file is kept.
+    /// The current row (without its JSON) of every resource of the snapshot (of <paramref name="resourceType"/> only,
+    /// when given: the other partitions' files are not read), keyed by "Type/id", with where it is. The files are read
+    /// in two halves at once; on a tie of the version order the row of the earlier file is kept.
     /// </summary>
-    public static async Task<Dictionary<string, (BronzeRow Row, Location At)>> ReadCurrentAsync(DeltaTable table, Snapshot snapshot, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, (BronzeRow Row, Location At)>> ReadCurrentAsync(
+        DeltaTable table, Snapshot snapshot, string? resourceType = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(snapshot);
-        var count = snapshot.Files.Count;
-        if (count < 4)
+        var files = Enumerable.Range(0, snapshot.Files.Count)
+            .Where(f => resourceType is null || string.Equals(TypeOf(snapshot.Files[f], table), resourceType, StringComparison.Ordinal))
+            .ToList();
+        if (files.Count < 4)
         {
-            return await ReadCurrentAsync(table, snapshot, 0, count, cancellationToken).ConfigureAwait(false);
+            return await ReadCurrentAsync(table, snapshot, files, cancellationToken).ConfigureAwait(false);
         }
 
-        var half = count / 2;
-        var later = Task.Run(() => ReadCurrentAsync(table, snapshot, half, count, cancellationToken), cancellationToken);
-        var current = await ReadCurrentAsync(table, snapshot, 0, half, cancellationToken).ConfigureAwait(false);
+        var half = files.Count / 2;
+        var later = Task.Run(() => ReadCurrentAsync(table, snapshot, files[half..], cancellationToken), cancellationToken);
+        var current = await ReadCurrentAsync(table, snapshot, files[..half], cancellationToken).ConfigureAwait(false);
         foreach (var (key, entry) in await later.ConfigureAwait(false))
         {
             if (!current.TryGetValue(key, out var seen) || BronzeTable.IsNewer(entry.Row, seen.Row))
@@ -47,11 +51,11 @@ public static class BronzeScan
         return current;
     }
 
-    private static async Task<Dictionary<string, (BronzeRow Row, Location At)>> ReadCurrentAsync(DeltaTable table, Snapshot snapshot, int from, int to, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, (BronzeRow Row, Location At)>> ReadCurrentAsync(DeltaTable table, Snapshot snapshot, List<int> files, CancellationToken cancellationToken)
     {
         var current = new Dictionary<string, (BronzeRow Row, Location At)>(StringComparer.Ordinal);
         var rawKeysSeen = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var f = from; f < to; f++)
+        foreach (var f in files)
         {
             var file = snapshot.Files[f];
             var type = TypeOf(file, table);

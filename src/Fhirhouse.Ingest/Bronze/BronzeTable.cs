@@ -47,17 +47,8 @@ public sealed class BronzeTable
     /// Appends a chunk's rows in one commit (one data file per resource type, written straight from the chunk's
     /// columns); a chunk already recorded under <paramref name="txn"/> is skipped before anything is written.
     /// </summary>
-    internal async Task<CommitResult> AppendAsync(BronzeChunk rows, BronzeFileWriter writer, AppTransaction txn, CancellationToken cancellationToken = default)
-    {
-        var snapshot = await Table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (snapshot.GetTransactionVersion(txn.AppId) >= txn.Version)
-        {
-            return new CommitResult(snapshot.Version, true, 0, 0);
-        }
-
-        var files = await writer.WriteAsync(Table, rows, cancellationToken).ConfigureAwait(false);
-        return await Table.AppendFilesAsync(files, txn, cancellationToken).ConfigureAwait(false);
-    }
+    internal Task<CommitResult> AppendAsync(BronzeChunk rows, BronzeFileWriter writer, AppTransaction txn, CancellationToken cancellationToken = default) =>
+        Table.AppendFilesAsync(token => writer.WriteAsync(Table, rows, token), txn, cancellationToken);
 
     /// <summary>Every row of a version (latest when null).</summary>
     public async IAsyncEnumerable<BronzeRow> ReadAllAsync(long? version = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Fhirhouse.Delta;
 using Fhirhouse.Delta.Transactions;
 using Fhirhouse.Fhir.Views;
@@ -67,7 +68,7 @@ public sealed class ViewMaterializer
         }
 
         var bronze = await _bronze.Table.GetSnapshotAsync(bronzeVersion, cancellationToken).ConfigureAwait(false);
-        var current = await BronzeScan.ReadCurrentAsync(_bronze.Table, bronze, cancellationToken).ConfigureAwait(false);
+        var current = await BronzeScan.ReadCurrentAsync(_bronze.Table, bronze, cancellationToken: cancellationToken).ConfigureAwait(false);
         var versions = await CurrentVersionsTable.OpenAsync(_store, _options, cancellationToken).ConfigureAwait(false);
         // fhir_current is rewritten while the views are evaluated (it needs only the map of current rows).
         var currentWrite = Task.Run(() => versions.WriteAsync(current.Values.Select(c => c.Row), bronzeVersion, cancellationToken), cancellationToken);
@@ -195,7 +196,7 @@ public sealed class ViewMaterializer
 
         var commit = await table.AppendAsync(evaluation.Rows, new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false);
         return new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.Refreshed, bronzeVersion, commit.Version,
-            evaluation.Resources, evaluation.Rows.Count, replaced.Count, evaluation.Failures, evaluation.FirstFailure);
+            recompute.Count, evaluation.Rows.Count, replaced.Count, evaluation.Failures, evaluation.FirstFailure);
     }
 
     /// <summary>Brings <c>fhir_current</c> up to the latest bronze version from the change data feed; returns that version.</summary>
@@ -290,32 +291,21 @@ public sealed class ViewMaterializer
         {
             var file = bronze.Files[pieces[i].Key];
             var pieceViews = byType[file.PartitionValues["resource_type"]!];
-            var evaluators = pieceViews.Select(v => (Evaluator: v.CreateEvaluator(), Buffer: new ViewRowBuffer(v), Failures: new Failures())).ToList();
+            var runs = pieceViews.Select(v => new ViewRun(v)).ToList();
             await BronzeScan.ReadResourcesAsync(bronzeTable, file, pieces[i].Value, (key, resource) =>
             {
-                foreach (var (evaluator, buffer, failures) in evaluators)
+                foreach (var run in runs)
                 {
-                    buffer.ResourceKey = key;
-                    var mark = buffer.Rows.Count;
-                    try
-                    {
-                        evaluator.Evaluate(resource, buffer);
-                    }
-                    catch (Exception e) when (e is ViewDefinitionException or System.Text.Json.JsonException)
-                    {
-                        buffer.Rows.RemoveRange(mark, buffer.Rows.Count - mark);
-                        failures.Count++;
-                        failures.First ??= $"{key}: {e.Message}";
-                    }
+                    run.Add(key, resource);
                 }
             }, token).ConfigureAwait(false);
 
             perPiece[i] = new Written[pieceViews.Count];
             for (var v = 0; v < pieceViews.Count; v++)
             {
-                var (_, buffer, failures) = evaluators[v];
-                var files = buffer.Rows.Count > 0 ? await tables[pieceViews[v]].WriteDataFilesAsync(buffer.Rows, token).ConfigureAwait(false) : [];
-                perPiece[i][v] = new Written([.. files], pieces[i].Value.Count, buffer.Rows.Count, failures.Count, failures.First);
+                var run = runs[v];
+                var files = run.Rows.Count > 0 ? await tables[pieceViews[v]].WriteDataFilesAsync(run.Rows, token).ConfigureAwait(false) : [];
+                perPiece[i][v] = new Written([.. files], pieces[i].Value.Count, run.Rows.Count, run.Failures, run.FirstFailure);
             }
         }).ConfigureAwait(false);
 
@@ -341,29 +331,15 @@ public sealed class ViewMaterializer
         return result;
     }
 
-    private static Evaluation Evaluate(ViewDefinition view, IReadOnlyList<BronzeRow> resources)
+    private static ViewRun Evaluate(ViewDefinition view, IReadOnlyList<BronzeRow> resources)
     {
-        var evaluator = view.CreateEvaluator();
-        var buffer = new ViewRowBuffer(view);
-        long failures = 0;
-        string? first = null;
+        var run = new ViewRun(view);
         foreach (var resource in resources)
         {
-            buffer.ResourceKey = resource.ResourceType + "/" + resource.Id;
-            var mark = buffer.Rows.Count;
-            try
-            {
-                evaluator.Evaluate(Encoding.UTF8.GetBytes(resource.Resource!), buffer);
-            }
-            catch (Exception e) when (e is ViewDefinitionException or System.Text.Json.JsonException)
-            {
-                buffer.Rows.RemoveRange(mark, buffer.Rows.Count - mark);
-                failures++;
-                first ??= $"{buffer.ResourceKey}: {e.Message}";
-            }
+            run.Add(resource.ResourceType + "/" + resource.Id, Encoding.UTF8.GetBytes(resource.Resource!));
         }
 
-        return new Evaluation(buffer.Rows, resources.Count, failures, first);
+        return run;
     }
 
     /// <summary>The table name of a view: its <c>name</c>, which must be a plain SQL identifier.</summary>
@@ -382,15 +358,43 @@ public sealed class ViewMaterializer
     private static IReadOnlyList<ViewMaterialization> Order(List<ViewMaterialization> results, IReadOnlyList<ViewDefinition> views) =>
         views.Select(v => results.Last(r => string.Equals(r.View, NameOf(v), StringComparison.Ordinal))).ToList();
 
-    private sealed record Evaluation(List<object?[]> Rows, long Resources, long Failures, string? FirstFailure);
 
     /// <summary>A view's data files written by a build (not yet committed), with what was evaluated.</summary>
     private sealed record Written(List<DataFile> Files, long Resources, long Rows, long Failures, string? FirstFailure);
 
-    private sealed class Failures
+    /// <summary>
+    /// One view evaluated over resources: its rows (with their resource key), and the resources on which it failed (the
+    /// view's error or bad JSON), which add no rows, counted with the first error.
+    /// </summary>
+    private sealed class ViewRun(ViewDefinition view)
     {
-        public long Count { get; set; }
+        private readonly ViewEvaluator _evaluator = view.CreateEvaluator();
+        private readonly ViewRowBuffer _buffer = new(view);
 
-        public string? First { get; set; }
+        public List<object?[]> Rows => _buffer.Rows;
+
+        public long Failures { get; private set; }
+
+        public string? FirstFailure { get; private set; }
+
+        public void Add(string key, JsonElement resource) => Run(key, resource, static (e, json, sink) => e.Evaluate(json, sink));
+
+        public void Add(string key, ReadOnlyMemory<byte> resource) => Run(key, resource, static (e, json, sink) => e.Evaluate(json, sink));
+
+        private void Run<T>(string key, T resource, Func<ViewEvaluator, T, IViewRowSink, int> evaluate)
+        {
+            _buffer.ResourceKey = key;
+            var mark = _buffer.Rows.Count;
+            try
+            {
+                evaluate(_evaluator, resource, _buffer);
+            }
+            catch (Exception e) when (e is ViewDefinitionException or JsonException)
+            {
+                _buffer.Rows.RemoveRange(mark, _buffer.Rows.Count - mark);
+                Failures++;
+                FirstFailure ??= $"{key}: {e.Message}";
+            }
+        }
     }
 }

@@ -24,7 +24,7 @@ internal sealed class ExportRunner(ExportJobStore store, BronzeTable bronze, Bul
             .ToLookup(f => f.ResourceType, StringComparer.Ordinal);
         progress("reading the lake");
         var snapshot = await bronze.Table.GetSnapshotAsync(job.BronzeVersion, cancellationToken).ConfigureAwait(false);
-        var current = await BronzeScan.ReadCurrentAsync(bronze.Table, snapshot, cancellationToken).ConfigureAwait(false);
+        var current = await BronzeScan.ReadCurrentAsync(bronze.Table, snapshot, cancellationToken: cancellationToken).ConfigureAwait(false);
         var patients = await PatientsAsync(request, bronze.Table, snapshot, current, cancellationToken).ConfigureAwait(false);
         var types = request.Types is { } wanted ? new HashSet<string>(wanted, StringComparer.Ordinal) : null;
 

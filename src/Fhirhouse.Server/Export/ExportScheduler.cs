@@ -20,7 +20,7 @@ internal sealed class ExportScheduler(ExportJobStore store, BronzeTable bronze, 
         var snapshot = await bronze.Table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         if (request.Level == ExportLevel.Group)
         {
-            await ExportRunner.PatientsAsync(request, bronze.Table, snapshot, await BronzeScan.ReadCurrentAsync(bronze.Table, snapshot, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await ExportRunner.PatientsAsync(request, bronze.Table, snapshot, await BronzeScan.ReadCurrentAsync(bronze.Table, snapshot, "Group", cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
 
         var job = new ExportJob(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), ExportJob.InProgress, request,
