@@ -22,9 +22,9 @@ internal sealed class DataFileWriter(IParquetHandler parquet, string tablePath, 
         var partitionIndexes = metadata.PartitionColumns.Select(c => IndexOf(schema, c)).ToArray();
         var dataIndexes = Enumerable.Range(0, schema.Fields.Count).Where(i => !partitionIndexes.Contains(i)).ToArray();
         var dataSchema = new StructType(dataIndexes.Select(i => schema.Fields[i]).ToList());
-        var groups = new Dictionary<string, (Dictionary<string, string?> Values, List<object?[]> Rows)>(StringComparer.Ordinal);
+        // Rows are grouped by the text of their partition values (one string per row); a group's folder is built once.
+        var groups = new Dictionary<string, (string Folder, Dictionary<string, string?> Values, List<object?[]> Rows)>(StringComparer.Ordinal);
         var adds = new List<AddFile>();
-        var byText = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             if (row.Length != schema.Fields.Count)
@@ -32,28 +32,13 @@ internal sealed class DataFileWriter(IParquetHandler parquet, string tablePath, 
                 throw new ArgumentException($"A row has {row.Length} values but table '{tablePath}' has {schema.Fields.Count} columns.", nameof(rows));
             }
 
-            if (partitionIndexes.Length == 0)
+            var text = partitionIndexes.Length switch
             {
-                if (!groups.TryGetValue("", out var single))
-                {
-                    groups[""] = single = (new Dictionary<string, string?>(StringComparer.Ordinal), []);
-                }
-
-                single.Rows.Add(row);
-                if (single.Rows.Count >= maxRowsPerFile)
-                {
-                    adds.Add(await WriteFileAsync(directory, prefix, single.Values, dataSchema, single.Rows, cancellationToken).ConfigureAwait(false));
-                    single.Rows.Clear();
-                }
-
-                continue;
-            }
-
-            // The group is found by the partition values' text (one string per row); its folder is built once.
-            var text = partitionIndexes.Length == 1
-                ? PartitionValueParser.Format(row[partitionIndexes[0]]) ?? NullPartition
-                : string.Join('\u0001', partitionIndexes.Select(i => PartitionValueParser.Format(row[i]) ?? NullPartition));
-            if (!byText.TryGetValue(text, out var key))
+                0 => "",
+                1 => PartitionValueParser.Format(row[partitionIndexes[0]]) ?? NullPartition,
+                _ => string.Join('\u0001', partitionIndexes.Select(i => PartitionValueParser.Format(row[i]) ?? NullPartition)),
+            };
+            if (!groups.TryGetValue(text, out var group))
             {
                 var values = new Dictionary<string, string?>(StringComparer.Ordinal);
                 foreach (var index in partitionIndexes)
@@ -61,34 +46,37 @@ internal sealed class DataFileWriter(IParquetHandler parquet, string tablePath, 
                     values[schema.Fields[index].Name] = PartitionValueParser.Format(row[index]);
                 }
 
-                byText[text] = key = Folder(values);
-                groups[key] = (values, []);
+                groups[text] = group = (Folder(values), values, []);
             }
 
-            var group = groups[key];
-            var data = new object?[dataIndexes.Length];
-            for (var d = 0; d < data.Length; d++)
-            {
-                data[d] = row[dataIndexes[d]];
-            }
-
-            group.Rows.Add(data);
+            group.Rows.Add(partitionIndexes.Length == 0 ? row : DataValues(row, dataIndexes));
             if (group.Rows.Count >= maxRowsPerFile)
             {
-                adds.Add(await WriteFileAsync(directory + key, prefix, group.Values, dataSchema, group.Rows, cancellationToken).ConfigureAwait(false));
+                adds.Add(await WriteFileAsync(directory + group.Folder, prefix, group.Values, dataSchema, group.Rows, cancellationToken).ConfigureAwait(false));
                 group.Rows.Clear();
             }
         }
 
-        foreach (var (folder, group) in groups)
+        foreach (var group in groups.Values)
         {
             if (group.Rows.Count > 0)
             {
-                adds.Add(await WriteFileAsync(directory + folder, prefix, group.Values, dataSchema, group.Rows, cancellationToken).ConfigureAwait(false));
+                adds.Add(await WriteFileAsync(directory + group.Folder, prefix, group.Values, dataSchema, group.Rows, cancellationToken).ConfigureAwait(false));
             }
         }
 
         return adds;
+    }
+
+    private static object?[] DataValues(object?[] row, int[] dataIndexes)
+    {
+        var data = new object?[dataIndexes.Length];
+        for (var d = 0; d < data.Length; d++)
+        {
+            data[d] = row[dataIndexes[d]];
+        }
+
+        return data;
     }
 
     private async Task<AddFile> WriteFileAsync(

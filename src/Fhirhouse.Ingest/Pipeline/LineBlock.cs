@@ -14,8 +14,8 @@ internal sealed class LineBlock : IDisposable
     private const int MaxLines = 8192;
     private readonly List<(long Line, int Start, int Length)> _lines = new(MaxLines);
     private byte[] _bytes = ArrayPool<byte>.Shared.Rent(TargetBytes);
-    private ScannedLine[] _scans = new ScannedLine[MaxLines];
-    private byte[] _hashes = new byte[MaxLines * SHA256.HashSizeInBytes];
+    private readonly ScannedLine[] _scans = new ScannedLine[MaxLines];
+    private readonly byte[] _hashes = new byte[MaxLines * SHA256.HashSizeInBytes];
     private int _used;
 
     public int Count => _lines.Count;
@@ -23,8 +23,14 @@ internal sealed class LineBlock : IDisposable
     /// <summary>True when the block should be landed before more lines are added.</summary>
     public bool IsFull => _lines.Count >= MaxLines || _used >= TargetBytes;
 
+    /// <summary>Copies a line in; the caller lands the block once <see cref="IsFull"/> (so it never holds more than <c>MaxLines</c>).</summary>
     public void Add(long line, ReadOnlySpan<byte> json)
     {
+        if (_lines.Count == MaxLines)
+        {
+            throw new InvalidOperationException("The block is full: land it before adding more lines.");
+        }
+
         if (_used + json.Length > _bytes.Length)
         {
             var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_bytes.Length * 2, _used + json.Length));
@@ -53,12 +59,6 @@ internal sealed class LineBlock : IDisposable
     /// <summary>Scans every line, half of them on another thread.</summary>
     public async Task ScanAsync(bool checkStructure, CancellationToken cancellationToken)
     {
-        if (_scans.Length < _lines.Count)
-        {
-            _scans = new ScannedLine[_lines.Count];
-            _hashes = new byte[_lines.Count * SHA256.HashSizeInBytes];
-        }
-
         var count = _lines.Count;
         if (count < 64)
         {
