@@ -1,24 +1,20 @@
 using System.Text.Json;
-using Fhirhouse.Query;
+using Fhirhouse.Delta;
+using Fhirhouse.Ingest.Bronze;
+using Fhirhouse.Ingest.Lake;
 using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Consent;
 
 /// <summary>
 /// Which patients consented to a purpose, from the Consent resources in bronze (<c>tables/fhir_resources</c>): the
-/// current version of each Consent (latest <c>last_updated</c>, version and ingestion), not deleted, with
+/// current version of each Consent (bronze's own order, <see cref="BronzeScan"/>: only the Consent partition is read), not deleted, with
 /// <c>status = active</c>, <c>provision.type = permit</c>, a provision period not over, and the purpose among
 /// <c>provision.purpose</c> or <c>category</c> codes (<c>research</c> also matches v3-ActReason <c>HRESCH</c>,
 /// <c>treatment</c> <c>TREAT</c>, <c>operations</c> <c>HOPERAT</c>). Read afresh at every call.
 /// </summary>
 public sealed class ConsentRegistry(IObjectStore store, TimeProvider time)
 {
-    private const string CurrentConsents = """
-        SELECT patient_id, resource, deleted FROM fhir_resources
-        WHERE resource_type = 'Consent'
-        QUALIFY row_number() OVER (PARTITION BY id ORDER BY last_updated DESC NULLS LAST, TRY_CAST(version_id AS BIGINT) DESC NULLS LAST, ingested_at DESC, raw_line DESC) = 1
-        """;
-
     private static readonly Dictionary<string, string[]> s_purposeCodes = new(StringComparer.Ordinal)
     {
         ["research"] = ["research", "HRESCH", "RESCH"],
@@ -30,29 +26,26 @@ public sealed class ConsentRegistry(IObjectStore store, TimeProvider time)
     public async Task<IReadOnlyList<string>> PatientsConsentingToAsync(string purpose, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(purpose);
-        using var engine = new QueryEngine(store, new QueryOptions { Threads = 1 });
-        var tables = await engine.ListTablesAsync(cancellationToken).ConfigureAwait(false);
-        if (!tables.Any(t => t.Name == "fhir_resources"))
+        if (!await DeltaTable.ExistsAsync(store, LakeTables.Bronze, cancellationToken).ConfigureAwait(false))
         {
             return [];
         }
 
+        var bronze = await DeltaTable.OpenAsync(store, LakeTables.Bronze, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var snapshot = await bronze.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var current = await BronzeScan.ReadCurrentAsync(bronze, snapshot, "Consent", cancellationToken).ConfigureAwait(false);
         var codes = s_purposeCodes.TryGetValue(purpose, out var known) ? known : [purpose];
-        var result = await engine.ExecuteAsync(CurrentConsents, cancellationToken: cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var patients = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var row in result.Rows)
+        foreach (var inFile in current.Values.Where(c => !c.Row.Deleted).GroupBy(c => c.At.File))
         {
-            if (row[2] is true || row[1] is not string json)
+            await BronzeScan.ReadResourcesAsync(bronze, snapshot.Files[inFile.Key], inFile.ToDictionary(c => c.At.Row, c => c.Row), (row, consent) =>
             {
-                continue;
-            }
-
-            using var document = JsonDocument.Parse(json);
-            if (Permits(document.RootElement, codes, now) && (row[0] as string ?? PatientOf(document.RootElement)) is { Length: > 0 } patient)
-            {
-                patients.Add(patient);
-            }
+                if (Permits(consent, codes, now) && (row.PatientId ?? PatientOf(consent)) is { Length: > 0 } patient)
+                {
+                    patients.Add(patient);
+                }
+            }, cancellationToken).ConfigureAwait(false);
         }
 
         return [.. patients];
