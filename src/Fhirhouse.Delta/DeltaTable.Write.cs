@@ -1,4 +1,5 @@
 using Fhirhouse.Delta.Actions;
+using Fhirhouse.Delta.Columnar;
 using Fhirhouse.Delta.Log;
 using Fhirhouse.Delta.Schema;
 using Fhirhouse.Delta.Transactions;
@@ -94,6 +95,16 @@ public sealed partial class DeltaTable
     }
 
     /// <summary>
+    /// Replaces every row of the table with the rows of data files the caller writes itself (see <see cref="DataFile"/>),
+    /// in one commit: <paramref name="writeFiles"/> is called only when the table has not yet recorded <paramref name="txn"/>.
+    /// </summary>
+    public Task<CommitResult> OverwriteFilesAsync(Func<CancellationToken, Task<IReadOnlyList<DataFile>>> writeFiles, AppTransaction? txn = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writeFiles);
+        return CommitFilesAsync(writeFiles, overwrite: true, txn, cancellationToken);
+    }
+
+    /// <summary>
     /// Writes rows (each an <c>object?[]</c> in schema order) as data files of the table without committing them, so
     /// that a caller can write a large result piece by piece and commit all the pieces at once
     /// (<see cref="AppendFilesAsync"/>, <see cref="OverwriteFilesAsync"/>).
@@ -105,6 +116,40 @@ public sealed partial class DeltaTable
         TableFeatures.EnsureWritable(snapshot.Protocol, snapshot.Metadata, Path);
         var adds = await NewFileWriter(snapshot).WriteAsync(rows, "", "part-00000", cancellationToken).ConfigureAwait(false);
         return [.. adds.Select(a => new DataFile(DeltaPath.Decode(a.Path), a.PartitionValues, a.Size, a.Stats))];
+    }
+
+    /// <summary>
+    /// Writes a <see cref="ColumnBatch"/> as one data file of the table without committing it (as
+    /// <see cref="WriteDataFilesAsync"/> does for rows). The batch holds the table's data columns (the partition
+    /// columns left out), whose values are <paramref name="partitionValues"/> for every row of the file.
+    /// </summary>
+    /// <exception cref="ArgumentException">The batch's columns are not the table's data columns, or the partition values do not match.</exception>
+    public async Task<DataFile> WriteColumnsAsync(ColumnBatch batch, IReadOnlyDictionary<string, string?>? partitionValues = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        partitionValues ??= new Dictionary<string, string?>(StringComparer.Ordinal);
+        var snapshot = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        TableFeatures.EnsureWritable(snapshot.Protocol, snapshot.Metadata, Path);
+        var partitionColumns = snapshot.Metadata.PartitionColumns;
+        if (partitionValues.Count != partitionColumns.Count || partitionColumns.Any(c => !partitionValues.ContainsKey(c)))
+        {
+            throw new ArgumentException(
+                $"Table '{Path}' is partitioned by [{string.Join(", ", partitionColumns)}]; the batch names [{string.Join(", ", partitionValues.Keys)}].", nameof(partitionValues));
+        }
+
+        var dataSchema = new StructType([.. snapshot.Schema.Fields.Where(f => !partitionColumns.Contains(f.Name))]);
+        if (!dataSchema.Equals(batch.Schema))
+        {
+            throw new ArgumentException($"The batch's columns {batch.Schema} are not the data columns {dataSchema} of table '{Path}'.", nameof(batch));
+        }
+
+        var path = NewDataFilePath(partitionColumns.Select(c => new KeyValuePair<string, string?>(c, partitionValues[c])));
+        using var buffer = new MemoryStream();
+        ColumnBatchWriter.Write(buffer, batch);
+        var size = buffer.Length;
+        buffer.Position = 0;
+        await Store.PutAsync(DataFileKey(path), buffer, cancellationToken).ConfigureAwait(false);
+        return new DataFile(path, partitionValues, size, ColumnBatchWriter.Statistics(batch));
     }
 
     private async Task<CommitResult> CommitFilesAsync(

@@ -52,8 +52,7 @@ internal sealed class ParquetSharpHandler(IObjectStore store) : IParquetHandler
 
     internal static void Write(Stream output, StructType schema, IReadOnlyList<object?[]> rows)
     {
-        var root = RowShredder.Build(schema);
-        using var groupNode = (GroupNode)ToParquet(root, isRoot: true);
+        using var groupNode = SchemaNode(schema);
         using var properties = new WriterPropertiesBuilder().Compression(Compression.Snappy).Build();
         using var writer = new ParquetFileWriter(output, groupNode, properties, keyValueMetadata: null, leaveOpen: true);
         for (var start = 0; start < rows.Count || (start == 0 && rows.Count == 0); start += RowGroupRows)
@@ -81,6 +80,9 @@ internal sealed class ParquetSharpHandler(IObjectStore store) : IParquetHandler
 
         writer.Close();
     }
+
+    /// <summary>The Parquet schema this library writes for a table's data columns.</summary>
+    internal static GroupNode SchemaNode(StructType schema) => (GroupNode)ToParquet(RowShredder.Build(schema), isRoot: true);
 
     private static Node ToParquet(ShredNode node, bool isRoot = false)
     {

@@ -69,6 +69,53 @@ public readonly struct ColumnValue
         return false;
     }
 
+    /// <summary>
+    /// A single number that is an integer (or a decimal with no fraction, within range) as a 64-bit integer, without
+    /// parsing text; false for anything else. This is how an <c>integer</c> column stores a value (see <see cref="ToObject"/>).
+    /// </summary>
+    public bool TryGetInteger(out long value)
+    {
+        value = 0;
+        if (!_hasValue || _items is not null)
+        {
+            return false;
+        }
+
+        switch (_item.PrimitiveKind)
+        {
+            case ItemKind.Integer:
+                value = _item.GetInteger();
+                return true;
+            case ItemKind.Decimal:
+                var d = _item.GetNumber();
+                if (decimal.Truncate(d) != d || d is < long.MinValue or > long.MaxValue)
+                {
+                    return false;
+                }
+
+                value = (long)d;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A single number (integer or decimal) as a double, without parsing text; false for anything else.</summary>
+    public bool TryGetDouble(out double value)
+    {
+        var numeric = _hasValue && _items is null && _item.PrimitiveKind is ItemKind.Integer or ItemKind.Decimal;
+        value = numeric ? (double)_item.GetNumber() : 0;
+        return numeric;
+    }
+
+    /// <summary>A single boolean, without parsing text; false for anything else.</summary>
+    public bool TryGetBoolean(out bool value)
+    {
+        var boolean = _hasValue && _items is null && _item.PrimitiveKind == ItemKind.Boolean;
+        value = boolean && _item.GetBoolean();
+        return boolean;
+    }
+
     /// <summary>The value as a 64-bit integer.</summary>
     public long GetInt64()
     {

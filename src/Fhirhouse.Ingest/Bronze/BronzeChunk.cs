@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Encoding = System.Text.Encoding;
 using Fhirhouse.Fhir.Resources;
+using Fhirhouse.Delta.Columnar;
 using ParquetSharp;
 
 namespace Fhirhouse.Ingest.Bronze;

@@ -1,4 +1,5 @@
 using Fhirhouse.Delta;
+using Fhirhouse.Delta.Columnar;
 using Fhirhouse.Delta.Schema;
 using Fhirhouse.Delta.Transactions;
 using Fhirhouse.Ingest.Bronze;
@@ -17,6 +18,9 @@ internal sealed class CurrentVersionsTable(DeltaTable table)
     public static StructType Schema { get; } = new(
         [.. new[] { "resource_type", "id", "version_id", "last_updated", "deleted", "ingested_at", "raw_key", "raw_line" }
             .Select(name => BronzeTable.Schema.Fields[BronzeTable.Schema.IndexOf(name)])]);
+
+    /// <summary>The columns of its data files (<see cref="Schema"/> without the partition column).</summary>
+    private static StructType DataSchema { get; } = new([.. Schema.Fields.Skip(1)]);
 
     public DeltaTable Table { get; } = table;
 
@@ -42,10 +46,79 @@ internal sealed class CurrentVersionsTable(DeltaTable table)
         return current;
     }
 
+    /// <summary>Replaces the table's rows with <paramref name="current"/>, recording (bronze, <paramref name="bronzeVersion"/>).</summary>
     public Task<CommitResult> WriteAsync(IEnumerable<BronzeRow> current, long bronzeVersion, CancellationToken cancellationToken) =>
-        Table.OverwriteAsync(
-            current.Select(r => new object?[] { r.ResourceType, r.Id, r.VersionId, r.LastUpdated, r.Deleted, r.IngestedAt, r.RawKey, r.RawLine }),
-            new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken);
+        Table.OverwriteFilesAsync(token => WriteFilesAsync(current, token), new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken);
+
+    /// <summary>The rows by column, a batch per resource type written as a file each time it holds <see cref="RowsPerFile"/> rows.</summary>
+    private async Task<IReadOnlyList<DataFile>> WriteFilesAsync(IEnumerable<BronzeRow> current, CancellationToken cancellationToken)
+    {
+        var batches = new Dictionary<string, ColumnBatch>(StringComparer.Ordinal);
+        var files = new List<DataFile>();
+        try
+        {
+            foreach (var row in current)
+            {
+                if (!batches.TryGetValue(row.ResourceType, out var batch))
+                {
+                    batches[row.ResourceType] = batch = new ColumnBatch(DataSchema);
+                }
+
+                batch[0].Append(row.Id);
+                if (row.VersionId is { } versionId)
+                {
+                    batch[1].Append(versionId);
+                }
+                else
+                {
+                    batch[1].AppendNull();
+                }
+
+                if (row.LastUpdated is { } lastUpdated)
+                {
+                    batch[2].Append(lastUpdated);
+                }
+                else
+                {
+                    batch[2].AppendNull();
+                }
+
+                batch[3].Append(row.Deleted);
+                batch[4].Append(row.IngestedAt);
+                batch[5].Append(row.RawKey);
+                batch[6].Append(row.RawLine);
+                batch.EndRow();
+                if (batch.Count == RowsPerFile)
+                {
+                    files.Add(await WriteFileAsync(row.ResourceType, batch, cancellationToken).ConfigureAwait(false));
+                }
+            }
+
+            foreach (var (resourceType, batch) in batches)
+            {
+                if (batch.Count > 0)
+                {
+                    files.Add(await WriteFileAsync(resourceType, batch, cancellationToken).ConfigureAwait(false));
+                }
+            }
+
+            return files;
+        }
+        finally
+        {
+            foreach (var batch in batches.Values)
+            {
+                batch.Dispose();
+            }
+        }
+    }
+
+    private async Task<DataFile> WriteFileAsync(string resourceType, ColumnBatch batch, CancellationToken cancellationToken)
+    {
+        var file = await Table.WriteColumnsAsync(batch, new Dictionary<string, string?>(StringComparer.Ordinal) { ["resource_type"] = resourceType }, cancellationToken).ConfigureAwait(false);
+        batch.Clear();
+        return file;
+    }
 
     /// <summary>Whether two rows are the same resource version as stored in bronze.</summary>
     public static bool SameRow(BronzeRow a, BronzeRow b) =>

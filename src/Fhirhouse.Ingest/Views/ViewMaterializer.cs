@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Fhirhouse.Delta;
+using Fhirhouse.Delta.Columnar;
 using Fhirhouse.Delta.Transactions;
 using Fhirhouse.Fhir.Views;
 using Fhirhouse.Ingest.Bronze;
@@ -187,14 +188,16 @@ public sealed class ViewMaterializer
             }
         }
 
-        var evaluation = Evaluate(view, recompute);
+        using var evaluation = Evaluate(view, recompute);
         if (replaced.Count > 0)
         {
             var keyIndex = view.Columns.Count;
             await table.DeleteAsync(r => replaced.Contains((string)r[keyIndex]!), cancellationToken).ConfigureAwait(false);
         }
 
-        var commit = await table.AppendAsync(evaluation.Rows, new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false);
+        var commit = await table.AppendFilesAsync(
+            async token => evaluation.Rows.Count > 0 ? [await table.WriteColumnsAsync(evaluation.Rows, cancellationToken: token).ConfigureAwait(false)] : [],
+            new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false);
         return new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.Refreshed, bronzeVersion, commit.Version,
             recompute.Count, evaluation.Rows.Count, replaced.Count, evaluation.Failures, evaluation.FirstFailure);
     }
@@ -303,9 +306,9 @@ public sealed class ViewMaterializer
             perPiece[i] = new Written[pieceViews.Count];
             for (var v = 0; v < pieceViews.Count; v++)
             {
-                var run = runs[v];
-                var files = run.Rows.Count > 0 ? await tables[pieceViews[v]].WriteDataFilesAsync(run.Rows, token).ConfigureAwait(false) : [];
-                perPiece[i][v] = new Written([.. files], pieces[i].Value.Count, run.Rows.Count, run.Failures, run.FirstFailure);
+                using var run = runs[v];
+                List<DataFile> files = run.Rows.Count > 0 ? [await tables[pieceViews[v]].WriteColumnsAsync(run.Rows, cancellationToken: token).ConfigureAwait(false)] : [];
+                perPiece[i][v] = new Written(files, pieces[i].Value.Count, run.Rows.Count, run.Failures, run.FirstFailure);
             }
         }).ConfigureAwait(false);
 
@@ -363,15 +366,15 @@ public sealed class ViewMaterializer
     private sealed record Written(List<DataFile> Files, long Resources, long Rows, long Failures, string? FirstFailure);
 
     /// <summary>
-    /// One view evaluated over resources: its rows (with their resource key), and the resources on which it failed (the
-    /// view's error or bad JSON), which add no rows, counted with the first error.
+    /// One view evaluated over resources: its rows by column (with their resource key), and the resources on which it
+    /// failed (the view's error or bad JSON), which add no rows, counted with the first error.
     /// </summary>
-    private sealed class ViewRun(ViewDefinition view)
+    private sealed class ViewRun(ViewDefinition view) : IDisposable
     {
         private readonly ViewEvaluator _evaluator = view.CreateEvaluator();
-        private readonly ViewRowBuffer _buffer = new(view);
+        private readonly ViewColumnSink _sink = new(view);
 
-        public List<object?[]> Rows => _buffer.Rows;
+        public ColumnBatch Rows => _sink.Batch;
 
         public long Failures { get; private set; }
 
@@ -381,17 +384,19 @@ public sealed class ViewMaterializer
 
         public void Add(string key, ReadOnlyMemory<byte> resource) => Run(key, resource, static (e, json, sink) => e.Evaluate(json, sink));
 
+        public void Dispose() => _sink.Dispose();
+
         private void Run<T>(string key, T resource, Func<ViewEvaluator, T, IViewRowSink, int> evaluate)
         {
-            _buffer.ResourceKey = key;
-            var mark = _buffer.Rows.Count;
+            _sink.SetResourceKey(key);
+            Rows.Mark();
             try
             {
-                evaluate(_evaluator, resource, _buffer);
+                evaluate(_evaluator, resource, _sink);
             }
             catch (Exception e) when (e is ViewDefinitionException or JsonException)
             {
-                _buffer.Rows.RemoveRange(mark, _buffer.Rows.Count - mark);
+                Rows.ResetToMark();
                 Failures++;
                 FirstFailure ??= $"{key}: {e.Message}";
             }

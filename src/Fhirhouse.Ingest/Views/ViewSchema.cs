@@ -1,4 +1,3 @@
-using System.Globalization;
 using Fhirhouse.Delta.Schema;
 using Fhirhouse.Fhir.Views;
 
@@ -22,35 +21,5 @@ internal static class ViewSchema
         ViewColumnType.Decimal => PrimitiveType.Double,
         ViewColumnType.Boolean => PrimitiveType.Boolean,
         _ => PrimitiveType.String,
-    };
-
-    /// <summary>A value as the column's Delta type; a value whose JSON does not fit the declared type becomes null (integers, decimals, booleans) or its text.</summary>
-    public static object? Coerce(object? value, ViewColumnType type) => value switch
-    {
-        null => null,
-        object?[] items => items.Select(i => Coerce(i, type)).ToArray(),
-        _ => type switch
-        {
-            ViewColumnType.Integer => value switch
-            {
-                long l => l,
-                decimal d when decimal.Truncate(d) == d && d is >= long.MinValue and <= long.MaxValue => (long)d,
-                _ => null,
-            },
-            ViewColumnType.Decimal => value switch
-            {
-                decimal d => (double)d,
-                long l => (double)l,
-                _ => null,
-            },
-            ViewColumnType.Boolean => value as bool?,
-            _ => value switch
-            {
-                string s => s,
-                bool b => b ? "true" : "false",
-                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                _ => value.ToString(),
-            },
-        },
     };
 }

@@ -1,14 +1,14 @@
 using System.Runtime.InteropServices;
 using ParquetSharp;
 
-namespace Fhirhouse.Ingest.Bronze;
+namespace Fhirhouse.Delta.Columnar;
 
 /// <summary>
-/// Bytes of the values of one chunk, copied end to end into native blocks (never moved, never scanned by the GC), so
-/// that Parquet column writers take them by pointer. <see cref="Reset"/> keeps the blocks for the next chunk: a
-/// chunk's memory is reused, whatever the size of the input.
+/// Bytes of the values of one batch of rows, copied end to end into native blocks (never moved, never scanned by the
+/// GC), so that Parquet column writers take them by pointer. <see cref="Reset"/> keeps the blocks for the next batch:
+/// a batch's memory is reused, whatever the size of the input. Not thread-safe.
 /// </summary>
-internal sealed unsafe class NativeArena : IDisposable
+public sealed unsafe class NativeArena : IDisposable
 {
     private const int BlockBytes = 4 << 20;
     private readonly List<(nint Start, int Capacity)> _blocks = [];

@@ -1,0 +1,90 @@
+using Fhirhouse.Delta.Schema;
+
+namespace Fhirhouse.Delta.Columnar;
+
+/// <summary>
+/// Rows of a table's data columns held by column, unboxed, text as UTF-8 in native memory: a writer fills each
+/// <see cref="ColumnBuffer"/> with one value per row, calls <see cref="EndRow"/>, and writes the batch as one data file
+/// with <see cref="DeltaTable.WriteColumnsAsync"/> (the Parquet types and statistics the row writer gives, without an
+/// <c>object?[]</c> per row). <see cref="Clear"/> keeps the memory for the next batch. Not thread-safe.
+/// </summary>
+public sealed class ColumnBatch : IDisposable
+{
+    private readonly NativeArena _arena = new();
+    private readonly ColumnBuffer[] _columns;
+    private int _markedRows;
+
+    /// <summary>A batch of the columns of <paramref name="schema"/> (string, long, timestamp, double, boolean, and arrays of them).</summary>
+    /// <exception cref="NotSupportedException">A column has another type.</exception>
+    public ColumnBatch(StructType schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        Schema = schema;
+        _columns = [.. schema.Fields.Select(f => new ColumnBuffer(f, _arena))];
+    }
+
+    /// <summary>The columns, in order.</summary>
+    public StructType Schema { get; }
+
+    /// <summary>Rows completed.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Native bytes reserved for text (reused after <see cref="Clear"/>).</summary>
+    public long ReservedBytes => _arena.Reserved;
+
+    /// <summary>The column at <paramref name="index"/> (schema order).</summary>
+    public ColumnBuffer this[int index] => _columns[index];
+
+    internal IReadOnlyList<ColumnBuffer> Columns => _columns;
+
+    /// <summary>Completes a row: every column must have received exactly one value (or one array) since the last row.</summary>
+    /// <exception cref="InvalidOperationException">A column has none, or more than one.</exception>
+    public void EndRow()
+    {
+        var expected = Count + 1;
+        foreach (var column in _columns)
+        {
+            if (column.Rows != expected)
+            {
+                throw new InvalidOperationException(
+                    $"Row {Count}: column '{column.Field.Name}' received {column.Rows - Count} values (one per row, and an array column's array ended with EndList).");
+            }
+        }
+
+        Count = expected;
+    }
+
+    /// <summary>Remembers the rows so far, so that <see cref="ResetToMark"/> can drop the rows appended after (one mark at a time).</summary>
+    public void Mark()
+    {
+        _markedRows = Count;
+        foreach (var column in _columns)
+        {
+            column.Mark();
+        }
+    }
+
+    /// <summary>Drops every row (complete or not) appended since <see cref="Mark"/>.</summary>
+    public void ResetToMark()
+    {
+        Count = _markedRows;
+        foreach (var column in _columns)
+        {
+            column.ResetToMark();
+        }
+    }
+
+    /// <summary>Forgets every row; the memory stays for the next batch.</summary>
+    public void Clear()
+    {
+        foreach (var column in _columns)
+        {
+            column.Clear();
+        }
+
+        _arena.Reset();
+        Count = _markedRows = 0;
+    }
+
+    public void Dispose() => _arena.Dispose();
+}
