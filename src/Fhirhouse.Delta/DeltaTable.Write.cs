@@ -1,6 +1,7 @@
 using Fhirhouse.Delta.Actions;
 using Fhirhouse.Delta.Columnar;
 using Fhirhouse.Delta.Log;
+using Fhirhouse.Delta.Parquet;
 using Fhirhouse.Delta.Schema;
 using Fhirhouse.Delta.Transactions;
 using Fhirhouse.Storage;
@@ -144,11 +145,7 @@ public sealed partial class DeltaTable
         }
 
         var path = NewDataFilePath(partitionColumns.Select(c => new KeyValuePair<string, string?>(c, partitionValues[c])));
-        using var buffer = new MemoryStream();
-        ColumnBatchWriter.Write(buffer, batch);
-        var size = buffer.Length;
-        buffer.Position = 0;
-        await Store.PutAsync(DataFileKey(path), buffer, cancellationToken).ConfigureAwait(false);
+        var size = await NativeParquetOutput.PutAsync(Store, DataFileKey(path), output => ColumnBatchWriter.Write(output, batch), cancellationToken).ConfigureAwait(false);
         return new DataFile(path, partitionValues, size, ColumnBatchWriter.Statistics(batch));
     }
 

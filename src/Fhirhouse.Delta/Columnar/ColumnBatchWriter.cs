@@ -15,11 +15,11 @@ namespace Fhirhouse.Delta.Columnar;
 /// </summary>
 internal static class ColumnBatchWriter
 {
-    public static void Write(Stream output, ColumnBatch batch)
+    public static void Write(ParquetSharp.IO.OutputStream output, ColumnBatch batch)
     {
         using var schema = ParquetSharpHandler.SchemaNode(batch.Schema);
         using var properties = new WriterPropertiesBuilder().Compression(Compression.Snappy).Build();
-        using var writer = new ParquetFileWriter(output, schema, properties, keyValueMetadata: null, leaveOpen: true);
+        using var writer = new ParquetFileWriter(output, schema, properties);
         using (var group = writer.AppendRowGroup())
         {
             foreach (var column in batch.Columns)
@@ -69,13 +69,26 @@ internal static class ColumnBatchWriter
     /// <summary>The protocol's statistics JSON of the batch.</summary>
     public static string Statistics(ColumnBatch batch)
     {
+        var bounds = batch.Columns.Select(Bounds).ToList();
         var output = new ArrayBufferWriter<byte>(1024);
         using (var w = new Utf8JsonWriter(output))
         {
             w.WriteStartObject();
             w.WriteNumber("numRecords", batch.Count);
-            Bounds(w, batch, max: false);
-            Bounds(w, batch, max: true);
+            w.WriteStartObject("minValues");
+            for (var i = 0; i < bounds.Count; i++)
+            {
+                Write(w, batch.Columns[i], bounds[i].Min);
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject("maxValues");
+            for (var i = 0; i < bounds.Count; i++)
+            {
+                Write(w, batch.Columns[i], bounds[i].Max);
+            }
+
+            w.WriteEndObject();
             w.WriteStartObject("nullCount");
             foreach (var column in batch.Columns)
             {
@@ -89,86 +102,99 @@ internal static class ColumnBatchWriter
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
-    private static void Bounds(Utf8JsonWriter w, ColumnBatch batch, bool max)
+    /// <summary>The bounds to record for a column, as JSON values (null when none may be): one pass over its values.</summary>
+    private static (object? Min, object? Max) Bounds(ColumnBuffer column)
     {
-        w.WriteStartObject(max ? "maxValues" : "minValues");
-        foreach (var column in batch.Columns)
+        if (column.IsList || column.ValueCount == 0)
         {
-            if (column.IsList || column.ValueCount == 0)
-            {
-                continue;
-            }
-
-            var name = column.Field.Name;
-            switch (column.Kind)
-            {
-                case ColumnBuffer.ValueKind.Text:
-                    TextBound(w, name, column.Bytes, max);
-                    break;
-                case ColumnBuffer.ValueKind.Long:
-                    w.WriteNumber(name, Best(column.Longs, max));
-                    break;
-                case ColumnBuffer.ValueKind.Timestamp:
-                    w.WriteString(name, TimestampBound(Best(column.Longs, max), max));
-                    break;
-                case ColumnBuffer.ValueKind.Double:
-                    if (Best(column.Doubles, max) is { } best)
-                    {
-                        w.WriteNumber(name, best);
-                    }
-
-                    break;
-            }
+            return (null, null);
         }
 
-        w.WriteEndObject();
+        switch (column.Kind)
+        {
+            case ColumnBuffer.ValueKind.Text:
+                var (low, high) = TextBounds(column.Bytes);
+                return (StatisticsRules.Min(low), StatisticsRules.Max(high));
+            case ColumnBuffer.ValueKind.Long:
+            {
+                var (min, max) = LongBounds(column.Longs);
+                return (min, max);
+            }
+
+            case ColumnBuffer.ValueKind.Timestamp:
+            {
+                var (min, max) = LongBounds(column.Longs);
+                return (TimestampBound(min, max: false), TimestampBound(max, max: true));
+            }
+
+            case ColumnBuffer.ValueKind.Double:
+            {
+                double? min = null, max = null;
+                foreach (var value in column.Doubles)
+                {
+                    if (!double.IsNaN(value))
+                    {
+                        min = min is { } m && m <= value ? m : value;
+                        max = max is { } x && x >= value ? x : value;
+                    }
+                }
+
+                return (min, max);
+            }
+
+            default:
+                return (null, null);
+        }
     }
 
-    private static unsafe void TextBound(Utf8JsonWriter w, string name, ReadOnlySpan<ByteArray> values, bool max)
+    private static void Write(Utf8JsonWriter w, ColumnBuffer column, object? bound)
     {
-        var best = Span(values[0]);
+        switch (bound)
+        {
+            case string text:
+                w.WriteString(column.Field.Name, text);
+                break;
+            case long number:
+                w.WriteNumber(column.Field.Name, number);
+                break;
+            case double number:
+                w.WriteNumber(column.Field.Name, number);
+                break;
+        }
+    }
+
+    private static unsafe (string Min, string Max) TextBounds(ReadOnlySpan<ByteArray> values)
+    {
+        var min = Span(values[0]);
+        var max = min;
         for (var i = 1; i < values.Length; i++)
         {
             var candidate = Span(values[i]);
-            var order = candidate.SequenceCompareTo(best);
-            if (max ? order > 0 : order < 0)
+            if (candidate.SequenceCompareTo(min) < 0)
             {
-                best = candidate;
+                min = candidate;
+            }
+            else if (candidate.SequenceCompareTo(max) > 0)
+            {
+                max = candidate;
             }
         }
 
-        var text = Encoding.UTF8.GetString(best);
-        if ((max ? StatisticsRules.Max(text) : StatisticsRules.Min(text)) is { } bound)
-        {
-            w.WriteString(name, bound);
-        }
+        return (Encoding.UTF8.GetString(min), Encoding.UTF8.GetString(max));
 
         static ReadOnlySpan<byte> Span(ByteArray value) => new((void*)value.Pointer, value.Length);
     }
 
-    private static long Best(ReadOnlySpan<long> values, bool max)
+    private static (long Min, long Max) LongBounds(ReadOnlySpan<long> values)
     {
-        var best = values[0];
+        long min = values[0], max = values[0];
         foreach (var value in values)
         {
-            best = max ? Math.Max(best, value) : Math.Min(best, value);
+            min = Math.Min(min, value);
+            max = Math.Max(max, value);
         }
 
-        return best;
-    }
-
-    private static double? Best(ReadOnlySpan<double> values, bool max)
-    {
-        double? best = null;
-        foreach (var value in values)
-        {
-            if (!double.IsNaN(value) && (best is not { } b || (max ? value > b : value < b)))
-            {
-                best = value;
-            }
-        }
-
-        return best;
+        return (min, max);
     }
 
     /// <summary>A timestamp bound in milliseconds: the minimum rounded down, the maximum up, so both stay bounds.</summary>

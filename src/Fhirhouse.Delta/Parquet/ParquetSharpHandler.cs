@@ -17,10 +17,9 @@ internal sealed class ParquetSharpHandler(IObjectStore store) : IParquetHandler
 
     public async IAsyncEnumerable<List<object?[]>> ReadBatchesAsync(string key, StructType schema, ColumnMappingMode mode, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var stream = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        using (var file = await NativeParquetFile.OpenAsync(store, key, cancellationToken).ConfigureAwait(false))
         {
-            using var batches = ParquetFileReading.ReadRowGroups(stream, schema, mode).GetEnumerator();
+            using var batches = ParquetFileReading.ReadRowGroups(file.Reader, schema, mode).GetEnumerator();
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -43,18 +42,14 @@ internal sealed class ParquetSharpHandler(IObjectStore store) : IParquetHandler
 
     public async Task<long> WriteAsync(string key, StructType schema, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        Write(buffer, schema, rows);
-        buffer.Position = 0;
-        await store.PutAsync(key, buffer, cancellationToken).ConfigureAwait(false);
-        return buffer.Length;
+        return await NativeParquetOutput.PutAsync(store, key, output => Write(output, schema, rows), cancellationToken).ConfigureAwait(false);
     }
 
-    internal static void Write(Stream output, StructType schema, IReadOnlyList<object?[]> rows)
+    internal static void Write(ParquetSharp.IO.OutputStream output, StructType schema, IReadOnlyList<object?[]> rows)
     {
         using var groupNode = SchemaNode(schema);
         using var properties = new WriterPropertiesBuilder().Compression(Compression.Snappy).Build();
-        using var writer = new ParquetFileWriter(output, groupNode, properties, keyValueMetadata: null, leaveOpen: true);
+        using var writer = new ParquetFileWriter(output, groupNode, properties);
         for (var start = 0; start < rows.Count || (start == 0 && rows.Count == 0); start += RowGroupRows)
         {
             var shred = RowShredder.Build(schema);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Encoding = System.Text.Encoding;
 using System.Text.Json;
 using Fhirhouse.Delta;
+using Fhirhouse.Delta.Parquet;
 using ParquetSharp;
 using ParquetSharp.Schema;
 
@@ -12,32 +13,24 @@ namespace Fhirhouse.Ingest.Bronze;
 /// Parquet types the Delta writer uses, Snappy; no dictionary and no page statistics for the resource and hash
 /// columns, whose values are all different) straight from the chunk's columns, with the Delta statistics of each file.
 /// </summary>
-internal sealed class BronzeFileWriter : IDisposable
+internal static class BronzeFileWriter
 {
-    private readonly MemoryStream _buffer = new();
-
-    public void Dispose() => _buffer.Dispose();
-
     /// <summary>Writes and stores every partition of <paramref name="chunk"/>; returns the files to commit.</summary>
-    public async Task<IReadOnlyList<DataFile>> WriteAsync(DeltaTable table, BronzeChunk chunk, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<DataFile>> WriteAsync(DeltaTable table, BronzeChunk chunk, CancellationToken cancellationToken)
     {
         var files = new List<DataFile>();
         foreach (var (resourceType, partition) in chunk.Partitions)
         {
             var values = new Dictionary<string, string?>(StringComparer.Ordinal) { ["resource_type"] = resourceType };
             var path = DeltaTable.NewDataFilePath(values);
-            _buffer.SetLength(0);
-            WriteParquet(_buffer, partition);
-            var size = _buffer.Length;
-            _buffer.Position = 0;
-            await table.Store.PutAsync(table.DataFileKey(path), _buffer, cancellationToken).ConfigureAwait(false);
+            var size = await NativeParquetOutput.PutAsync(table.Store, table.DataFileKey(path), output => WriteParquet(output, partition), cancellationToken).ConfigureAwait(false);
             files.Add(new DataFile(path, values, size, Statistics(partition)));
         }
 
         return files;
     }
 
-    private static void WriteParquet(Stream output, BronzePartition p)
+    private static void WriteParquet(ParquetSharp.IO.OutputStream output, BronzePartition p)
     {
         using var schema = Schema();
         using var properties = new WriterPropertiesBuilder()
@@ -46,7 +39,7 @@ internal sealed class BronzeFileWriter : IDisposable
             .DisableDictionary("content_hash")
             .DisableStatistics("resource")
             .Build();
-        using var writer = new ParquetFileWriter(output, schema, properties, keyValueMetadata: null, leaveOpen: true);
+        using var writer = new ParquetFileWriter(output, schema, properties);
         using (var group = writer.AppendRowGroup())
         {
             var rows = p.Count;

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Fhirhouse.Delta;
 using Fhirhouse.Delta.Actions;
+using Fhirhouse.Delta.Parquet;
 using ParquetSharp;
 
 namespace Fhirhouse.Ingest.Bronze;
@@ -40,11 +41,14 @@ public static class BronzeScan
         var half = files.Count / 2;
         var later = Task.Run(() => ReadCurrentAsync(table, snapshot, files[half..], cancellationToken), cancellationToken);
         var current = await ReadCurrentAsync(table, snapshot, files[..half], cancellationToken).ConfigureAwait(false);
-        foreach (var (key, entry) in await later.ConfigureAwait(false))
+        var second = await later.ConfigureAwait(false);
+        current.EnsureCapacity(current.Count + second.Count);
+        foreach (var (key, candidate) in second)
         {
-            if (!current.TryGetValue(key, out var seen) || BronzeTable.IsNewer(entry.Row, seen.Row))
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(current, key, out var exists);
+            if (!exists || BronzeTable.IsNewer(candidate.Row, entry.Row))
             {
-                current[key] = entry;
+                entry = candidate;
             }
         }
 
@@ -53,16 +57,16 @@ public static class BronzeScan
 
     private static async Task<Dictionary<string, (BronzeRow Row, Location At)>> ReadCurrentAsync(DeltaTable table, Snapshot snapshot, List<int> files, CancellationToken cancellationToken)
     {
-        var current = new Dictionary<string, (BronzeRow Row, Location At)>(StringComparer.Ordinal);
+        var current = new Dictionary<string, (BronzeRow Row, Location At)>(
+            (int)Math.Min(int.MaxValue / 2, files.Sum(f => snapshot.Files[f].NumRecords ?? 0)), StringComparer.Ordinal);
         var rawKeysSeen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var f in files)
         {
             var file = snapshot.Files[f];
             var type = TypeOf(file, table);
-            var stream = await OpenAsync(table, file, cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
+            using (var parquet = await OpenAsync(table, file, cancellationToken).ConfigureAwait(false))
             {
-                using var reader = new ParquetFileReader(stream, leaveOpen: true);
+                var reader = parquet.Reader;
                 using var metadata = reader.FileMetaData;
                 long offset = 0;
                 for (var g = 0; g < metadata.NumRowGroups; g++)
@@ -80,10 +84,10 @@ public static class BronzeScan
                     for (var r = 0; r < rows; r++)
                     {
                         var row = new BronzeRow(type, ids[r]!, versions[r], updated[r], deleted[r], patients[r], "", Intern(rawKeysSeen, rawKeys[r]!), lines[r], null, ingested[r]!.Value, null);
-                        var key = type + "/" + row.Id;
-                        if (!current.TryGetValue(key, out var seen) || BronzeTable.IsNewer(row, seen.Row))
+                        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(current, string.Concat(type, "/", row.Id), out var exists);
+                        if (!exists || BronzeTable.IsNewer(row, entry.Row))
                         {
-                            current[key] = (row, new Location(f, offset + r));
+                            entry = (row, new Location(f, offset + r));
                         }
                     }
 
@@ -112,13 +116,13 @@ public static class BronzeScan
     /// </summary>
     public static async Task ReadResourceBytesAsync<T>(DeltaTable table, AddFile file, IReadOnlyDictionary<long, T> rows, Action<T, ReadOnlyMemory<byte>> visit, CancellationToken cancellationToken)
     {
-        var stream = await OpenAsync(table, file, cancellationToken).ConfigureAwait(false);
+        var parquet = await OpenAsync(table, file, cancellationToken).ConfigureAwait(false);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
-            await using (stream.ConfigureAwait(false))
+            using (parquet)
             {
-                using var reader = new ParquetFileReader(stream, leaveOpen: true);
+                var reader = parquet.Reader;
                 using var metadata = reader.FileMetaData;
                 var index = ColumnIndex(metadata, "resource");
                 var levels = new short[Batch];
@@ -185,8 +189,8 @@ public static class BronzeScan
             : throw new InvalidDataException($"Bronze file '{file.Path}' of '{table.Path}' has no resource_type partition value.");
     }
 
-    private static Task<Stream> OpenAsync(DeltaTable table, AddFile file, CancellationToken cancellationToken) =>
-        table.Store.OpenReadAsync(table.DataFileKey(Uri.UnescapeDataString(file.Path)), cancellationToken);
+    private static Task<NativeParquetFile> OpenAsync(DeltaTable table, AddFile file, CancellationToken cancellationToken) =>
+        NativeParquetFile.OpenAsync(table.Store, table.DataFileKey(Uri.UnescapeDataString(file.Path)), cancellationToken);
 
     private static int ColumnIndex(FileMetaData metadata, string name)
     {
@@ -194,19 +198,70 @@ public static class BronzeScan
         return index >= 0 ? index : throw new InvalidDataException($"A bronze data file has no column '{name}'.");
     }
 
+    /// <summary>
+    /// The text values of a column, read as UTF-8 from Parquet; a value equal to the one before it is the same string
+    /// (rows of one payload, or of one patient, repeat their raw key and patient id).
+    /// </summary>
     private static string?[] Strings(RowGroupReader group, FileMetaData metadata, string name, int rows)
     {
-        using var column = group.Column(ColumnIndex(metadata, name)).LogicalReader<string?>();
-        return column.ReadAll(rows);
+        using var column = (ColumnReader<ByteArray>)group.Column(ColumnIndex(metadata, name));
+        var result = new string?[rows];
+        var levels = new short[Batch];
+        var values = new ByteArray[Batch];
+        var required = column.ColumnDescriptor.MaxDefinitionLevel == 0;
+        string? last = null;
+        var lastBytes = Array.Empty<byte>();
+        var row = 0;
+        while (column.HasNext && row < rows)
+        {
+            var read = (int)column.ReadBatch(Math.Min(Batch, rows - row), required ? null : levels, null, values, out _);
+            var v = 0;
+            for (var i = 0; i < read; i++, row++)
+            {
+                if (!required && levels[i] == 0)
+                {
+                    continue;
+                }
+
+                var bytes = Span(values[v++]);
+                if (last is null || !bytes.SequenceEqual(lastBytes))
+                {
+                    last = System.Text.Encoding.UTF8.GetString(bytes);
+                    lastBytes = bytes.ToArray();
+                }
+
+                result[row] = last;
+            }
+        }
+
+        return result;
     }
 
+    private static unsafe ReadOnlySpan<byte> Span(ByteArray value) => new((void*)value.Pointer, value.Length);
+
+    /// <summary>A timestamp column (microseconds since the epoch, as the writers store it).</summary>
     private static DateTimeOffset?[] Times(RowGroupReader group, FileMetaData metadata, string name, int rows)
     {
-        using var column = group.Column(ColumnIndex(metadata, name));
-        var values = column.ColumnDescriptor.MaxDefinitionLevel > 0
-            ? column.LogicalReader<DateTime?>().ReadAll(rows)
-            : [.. column.LogicalReader<DateTime>().ReadAll(rows).Select(t => (DateTime?)t)];
-        return [.. values.Select(t => t is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : (DateTimeOffset?)null)];
+        using var column = (ColumnReader<long>)group.Column(ColumnIndex(metadata, name));
+        var result = new DateTimeOffset?[rows];
+        var levels = new short[Batch];
+        var values = new long[Batch];
+        var required = column.ColumnDescriptor.MaxDefinitionLevel == 0;
+        var row = 0;
+        while (column.HasNext && row < rows)
+        {
+            var read = (int)column.ReadBatch(Math.Min(Batch, rows - row), required ? null : levels, null, values, out _);
+            var v = 0;
+            for (var i = 0; i < read; i++, row++)
+            {
+                if (required || levels[i] != 0)
+                {
+                    result[row] = new DateTimeOffset(DateTimeOffset.UnixEpoch.UtcTicks + (values[v++] * 10), TimeSpan.Zero);
+                }
+            }
+        }
+
+        return result;
     }
 
     private static T[] Column<T>(RowGroupReader group, FileMetaData metadata, string name, int rows)

@@ -47,8 +47,8 @@ public sealed class BronzeTable
     /// Appends a chunk's rows in one commit (one data file per resource type, written straight from the chunk's
     /// columns); a chunk already recorded under <paramref name="txn"/> is skipped before anything is written.
     /// </summary>
-    internal Task<CommitResult> AppendAsync(BronzeChunk rows, BronzeFileWriter writer, AppTransaction txn, CancellationToken cancellationToken = default) =>
-        Table.AppendFilesAsync(token => writer.WriteAsync(Table, rows, token), txn, cancellationToken);
+    internal Task<CommitResult> AppendAsync(BronzeChunk rows, AppTransaction txn, CancellationToken cancellationToken = default) =>
+        Table.AppendFilesAsync(token => BronzeFileWriter.WriteAsync(Table, rows, token), txn, cancellationToken);
 
     /// <summary>Every row of a version (latest when null).</summary>
     public async IAsyncEnumerable<BronzeRow> ReadAllAsync(long? version = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)

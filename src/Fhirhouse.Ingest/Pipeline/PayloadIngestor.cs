@@ -22,7 +22,6 @@ public sealed class PayloadIngestor
     private static readonly HashSet<string> s_expandedBundles = new(["transaction", "batch", "collection", "searchset", "history", "transaction-response", "batch-response"], StringComparer.Ordinal);
     private readonly IngestOptions _options;
     private readonly ConcurrentBag<BronzeChunk> _chunks = [];
-    private readonly ConcurrentBag<BronzeFileWriter> _writers = [];
 
     private PayloadIngestor(RawZone raw, BronzeTable bronze, QuarantineTable quarantine, RawManifestTable manifest, IngestOptions options)
     {
@@ -154,7 +153,6 @@ public sealed class PayloadIngestor
         StreamBatch? stream, long bronzeRecorded, long quarantineRecorded) : IDisposable
     {
         private readonly List<QuarantineRow> _quarantine = [];
-        private readonly BronzeFileWriter _writer = owner._writers.TryTake(out var writer) ? writer : new();
         private BronzeChunk _rows = owner._chunks.TryTake(out var chunk) ? chunk : new();
         private BronzeChunk _spare = owner._chunks.TryTake(out var chunk) ? chunk : new();
         private Task _inFlight = Task.CompletedTask;
@@ -325,14 +323,13 @@ public sealed class PayloadIngestor
             }
         }
 
-        /// <summary>Gives the chunks (their native memory) and the file writer back to the ingestor, for the next payload.</summary>
+        /// <summary>Gives the chunks (their native memory) back to the ingestor, for the next payload.</summary>
         public void Dispose()
         {
             _rows.Reset();
             _spare.Reset();
             owner._chunks.Add(_rows);
             owner._chunks.Add(_spare);
-            owner._writers.Add(_writer);
         }
 
         private async Task CommitAsync(BronzeChunk rows, List<QuarantineRow>? quarantine, bool commitBronze, string? appId, long version, CancellationToken cancellationToken)
@@ -347,7 +344,7 @@ public sealed class PayloadIngestor
                 if (commitBronze)
                 {
                     var txn = new AppTransaction(appId ?? "bronze:" + payload.Sha256, version);
-                    await owner.Bronze.AppendAsync(rows, _writer, txn, cancellationToken).ConfigureAwait(false);
+                    await owner.Bronze.AppendAsync(rows, txn, cancellationToken).ConfigureAwait(false);
                 }
             }
             finally

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Fhirhouse.Delta;
@@ -77,7 +78,7 @@ public sealed class ViewMaterializer
         Dictionary<ViewDefinition, Written> written;
         try
         {
-            written = await EvaluateAsync(tableOf, _bronze.Table, bronze, current.Values, cancellationToken).ConfigureAwait(false);
+            written = await EvaluateAsync(tableOf, _bronze.Table, bronze, current, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -258,11 +259,11 @@ public sealed class ViewMaterializer
     /// </summary>
     private static async Task<Dictionary<ViewDefinition, Written>> EvaluateAsync(
         IReadOnlyDictionary<ViewDefinition, DeltaTable> tables, DeltaTable bronzeTable, Delta.Snapshot bronze,
-        IEnumerable<(BronzeRow Row, BronzeScan.Location At)> current, CancellationToken cancellationToken)
+        Dictionary<string, (BronzeRow Row, BronzeScan.Location At)> current, CancellationToken cancellationToken)
     {
         var byType = tables.Keys.GroupBy(v => v.Resource, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var byFile = new SortedDictionary<int, Dictionary<long, string>>();
-        foreach (var (row, at) in current)
+        foreach (var (key, (row, at)) in current)
         {
             if (!row.Deleted && byType.ContainsKey(row.ResourceType))
             {
@@ -271,7 +272,7 @@ public sealed class ViewMaterializer
                     byFile[at.File] = rows = [];
                 }
 
-                rows[at.Row] = row.ResourceType + "/" + row.Id;
+                rows[at.Row] = key;
             }
         }
 
@@ -290,27 +291,41 @@ public sealed class ViewMaterializer
         }
 
         var perPiece = new Written[pieces.Count][];
-        await Parallel.ForAsync(0, pieces.Count, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (i, token) =>
+        // A worker's evaluators and column batches are reused from piece to piece (their memory with them).
+        var idle = tables.Keys.ToDictionary(v => v, _ => new ConcurrentBag<ViewRun>());
+        try
         {
-            var file = bronze.Files[pieces[i].Key];
-            var pieceViews = byType[file.PartitionValues["resource_type"]!];
-            var runs = pieceViews.Select(v => new ViewRun(v)).ToList();
-            await BronzeScan.ReadResourcesAsync(bronzeTable, file, pieces[i].Value, (key, resource) =>
+            await Parallel.ForAsync(0, pieces.Count, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (i, token) =>
             {
-                foreach (var run in runs)
+                var file = bronze.Files[pieces[i].Key];
+                var pieceViews = byType[file.PartitionValues["resource_type"]!];
+                var runs = pieceViews.Select(v => idle[v].TryTake(out var run) ? run : new ViewRun(v)).ToList();
+                await BronzeScan.ReadResourcesAsync(bronzeTable, file, pieces[i].Value, (key, resource) =>
                 {
-                    run.Add(key, resource);
-                }
-            }, token).ConfigureAwait(false);
+                    foreach (var run in runs)
+                    {
+                        run.Add(key, resource);
+                    }
+                }, token).ConfigureAwait(false);
 
-            perPiece[i] = new Written[pieceViews.Count];
-            for (var v = 0; v < pieceViews.Count; v++)
+                perPiece[i] = new Written[pieceViews.Count];
+                for (var v = 0; v < pieceViews.Count; v++)
+                {
+                    var run = runs[v];
+                    List<DataFile> files = run.Rows.Count > 0 ? [await tables[pieceViews[v]].WriteColumnsAsync(run.Rows, cancellationToken: token).ConfigureAwait(false)] : [];
+                    perPiece[i][v] = new Written(files, pieces[i].Value.Count, run.Rows.Count, run.Failures, run.FirstFailure);
+                    run.Clear();
+                    idle[pieceViews[v]].Add(run);
+                }
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var run in idle.Values.SelectMany(b => b))
             {
-                using var run = runs[v];
-                List<DataFile> files = run.Rows.Count > 0 ? [await tables[pieceViews[v]].WriteColumnsAsync(run.Rows, cancellationToken: token).ConfigureAwait(false)] : [];
-                perPiece[i][v] = new Written(files, pieces[i].Value.Count, run.Rows.Count, run.Failures, run.FirstFailure);
+                run.Dispose();
             }
-        }).ConfigureAwait(false);
+        }
 
         var result = tables.Keys.ToDictionary(v => v, _ => new Written([], 0, 0, 0, null));
         for (var i = 0; i < pieces.Count; i++)
@@ -333,6 +348,7 @@ public sealed class ViewMaterializer
 
         return result;
     }
+
 
     private static ViewRun Evaluate(ViewDefinition view, IReadOnlyList<BronzeRow> resources)
     {
@@ -385,6 +401,14 @@ public sealed class ViewMaterializer
         public void Add(string key, ReadOnlyMemory<byte> resource) => Run(key, resource, static (e, json, sink) => e.Evaluate(json, sink));
 
         public void Dispose() => _sink.Dispose();
+
+        /// <summary>Forgets the rows and failures, keeping the memory, for the next resources.</summary>
+        public void Clear()
+        {
+            Rows.Clear();
+            Failures = 0;
+            FirstFailure = null;
+        }
 
         private void Run<T>(string key, T resource, Func<ViewEvaluator, T, IViewRowSink, int> evaluate)
         {

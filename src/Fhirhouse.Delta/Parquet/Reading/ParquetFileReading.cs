@@ -12,9 +12,8 @@ internal static class ParquetFileReading
     private const int BatchSize = 8192;
 
     /// <summary>The rows of the file, one list per row group, so a large file never sits in memory whole.</summary>
-    public static IEnumerable<List<object?[]>> ReadRowGroups(Stream stream, StructType schema, ColumnMappingMode mode)
+    public static IEnumerable<List<object?[]>> ReadRowGroups(ParquetFileReader reader, StructType schema, ColumnMappingMode mode)
     {
-        using var reader = new ParquetFileReader(stream, leaveOpen: true);
         using var metadata = reader.FileMetaData;
         var descriptor = metadata.Schema;
         var root = FileNode.Mirror((ParquetSharp.Schema.GroupNode)descriptor.SchemaRoot);
