@@ -23,6 +23,12 @@ namespace Fhirhouse.Query;
 /// </summary>
 public sealed class QueryEngine : IDisposable
 {
+    public static readonly double[] StepMs = new double[16];
+    public static readonly string[] StepNames = ["rewrite", "parse+shape", "-", "catalog", "snapshot", "guard", "prune", "open", "readcols", "buildsql+create", "-", "run", "release", "total", "", ""];
+    private static readonly System.Diagnostics.Stopwatch s_sw = System.Diagnostics.Stopwatch.StartNew();
+    private static double s_mark;
+    private static void Mark(int step) { var now = s_sw.Elapsed.TotalMilliseconds; StepMs[step] += now - s_mark; s_mark = now; }
+    private static void Begin() => s_mark = s_sw.Elapsed.TotalMilliseconds;
     private readonly DuckDBConnection _connection;
     private readonly PlaintextFiles _files;
     private readonly LakeTableCatalog _catalog;
@@ -68,6 +74,12 @@ public sealed class QueryEngine : IDisposable
 
     /// <summary>Data files decrypted into memory so far (0 over a plaintext local store).</summary>
     public long Decryptions => _files.Decryptions;
+
+    /// <summary>Statements DuckDB parsed so far (a repeated statement reuses its shape).</summary>
+    internal long Parses { get; private set; }
+
+    /// <summary>DuckDB views created so far (a table's view stands while what it was made from is unchanged).</summary>
+    internal long ViewsCreated { get; private set; }
 
     /// <summary>The lake tables a query can name, with their paths.</summary>
     public Task<IReadOnlyList<(string Name, string Path)>> ListTablesAsync(CancellationToken cancellationToken = default) =>
@@ -150,10 +162,12 @@ public sealed class QueryEngine : IDisposable
         }
         finally
         {
+            Begin();
             foreach (var lease in leases)
             {
                 lease.Dispose();
             }
+            Mark(12);
 
             _gate.Release();
         }
@@ -161,13 +175,17 @@ public sealed class QueryEngine : IDisposable
 
     private async Task<T> PrepareAndRunAsync<T>(string sql, AsOf? asOf, Func<string, List<TableScan>, T> run, List<IDisposable> leases, List<string> named, CancellationToken cancellationToken)
     {
+        Begin();
         var (rewritten, travels) = TimeTravelRewriter.Rewrite(sql);
+        Mark(0);
         if (!_shapes.TryGet(rewritten, out var shape))
         {
             shape = QueryShape.FromParseTree(ParseTree(rewritten), sql);
+            Parses++;
             _shapes.Add(rewritten, shape);
         }
 
+        Mark(1);
         if (_guard is not null)
         {
             RefuseUngoverned(shape);
@@ -177,7 +195,9 @@ public sealed class QueryEngine : IDisposable
         foreach (var name in shape.Tables)
         {
             var travel = travels.FirstOrDefault(t => string.Equals(t.SqlName, name, StringComparison.OrdinalIgnoreCase));
+            Mark(2);
             var table = await _catalog.FindAsync(travel?.Table ?? name, cancellationToken).ConfigureAwait(false);
+            Mark(3);
             if (table is null)
             {
                 if (travel is not null)
@@ -195,15 +215,20 @@ public sealed class QueryEngine : IDisposable
 
             named.Add(travel?.Table ?? name);
             var snapshot = await SnapshotAsync(table, travel?.AsOf ?? asOf, cancellationToken).ConfigureAwait(false);
+            Mark(4);
             var columns = snapshot.Schema.Fields.Select(f => new QueryColumn(f.Name, DuckDbTypes.Of(f.Type))).ToList();
             var access = _guard is null
                 ? TableAccess.Unrestricted
                 : await _guard.AuthorizeAsync(new TableAccessRequest(travel?.Table ?? name, table.Path, columns), cancellationToken).ConfigureAwait(false);
+            Mark(5);
             var predicates = shape.PredicatesOn(name).Where(p => !access.Masks.ContainsKey(p.Column)).ToList();
             scans.Add(await RegisterAsync(name, snapshot, predicates, columns, access, leases, cancellationToken).ConfigureAwait(false));
         }
 
-        return run(rewritten.TrimEnd().TrimEnd(';'), scans);
+        Mark(9);
+        var r = run(rewritten.TrimEnd().TrimEnd(';'), scans);
+        Mark(11);
+        return r;
     }
 
     /// <summary>Under a guard: refuses what could read around it (files, catalogs, the engine's own functions).</summary>
@@ -284,7 +309,9 @@ public sealed class QueryEngine : IDisposable
     private async Task<TableScan> RegisterAsync(string name, Snapshot snapshot, IReadOnlyList<ColumnPredicate> predicates, IReadOnlyList<QueryColumn> columns, TableAccess access, List<IDisposable> leases, CancellationToken cancellationToken)
     {
         var previous = _registered.GetValueOrDefault(name);
-        var kept = previous is not null && previous.PrunedAlike(snapshot, predicates) ? previous.Kept : Prune(snapshot, predicates);
+        var prunedAlike = previous is not null && previous.PrunedAlike(snapshot, predicates);
+        var kept = prunedAlike ? previous!.Kept : Prune(snapshot, predicates);
+        Mark(6);
         var opened = new List<(string Key, string Path)>(kept.Count);
         foreach (var file in kept)
         {
@@ -298,13 +325,20 @@ public sealed class QueryEngine : IDisposable
             opened.Add((key, path));
         }
 
+        Mark(7);
         var masks = RegisteredView.MasksOf(columns, access);
-        if (previous is null || !previous.Shows(snapshot, opened, masks, access.RowFilter))
+        var stands = previous is not null && previous.Shows(snapshot, opened, masks, access.RowFilter);
+        if (!stands)
         {
             ReadColumns(opened.Where(o => !_fileColumns.ContainsKey(o.Key)).ToList());
             var files = kept.Select((file, i) => new TableViewSql.DataFile(opened[i].Path, file.PartitionValues, _fileColumns[opened[i].Key])).ToList();
             var view = GuardedViewSql.Build(name, TableViewSql.Build(snapshot, files), columns, access);
             Execute($"CREATE OR REPLACE TEMP VIEW {DuckDbTypes.Identifier(name)} AS\n{view}");
+            ViewsCreated++;
+        }
+
+        if (!stands || !prunedAlike)
+        {
             _registered[name] = new RegisteredView(snapshot, predicates, kept, opened, masks, access.RowFilter);
         }
 
