@@ -150,7 +150,7 @@ public sealed class StatementCacheTests
     }
 
     [Fact]
-    public async Task Evicted_plaintext_between_statements_over_two_tables_reads_the_right_files()
+    public async Task Evicted_plaintext_between_statements_reads_the_right_files_where_a_memory_file_path_is_reused()
     {
         using var lake = new TestLake(encrypted: true);
         await PeopleAsync(lake);
@@ -165,6 +165,16 @@ public sealed class StatementCacheTests
         }
 
         Assert.Equal(9, engine.Decryptions);
+
+        // One file per statement, each evicted after it: the second file's memory file may reuse the first's path.
+        for (var i = 0; i < 3; i++)
+        {
+            var staff = await engine.ExecuteAsync("SELECT count(*), min(kind) FROM people WHERE kind = 'staff'");
+            var patients = await engine.ExecuteAsync("SELECT count(*), min(kind) FROM people WHERE kind = 'patient'");
+            Assert.Equal([10L, "staff"], staff.Rows.Single());
+            Assert.Equal([10L, "patient"], patients.Rows.Single());
+            Assert.Equal(1, patients.Tables.Single().FilesRead);
+        }
     }
 
     [Fact]
