@@ -131,14 +131,8 @@ try
             }
 
             var b = t.Elapsed.TotalMilliseconds;
-            if (round == -1)
-            {
-                Array.Clear(QueryEngine.StepMs);
-            }
-
             if (round >= 0)
             {
-                QueryEngine.StepMs[13] += a;
                 ours.Add(a);
                 theirs.Add(b);
             }
@@ -150,7 +144,6 @@ try
         }
 
         var (mo, mp) = (Median(ours), Median(theirs));
-        Console.WriteLine("    steps ms/stmt: " + string.Join(" ", Enumerable.Range(0, 14).Where(i => QueryEngine.StepNames[i] != "-").Select(i => $"{QueryEngine.StepNames[i]}={QueryEngine.StepMs[i] / rounds:F3}")));
         ratios.Add(mo / mp);
         Console.WriteLine($"  {mo,8:F1} ms vs {mp,8:F1} ms  ratio {mo / mp:F2}  ({ourRows} rows)  {sql[..Math.Min(70, sql.Length)]}...");
     }

@@ -23,12 +23,6 @@ namespace Fhirhouse.Query;
 /// </summary>
 public sealed class QueryEngine : IDisposable
 {
-    public static readonly double[] StepMs = new double[16];
-    public static readonly string[] StepNames = ["rewrite", "parse+shape", "-", "catalog", "snapshot", "guard", "prune", "open", "readcols", "buildsql+create", "-", "run", "release", "total", "", ""];
-    private static readonly System.Diagnostics.Stopwatch s_sw = System.Diagnostics.Stopwatch.StartNew();
-    private static double s_mark;
-    private static void Mark(int step) { var now = s_sw.Elapsed.TotalMilliseconds; StepMs[step] += now - s_mark; s_mark = now; }
-    private static void Begin() => s_mark = s_sw.Elapsed.TotalMilliseconds;
     private readonly DuckDBConnection _connection;
     private readonly PlaintextFiles _files;
     private readonly LakeTableCatalog _catalog;
@@ -162,12 +156,10 @@ public sealed class QueryEngine : IDisposable
         }
         finally
         {
-            Begin();
             foreach (var lease in leases)
             {
                 lease.Dispose();
             }
-            Mark(12);
 
             _gate.Release();
         }
@@ -175,9 +167,7 @@ public sealed class QueryEngine : IDisposable
 
     private async Task<T> PrepareAndRunAsync<T>(string sql, AsOf? asOf, Func<string, List<TableScan>, T> run, List<IDisposable> leases, List<string> named, CancellationToken cancellationToken)
     {
-        Begin();
         var (rewritten, travels) = TimeTravelRewriter.Rewrite(sql);
-        Mark(0);
         if (!_shapes.TryGet(rewritten, out var shape))
         {
             shape = QueryShape.FromParseTree(ParseTree(rewritten), sql);
@@ -185,7 +175,6 @@ public sealed class QueryEngine : IDisposable
             _shapes.Add(rewritten, shape);
         }
 
-        Mark(1);
         if (_guard is not null)
         {
             RefuseUngoverned(shape);
@@ -195,9 +184,7 @@ public sealed class QueryEngine : IDisposable
         foreach (var name in shape.Tables)
         {
             var travel = travels.FirstOrDefault(t => string.Equals(t.SqlName, name, StringComparison.OrdinalIgnoreCase));
-            Mark(2);
             var table = await _catalog.FindAsync(travel?.Table ?? name, cancellationToken).ConfigureAwait(false);
-            Mark(3);
             if (table is null)
             {
                 if (travel is not null)
@@ -215,20 +202,15 @@ public sealed class QueryEngine : IDisposable
 
             named.Add(travel?.Table ?? name);
             var snapshot = await SnapshotAsync(table, travel?.AsOf ?? asOf, cancellationToken).ConfigureAwait(false);
-            Mark(4);
             var columns = snapshot.Schema.Fields.Select(f => new QueryColumn(f.Name, DuckDbTypes.Of(f.Type))).ToList();
             var access = _guard is null
                 ? TableAccess.Unrestricted
                 : await _guard.AuthorizeAsync(new TableAccessRequest(travel?.Table ?? name, table.Path, columns), cancellationToken).ConfigureAwait(false);
-            Mark(5);
             var predicates = shape.PredicatesOn(name).Where(p => !access.Masks.ContainsKey(p.Column)).ToList();
             scans.Add(await RegisterAsync(name, snapshot, predicates, columns, access, leases, cancellationToken).ConfigureAwait(false));
         }
 
-        Mark(9);
-        var r = run(rewritten.TrimEnd().TrimEnd(';'), scans);
-        Mark(11);
-        return r;
+        return run(rewritten.TrimEnd().TrimEnd(';'), scans);
     }
 
     /// <summary>Under a guard: refuses what could read around it (files, catalogs, the engine's own functions).</summary>
@@ -311,7 +293,6 @@ public sealed class QueryEngine : IDisposable
         var previous = _registered.GetValueOrDefault(name);
         var prunedAlike = previous is not null && previous.PrunedAlike(snapshot, predicates);
         var kept = prunedAlike ? previous!.Kept : Prune(snapshot, predicates);
-        Mark(6);
         var opened = new List<(string Key, string Path)>(kept.Count);
         foreach (var file in kept)
         {
@@ -325,7 +306,6 @@ public sealed class QueryEngine : IDisposable
             opened.Add((key, path));
         }
 
-        Mark(7);
         var masks = RegisteredView.MasksOf(columns, access);
         var stands = previous is not null && previous.Shows(snapshot, opened, masks, access.RowFilter);
         if (!stands)
