@@ -8,8 +8,9 @@ namespace Fhirhouse.Query.Tables;
 /// <summary>
 /// What the DuckDB view of a table name was last registered from: the snapshot (the engine's cached instance, so a
 /// new commit or another version is another instance), the predicates its files were pruned by and the files kept,
-/// the object key and plaintext path of each kept file (a memory file's path may be reused for another file), and the mask of each column and the row filter the guard asked for. The view's
-/// SQL is a function of these alone, so while all are the same the view stands as registered.
+/// the object key and plaintext path of each kept file (a memory file's path may be reused for another file), and the
+/// mask of each column and the row filter the guard returned. The view's SQL is a function of these (a file's partition
+/// values and columns follow from the snapshot and its key), so while all are the same the view stands as registered.
 /// </summary>
 internal sealed class RegisteredView(
     Snapshot snapshot,
@@ -19,7 +20,7 @@ internal sealed class RegisteredView(
     IReadOnlyList<ColumnMask?> masks,
     string? rowFilter)
 {
-    /// <summary>The files kept by pruning <see cref="Snapshot"/> with the predicates.</summary>
+    /// <summary>The files kept by pruning the snapshot with the predicates.</summary>
     public IReadOnlyList<AddFile> Kept => kept;
 
     /// <summary>The mask of each column of <paramref name="columns"/>, in order (null: as stored), under <paramref name="access"/>.</summary>
