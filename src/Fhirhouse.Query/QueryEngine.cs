@@ -29,7 +29,8 @@ public sealed class QueryEngine : IDisposable
     private readonly Dictionary<string, HashSet<string>> _fileColumns = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly IObjectStore _store;
-    private readonly Dictionary<string, string> _registered = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, RegisteredView> _registered = new(StringComparer.OrdinalIgnoreCase);
+    private readonly QueryShapeCache _shapes = new(256);
     private readonly Dictionary<string, Snapshot> _latest = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Path, long Version), Snapshot> _versions = [];
     private readonly ITableAccessGuard? _guard;
@@ -67,6 +68,12 @@ public sealed class QueryEngine : IDisposable
 
     /// <summary>Data files decrypted into memory so far (0 over a plaintext local store).</summary>
     public long Decryptions => _files.Decryptions;
+
+    /// <summary>Statements DuckDB parsed so far (a repeated statement reuses its shape).</summary>
+    internal long Parses { get; private set; }
+
+    /// <summary>DuckDB views created so far (a table's view stands while what it was made from is unchanged).</summary>
+    internal long ViewsCreated { get; private set; }
 
     /// <summary>The lake tables a query can name, with their paths.</summary>
     public Task<IReadOnlyList<(string Name, string Path)>> ListTablesAsync(CancellationToken cancellationToken = default) =>
@@ -161,7 +168,13 @@ public sealed class QueryEngine : IDisposable
     private async Task<T> PrepareAndRunAsync<T>(string sql, AsOf? asOf, Func<string, List<TableScan>, T> run, List<IDisposable> leases, List<string> named, CancellationToken cancellationToken)
     {
         var (rewritten, travels) = TimeTravelRewriter.Rewrite(sql);
-        var shape = QueryShape.FromParseTree(ParseTree(rewritten), sql);
+        if (!_shapes.TryGet(rewritten, out var shape))
+        {
+            shape = QueryShape.FromParseTree(ParseTree(rewritten), sql);
+            Parses++;
+            _shapes.Add(rewritten, shape);
+        }
+
         if (_guard is not null)
         {
             RefuseUngoverned(shape);
@@ -270,7 +283,50 @@ public sealed class QueryEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Registers <paramref name="name"/> as a view over the snapshot's files that may match the predicates, read under
+    /// <paramref name="access"/>; the files are leased for the statement. The view (and the pruning) of the last
+    /// statement that named the table stands when what it was made from is unchanged (<see cref="RegisteredView"/>).
+    /// </summary>
     private async Task<TableScan> RegisterAsync(string name, Snapshot snapshot, IReadOnlyList<ColumnPredicate> predicates, IReadOnlyList<QueryColumn> columns, TableAccess access, List<IDisposable> leases, CancellationToken cancellationToken)
+    {
+        var previous = _registered.GetValueOrDefault(name);
+        var prunedAlike = previous is not null && previous.PrunedAlike(snapshot, predicates);
+        var kept = prunedAlike ? previous!.Kept : Prune(snapshot, predicates);
+        var opened = new List<(string Key, string Path)>(kept.Count);
+        foreach (var file in kept)
+        {
+            var key = KeyOf(snapshot.TablePath, file.Path);
+            var (path, lease) = await _files.OpenAsync(key, cancellationToken).ConfigureAwait(false);
+            if (lease is not null)
+            {
+                leases.Add(lease);
+            }
+
+            opened.Add((key, path));
+        }
+
+        var masks = RegisteredView.MasksOf(columns, access);
+        var stands = previous is not null && previous.Shows(snapshot, opened, masks, access.RowFilter);
+        if (!stands)
+        {
+            ReadColumns(opened.Where(o => !_fileColumns.ContainsKey(o.Key)).ToList());
+            var files = kept.Select((file, i) => new TableViewSql.DataFile(opened[i].Path, file.PartitionValues, _fileColumns[opened[i].Key])).ToList();
+            var view = GuardedViewSql.Build(name, TableViewSql.Build(snapshot, files), columns, access);
+            Execute($"CREATE OR REPLACE TEMP VIEW {DuckDbTypes.Identifier(name)} AS\n{view}");
+            ViewsCreated++;
+        }
+
+        if (!stands || !prunedAlike)
+        {
+            _registered[name] = new RegisteredView(snapshot, predicates, kept, opened, masks, access.RowFilter);
+        }
+
+        return new TableScan(name, snapshot.TablePath, snapshot.Version, snapshot.Files.Count, kept.Count);
+    }
+
+    /// <summary>The files of <paramref name="snapshot"/> that may hold rows the predicates accept.</summary>
+    private static List<AddFile> Prune(Snapshot snapshot, IReadOnlyList<ColumnPredicate> predicates)
     {
         var pruner = new FilePruner(snapshot.Schema, snapshot.PartitionColumns, snapshot.Metadata.ColumnMapping, predicates);
         var kept = new List<AddFile>(snapshot.Files.Count);
@@ -287,32 +343,11 @@ public sealed class QueryEngine : IDisposable
             }
         }
 
-        var opened = new List<(string Key, string Path, AddFile File)>(kept.Count);
-        foreach (var file in kept)
-        {
-            var key = KeyOf(snapshot.TablePath, file.Path);
-            var (path, lease) = await _files.OpenAsync(key, cancellationToken).ConfigureAwait(false);
-            if (lease is not null)
-            {
-                leases.Add(lease);
-            }
-
-            opened.Add((key, path, file));
-        }
-
-        ReadColumns(opened.Where(o => !_fileColumns.ContainsKey(o.Key)).ToList());
-        var files = opened.Select(o => new TableViewSql.DataFile(o.Path, o.File.PartitionValues, _fileColumns[o.Key])).ToList();
-        var view = GuardedViewSql.Build(name, TableViewSql.Build(snapshot, files), columns, access);
-        if (!_registered.TryGetValue(name, out var previous) || !string.Equals(previous, view, StringComparison.Ordinal))
-        {
-            Execute($"CREATE OR REPLACE TEMP VIEW {DuckDbTypes.Identifier(name)} AS\n{view}");
-            _registered[name] = view;
-        }
-        return new TableScan(name, snapshot.TablePath, snapshot.Version, snapshot.Files.Count, kept.Count);
+        return kept;
     }
 
     /// <summary>The top-level columns of each file, from its Parquet footer (files never change, so this is cached by key).</summary>
-    private void ReadColumns(List<(string Key, string Path, AddFile File)> files)
+    private void ReadColumns(List<(string Key, string Path)> files)
     {
         if (files.Count == 0)
         {

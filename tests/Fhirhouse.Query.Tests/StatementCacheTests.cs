@@ -1,0 +1,216 @@
+using Fhirhouse.Delta;
+using Fhirhouse.Delta.Schema;
+using Fhirhouse.Query.Access;
+using Fhirhouse.Query.Sql;
+
+namespace Fhirhouse.Query.Tests;
+
+/// <summary>
+/// What the engine keeps between statements (statement shapes, each table's pruning and view) never hides a change:
+/// a commit, another version, other predicates, another access or evicted plaintext is seen by the next statement.
+/// </summary>
+public sealed class StatementCacheTests
+{
+    private const string Count = "SELECT count(*) AS n, count(name) AS named, min(name) AS first FROM people";
+
+    private static readonly StructType People = new(
+    [
+        new StructField("kind", PrimitiveType.String, Nullable: false),
+        new StructField("id", PrimitiveType.Long, Nullable: false),
+        new StructField("name", PrimitiveType.String),
+    ]);
+
+    private static IEnumerable<object?[]> Rows(int from, int count, string kind) =>
+        Enumerable.Range(from, count).Select(i => new object?[] { kind, (long)i, "p" + i.ToString("D2", System.Globalization.CultureInfo.InvariantCulture) });
+
+    /// <summary>tables/people partitioned by kind: version 1 ids 0..9 staff, version 2 ids 10..19 patient.</summary>
+    private static async Task<DeltaTable> PeopleAsync(TestLake lake)
+    {
+        var table = await DeltaTable.CreateAsync(lake.Store, "tables/people", People, ["kind"]);
+        await table.AppendAsync(Rows(0, 10, "staff"));
+        await table.AppendAsync(Rows(10, 10, "patient"));
+        return table;
+    }
+
+    [Fact]
+    public async Task A_repeated_statement_is_parsed_once_and_its_view_created_once()
+    {
+        using var lake = new TestLake(encrypted: true);
+        await PeopleAsync(lake);
+        using var engine = new QueryEngine(lake.Store);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var result = await engine.ExecuteAsync(Count);
+            Assert.Equal([20L, 20L, "p00"], result.Rows.Single());
+        }
+
+        Assert.Equal(1, engine.Parses);
+        Assert.Equal(1, engine.ViewsCreated);
+        Assert.Equal(2, engine.Decryptions);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_commit_between_two_statements_is_seen_by_the_next(bool encrypted)
+    {
+        using var lake = new TestLake(encrypted);
+        var table = await PeopleAsync(lake);
+        using var engine = new QueryEngine(lake.Store);
+
+        var before = await engine.ExecuteAsync(Count);
+        await table.AppendAsync(Rows(20, 5, "staff"));
+        var after = await engine.ExecuteAsync(Count);
+
+        Assert.Equal([20L, 20L, "p00"], before.Rows.Single());
+        Assert.Equal([25L, 25L, "p00"], after.Rows.Single());
+        Assert.Equal(2, before.Tables.Single().Version);
+        Assert.Equal(3, after.Tables.Single().Version);
+        Assert.Equal(3, after.Tables.Single().FilesRead);
+        Assert.Equal(2, engine.ViewsCreated);
+
+        var staff = "SELECT count(*) FROM people WHERE kind = 'staff'";
+        Assert.Equal(15L, (await engine.ExecuteAsync(staff)).Rows[0][0]);
+        await table.AppendAsync(Rows(25, 1, "staff"));
+        var pruned = await engine.ExecuteAsync(staff);
+        Assert.Equal(16L, pruned.Rows[0][0]);
+        Assert.Equal(3, pruned.Tables.Single().FilesRead);
+    }
+
+    [Fact]
+    public async Task A_changed_mask_or_row_filter_between_two_statements_is_applied()
+    {
+        using var lake = new TestLake(encrypted: true);
+        await PeopleAsync(lake);
+        var guard = new SettableGuard();
+        using var engine = new QueryEngine(lake.Store, new QueryOptions { Guard = guard });
+
+        var open = await engine.ExecuteAsync(Count);
+        guard.Access = new TableAccess(new Dictionary<string, ColumnMask>(StringComparer.Ordinal) { ["name"] = ColumnMask.Redact }, null);
+        var redacted = await engine.ExecuteAsync(Count);
+        guard.Access = new TableAccess(new Dictionary<string, ColumnMask>(StringComparer.Ordinal) { ["name"] = ColumnMask.Truncate(1) }, null);
+        var truncated = await engine.ExecuteAsync(Count);
+        guard.Access = new TableAccess(new Dictionary<string, ColumnMask>(StringComparer.Ordinal), "kind = 'patient'");
+        var filtered = await engine.ExecuteAsync(Count);
+        guard.Access = new TableAccess(new Dictionary<string, ColumnMask>(StringComparer.Ordinal), "kind = 'staff'");
+        var otherFilter = await engine.ExecuteAsync(Count);
+        guard.Access = TableAccess.Unrestricted;
+        var openAgain = await engine.ExecuteAsync(Count);
+
+        Assert.Equal([20L, 20L, "p00"], open.Rows.Single());
+        Assert.Equal([20L, 0L, null], redacted.Rows.Single());
+        Assert.Equal([20L, 20L, "p"], truncated.Rows.Single());
+        Assert.Equal([10L, 10L, "p10"], filtered.Rows.Single());
+        Assert.Equal([10L, 10L, "p00"], otherFilter.Rows.Single());
+        Assert.Equal([20L, 20L, "p00"], openAgain.Rows.Single());
+        Assert.Equal(6, guard.Requests);
+        Assert.Equal(6, engine.ViewsCreated);
+    }
+
+    [Fact]
+    public async Task A_masked_column_prunes_no_files_after_the_same_statement_pruned_them_unmasked()
+    {
+        using var lake = new TestLake(encrypted: false);
+        await PeopleAsync(lake);
+        var guard = new SettableGuard();
+        using var engine = new QueryEngine(lake.Store, new QueryOptions { Guard = guard });
+        const string Sql = "SELECT count(*) FROM people WHERE name = 'p03'";
+
+        var unmasked = await engine.ExecuteAsync(Sql);
+        guard.Access = new TableAccess(new Dictionary<string, ColumnMask>(StringComparer.Ordinal) { ["name"] = ColumnMask.Truncate(1) }, null);
+        var masked = await engine.ExecuteAsync(Sql);
+
+        Assert.Equal(1L, unmasked.Rows[0][0]);
+        Assert.Equal(1, unmasked.Tables.Single().FilesRead);
+        Assert.Equal(0L, masked.Rows[0][0]);
+        Assert.Equal(2, masked.Tables.Single().FilesRead);
+    }
+
+    [Fact]
+    public async Task Time_travel_between_latest_reads_gives_each_statement_its_version()
+    {
+        using var lake = new TestLake(encrypted: true);
+        var table = await PeopleAsync(lake);
+        using var engine = new QueryEngine(lake.Store);
+        const string Travel = "SELECT count(*) FROM people AT (VERSION => 1)";
+
+        Assert.Equal(20L, (await engine.ExecuteAsync("SELECT count(*) FROM people")).Rows[0][0]);
+        Assert.Equal(10L, (await engine.ExecuteAsync("SELECT count(*) FROM people", AsOf.AtVersion(1))).Rows[0][0]);
+        Assert.Equal(20L, (await engine.ExecuteAsync("SELECT count(*) FROM people")).Rows[0][0]);
+        Assert.Equal(10L, (await engine.ExecuteAsync(Travel)).Rows[0][0]);
+        await table.AppendAsync(Rows(20, 5, "staff"));
+        Assert.Equal(25L, (await engine.ExecuteAsync("SELECT count(*) FROM people")).Rows[0][0]);
+        Assert.Equal(10L, (await engine.ExecuteAsync(Travel)).Rows[0][0]);
+        Assert.Equal(20L, (await engine.ExecuteAsync("SELECT count(*) FROM people", AsOf.AtVersion(2))).Rows[0][0]);
+        var history = await table.GetHistoryAsync();
+        var first = history.Single(h => h.Version == 1).Timestamp;
+        Assert.Equal(25L, (await engine.ExecuteAsync("SELECT count(*) FROM people", AsOf.AtTimestamp(first.AddYears(1)))).Rows[0][0]);
+        Assert.Equal(25L, (await engine.ExecuteAsync("SELECT count(*) FROM people")).Rows[0][0]);
+    }
+
+    [Fact]
+    public async Task Evicted_plaintext_between_statements_reads_the_right_files_where_a_memory_file_path_is_reused()
+    {
+        using var lake = new TestLake(encrypted: true);
+        await PeopleAsync(lake);
+        var other = await DeltaTable.CreateAsync(lake.Store, "tables/others", People);
+        await other.AppendAsync(Rows(100, 3, "other"));
+        using var engine = new QueryEngine(lake.Store, new QueryOptions { PlaintextCacheBytes = 1 });
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal([20L, 1000L], (await engine.ExecuteAsync("SELECT count(*), min(id) + 1000 FROM people")).Rows.Single());
+            Assert.Equal([3L, 1100L], (await engine.ExecuteAsync("SELECT count(*), min(id) + 1000 FROM others")).Rows.Single());
+        }
+
+        Assert.Equal(9, engine.Decryptions);
+
+        // One file per statement, each evicted after it: the second file's memory file may reuse the first's path.
+        for (var i = 0; i < 3; i++)
+        {
+            var staff = await engine.ExecuteAsync("SELECT count(*), min(kind) FROM people WHERE kind = 'staff'");
+            var patients = await engine.ExecuteAsync("SELECT count(*), min(kind) FROM people WHERE kind = 'patient'");
+            Assert.Equal([10L, "staff"], staff.Rows.Single());
+            Assert.Equal([10L, "patient"], patients.Rows.Single());
+            Assert.Equal(1, patients.Tables.Single().FilesRead);
+        }
+    }
+
+    [Fact]
+    public void The_shape_cache_keeps_the_most_recently_used_statements()
+    {
+        var cache = new QueryShapeCache(2);
+        var json = """{"error": false, "statements": [{"node": {"type": "SELECT_NODE"}}]}""";
+        var (a, b, c) = (QueryShape.FromParseTree(json, "a"), QueryShape.FromParseTree(json, "b"), QueryShape.FromParseTree(json, "c"));
+
+        cache.Add("a", a);
+        cache.Add("b", b);
+        Assert.True(cache.TryGet("a", out var hit));
+        cache.Add("c", c);
+
+        Assert.Same(a, hit);
+        Assert.Equal(2, cache.Count);
+        Assert.False(cache.TryGet("b", out _));
+        Assert.True(cache.TryGet("a", out var stillA));
+        Assert.Same(a, stillA);
+        Assert.True(cache.TryGet("c", out var stillC));
+        Assert.Same(c, stillC);
+    }
+
+    /// <summary>A guard whose answer the test sets between statements, counting the requests it answered.</summary>
+    private sealed class SettableGuard : ITableAccessGuard
+    {
+        public TableAccess Access { get; set; } = TableAccess.Unrestricted;
+
+        public int Requests { get; private set; }
+
+        public ReadOnlyMemory<byte> HashKey { get; } = new byte[32];
+
+        public ValueTask<TableAccess> AuthorizeAsync(TableAccessRequest request, CancellationToken cancellationToken)
+        {
+            Requests++;
+            return ValueTask.FromResult(Access);
+        }
+    }
+}
