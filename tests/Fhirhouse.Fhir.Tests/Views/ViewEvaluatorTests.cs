@@ -83,6 +83,63 @@ public sealed class ViewEvaluatorTests
         }
     }
 
+    [Fact]
+    public void Typed_accessors_take_numbers_and_booleans_as_they_are_and_never_parse_text()
+    {
+        var view = ViewDefinition.Parse("""
+            {"resource":"Patient","select":[{"column":[
+              {"name":"whole","path":"multipleBirth.ofType(integer)","type":"integer"},
+              {"name":"fraction","path":"extension('http://x/weight').value.ofType(decimal)","type":"decimal"},
+              {"name":"integral_decimal","path":"2.0","type":"integer"},
+              {"name":"flag","path":"active","type":"boolean"},
+              {"name":"text","path":"birthDate","type":"integer"},
+              {"name":"none","path":"deceased.ofType(boolean)","type":"boolean"}]}]}
+            """);
+        var sink = new CallbackSink(row =>
+        {
+            Assert.True(row[0].TryGetInteger(out var whole));
+            Assert.Equal(2, whole);
+            Assert.True(row[0].TryGetDouble(out var asDouble));
+            Assert.Equal(2.0, asDouble);
+            Assert.False(row[0].TryGetBoolean(out _));
+
+            Assert.False(row[1].TryGetInteger(out _));
+            Assert.True(row[1].TryGetDouble(out var fraction));
+            Assert.Equal(61.5, fraction);
+
+            Assert.True(row[2].TryGetInteger(out var integral));
+            Assert.Equal(2, integral);
+
+            Assert.True(row[3].TryGetBoolean(out var flag));
+            Assert.True(flag);
+            Assert.False(row[3].TryGetInteger(out _));
+
+            Assert.False(row[4].TryGetInteger(out _));
+            Assert.False(row[4].TryGetDouble(out _));
+            Assert.True(row[4].TryGetUtf8(out var text));
+            Assert.Equal("1980-02-03", Encoding.UTF8.GetString(text));
+
+            Assert.True(row[5].IsNull);
+            Assert.False(row[5].TryGetBoolean(out _));
+        });
+
+        Assert.Equal(1, view.CreateEvaluator().Evaluate(Encoding.UTF8.GetBytes(Patient), sink));
+        Assert.Equal(1, sink.Calls);
+    }
+
+    private delegate void RowCheck(ReadOnlySpan<ColumnValue> row);
+
+    private sealed class CallbackSink(RowCheck check) : IViewRowSink
+    {
+        public int Calls { get; private set; }
+
+        public void OnRow(ReadOnlySpan<ColumnValue> row)
+        {
+            Calls++;
+            check(row);
+        }
+    }
+
     private sealed class JsonSink : IViewRowSink
     {
         public List<string> Rows { get; } = [];

@@ -41,6 +41,73 @@ public sealed class ViewMaterializerTests : IDisposable
     }
 
     [Fact]
+    public async Task Column_types_collections_and_failing_resources_land_in_the_view_table_as_the_evaluator_gives_them()
+    {
+        var store = new LocalObjectStore(Path.Combine(_folder.Path, "lake"));
+        await IngestAsync(store, "p.ndjson",
+            """{"resourceType":"Patient","id":"p1","active":true,"birthDate":"1980-02-03","multipleBirthInteger":2,"name":[{"family":"Doe","given":["Jane","Ann"]},{"family":"Roe","given":["Bo"]}],"telecom":[{"value":"555"}],"extension":[{"url":"http://x/weight","valueDecimal":61.50}]}""" + "\n"
+            + """{"resourceType":"Patient","id":"p2","name":[{"family":"A","given":["x"]},{"family":"B","given":["y","z"]}],"telecom":[{"value":"1"},{"value":"2"}]}""" + "\n"
+            + """{"resourceType":"Patient","id":"p3","name":[{"family":"Zed"}],"telecom":[{"value":"caf\u00e9 \"x\""}]}""" + "\n");
+        var view = ViewDefinition.Parse("""
+            {"resourceType":"ViewDefinition","name":"typed","resource":"Patient","select":[{"column":[
+              {"name":"id","path":"getResourceKey()","type":"id"},
+              {"name":"names","path":"name.count()","type":"integer"},
+              {"name":"born_as_integer","path":"birthDate","type":"integer"},
+              {"name":"weight","path":"extension('http://x/weight').value.ofType(decimal)","type":"decimal"},
+              {"name":"twins_as_text","path":"multipleBirth.ofType(integer)","type":"string"},
+              {"name":"active","path":"active","type":"boolean"},
+              {"name":"given","path":"name.given","type":"string","collection":true},
+              {"name":"families_as_integers","path":"name.family","type":"integer","collection":true},
+              {"name":"phone","path":"telecom.value","type":"string"}]}]}
+            """);
+        // p2's first name gives a row before its second fails: that row must not land either.
+        var byName = ViewDefinition.Parse("""
+            {"resourceType":"ViewDefinition","name":"by_name","resource":"Patient","select":[{"forEach":"name","column":[
+              {"name":"family","path":"family"},{"name":"given","path":"given"}]}]}
+            """);
+        var materializer = await ViewMaterializer.OpenAsync(store);
+
+        var results = await materializer.BuildAsync([view, byName]);
+        var result = results[0];
+
+        Assert.Equal(3, result.Resources);
+        Assert.Equal(2, result.RowsWritten);
+        Assert.Equal(1, result.Failures);
+        Assert.StartsWith("Patient/p2: ", result.FirstFailure, StringComparison.Ordinal);
+        var table = await DeltaTable.OpenAsync(store, ViewTables.PathOf("typed"));
+        var rows = new List<string>();
+        await foreach (var row in (await table.GetSnapshotAsync()).ReadRowsAsync())
+        {
+            rows.Add(string.Join(" | ", row.Select(Text)));
+        }
+
+        Assert.Equal(2, results[1].Failures);
+        Assert.Equal(1, results[1].RowsWritten);
+        var byNameRows = new List<string>();
+        await foreach (var row in (await (await DeltaTable.OpenAsync(store, ViewTables.PathOf("by_name"))).GetSnapshotAsync()).ReadRowsAsync())
+        {
+            byNameRows.Add(string.Join(" | ", row.Select(Text)));
+        }
+
+        Assert.Equal(["Zed | null | Patient/p3"], byNameRows);
+        Assert.Equal(
+            [
+                "p1 | 2:Int64 | null | 61.5:Double | 2 | True | [Jane, Ann, Bo] | [null, null] | 555 | Patient/p1",
+                "p3 | 1:Int64 | null | null | null | null | [] | [null] | café \"x\" | Patient/p3",
+            ],
+            rows.Order(StringComparer.Ordinal));
+
+        static string Text(object? value) => value switch
+        {
+            null => "null",
+            object?[] items => "[" + string.Join(", ", items.Select(Text)) + "]",
+            string text => text,
+            IFormattable number => number.ToString(null, System.Globalization.CultureInfo.InvariantCulture) + ":" + number.GetType().Name,
+            _ => value.ToString()!,
+        };
+    }
+
+    [Fact]
     public async Task A_refresh_interrupted_after_its_delete_is_completed_by_the_next_refresh()
     {
         var store = new LocalObjectStore(Path.Combine(_folder.Path, "lake"));
