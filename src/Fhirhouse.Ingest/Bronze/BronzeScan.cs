@@ -33,16 +33,17 @@ public static class BronzeScan
         var files = Enumerable.Range(0, snapshot.Files.Count)
             .Where(f => resourceType is null || string.Equals(TypeOf(snapshot.Files[f], table), resourceType, StringComparison.Ordinal))
             .ToList();
+        // The map that receives the other half is sized for all the rows at once (no rehash while merging).
+        var rows = (int)Math.Min(int.MaxValue / 2, files.Sum(f => snapshot.Files[f].NumRecords ?? 0));
         if (files.Count < 4)
         {
-            return await ReadCurrentAsync(table, snapshot, files, cancellationToken).ConfigureAwait(false);
+            return await ReadCurrentAsync(table, snapshot, files, rows, cancellationToken).ConfigureAwait(false);
         }
 
         var half = files.Count / 2;
-        var later = Task.Run(() => ReadCurrentAsync(table, snapshot, files[half..], cancellationToken), cancellationToken);
-        var current = await ReadCurrentAsync(table, snapshot, files[..half], cancellationToken).ConfigureAwait(false);
+        var later = Task.Run(() => ReadCurrentAsync(table, snapshot, files[half..], 0, cancellationToken), cancellationToken);
+        var current = await ReadCurrentAsync(table, snapshot, files[..half], rows, cancellationToken).ConfigureAwait(false);
         var second = await later.ConfigureAwait(false);
-        current.EnsureCapacity(current.Count + second.Count);
         foreach (var (key, candidate) in second)
         {
             ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(current, key, out var exists);
@@ -55,10 +56,11 @@ public static class BronzeScan
         return current;
     }
 
-    private static async Task<Dictionary<string, (BronzeRow Row, Location At)>> ReadCurrentAsync(DeltaTable table, Snapshot snapshot, List<int> files, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, (BronzeRow Row, Location At)>> ReadCurrentAsync(
+        DeltaTable table, Snapshot snapshot, List<int> files, int capacity, CancellationToken cancellationToken)
     {
-        var current = new Dictionary<string, (BronzeRow Row, Location At)>(
-            (int)Math.Min(int.MaxValue / 2, files.Sum(f => snapshot.Files[f].NumRecords ?? 0)), StringComparer.Ordinal);
+        capacity = Math.Max(capacity, (int)Math.Min(int.MaxValue / 2, files.Sum(f => snapshot.Files[f].NumRecords ?? 0)));
+        var current = new Dictionary<string, (BronzeRow Row, Location At)>(capacity, StringComparer.Ordinal);
         var rawKeysSeen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var f in files)
         {
@@ -210,7 +212,8 @@ public static class BronzeScan
         var values = new ByteArray[Batch];
         var required = column.ColumnDescriptor.MaxDefinitionLevel == 0;
         string? last = null;
-        var lastBytes = Array.Empty<byte>();
+        var lastBytes = new byte[256];
+        var lastLength = 0;
         var row = 0;
         while (column.HasNext && row < rows)
         {
@@ -224,10 +227,16 @@ public static class BronzeScan
                 }
 
                 var bytes = Span(values[v++]);
-                if (last is null || !bytes.SequenceEqual(lastBytes))
+                if (last is null || !bytes.SequenceEqual(lastBytes.AsSpan(0, lastLength)))
                 {
                     last = System.Text.Encoding.UTF8.GetString(bytes);
-                    lastBytes = bytes.ToArray();
+                    if (bytes.Length > lastBytes.Length)
+                    {
+                        lastBytes = new byte[bytes.Length * 2];
+                    }
+
+                    bytes.CopyTo(lastBytes);
+                    lastLength = bytes.Length;
                 }
 
                 result[row] = last;
