@@ -119,13 +119,7 @@ public sealed class ColumnBuffer
     public void Append(ReadOnlySpan<byte> utf8)
     {
         Expect(ValueKind.Text);
-        var index = Value();
-        if (index == _bytes.Length)
-        {
-            Array.Resize(ref _bytes, Grow(_bytes.Length));
-        }
-
-        _bytes[index] = _arena.Add(utf8);
+        Put(ref _bytes, _arena.Add(utf8));
     }
 
     /// <summary>A text value (a string column), encoded as UTF-8.</summary>
@@ -133,56 +127,38 @@ public sealed class ColumnBuffer
     {
         ArgumentNullException.ThrowIfNull(text);
         Expect(ValueKind.Text);
-        var index = Value();
-        if (index == _bytes.Length)
-        {
-            Array.Resize(ref _bytes, Grow(_bytes.Length));
-        }
-
         var length = Encoding.UTF8.GetByteCount(text);
         var target = _arena.Reserve(length);
         Encoding.UTF8.GetBytes(text, new Span<byte>((void*)target, length));
-        _bytes[index] = new ByteArray(target, length);
+        Put(ref _bytes, new ByteArray(target, length));
     }
 
     /// <summary>A value of a long column.</summary>
     public void Append(long value)
     {
         Expect(ValueKind.Long);
-        AppendLong(value);
+        Put(ref _longs, value);
     }
 
     /// <summary>A value of a timestamp column.</summary>
     public void Append(DateTimeOffset value)
     {
         Expect(ValueKind.Timestamp);
-        AppendLong((value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10);
+        Put(ref _longs, (value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10);
     }
 
     /// <summary>A value of a double column.</summary>
     public void Append(double value)
     {
         Expect(ValueKind.Double);
-        var index = Value();
-        if (index == _doubles.Length)
-        {
-            Array.Resize(ref _doubles, Grow(_doubles.Length));
-        }
-
-        _doubles[index] = value;
+        Put(ref _doubles, value);
     }
 
     /// <summary>A value of a boolean column.</summary>
     public void Append(bool value)
     {
         Expect(ValueKind.Boolean);
-        var index = Value();
-        if (index == _bools.Length)
-        {
-            Array.Resize(ref _bools, Grow(_bools.Length));
-        }
-
-        _bools[index] = value;
+        Put(ref _bools, value);
     }
 
     /// <summary>Starts the array of this row (an array column); its elements follow, then <see cref="EndList"/>.</summary>
@@ -217,15 +193,16 @@ public sealed class ColumnBuffer
     /// <summary>The definition level of a present value of the column itself (0 when it is required).</summary>
     private int Base => _nullable ? 1 : 0;
 
-    private void AppendLong(long value)
+    /// <summary>Records the levels of a present value and stores it.</summary>
+    private void Put<T>(ref T[] values, T value)
     {
         var index = Value();
-        if (index == _longs.Length)
+        if (index == values.Length)
         {
-            Array.Resize(ref _longs, Grow(_longs.Length));
+            Array.Resize(ref values, Grow(values.Length));
         }
 
-        _longs[index] = value;
+        values[index] = value;
     }
 
     /// <summary>Records the levels of a present value; returns its index among the values.</summary>
