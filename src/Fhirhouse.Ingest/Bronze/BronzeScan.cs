@@ -66,9 +66,11 @@ public static class BronzeScan
         {
             var file = snapshot.Files[f];
             var type = TypeOf(file, table);
-            using (var parquet = await OpenAsync(table, file, cancellationToken).ConfigureAwait(false))
+            // Through the store's stream, so that only the small columns' chunks are read and decrypted (not the JSON).
+            var stream = await table.Store.OpenReadAsync(table.DataFileKey(Uri.UnescapeDataString(file.Path)), cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
             {
-                var reader = parquet.Reader;
+                using var reader = new ParquetFileReader(stream, leaveOpen: true);
                 using var metadata = reader.FileMetaData;
                 long offset = 0;
                 for (var g = 0; g < metadata.NumRowGroups; g++)
