@@ -24,6 +24,8 @@ public sealed class ColumnBuffer
     private bool _inList;
     private int _listItems;
     private (int Levels, int Values, int Rows, long Nulls) _mark;
+    private string? _lastText;
+    private ByteArray _lastBytes;
 
     internal ColumnBuffer(StructField field, NativeArena arena)
     {
@@ -122,15 +124,23 @@ public sealed class ColumnBuffer
         Put(ref _bytes, _arena.Add(utf8));
     }
 
-    /// <summary>A text value (a string column), encoded as UTF-8.</summary>
+    /// <summary>
+    /// A text value (a string column), encoded as UTF-8; the same string instance as the previous text value is stored
+    /// once (rows of one payload repeat their raw key).
+    /// </summary>
     public unsafe void Append(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         Expect(ValueKind.Text);
-        var length = Encoding.UTF8.GetByteCount(text);
-        var target = _arena.Reserve(length);
-        Encoding.UTF8.GetBytes(text, new Span<byte>((void*)target, length));
-        Put(ref _bytes, new ByteArray(target, length));
+        if (!ReferenceEquals(text, _lastText))
+        {
+            var length = Encoding.UTF8.GetByteCount(text);
+            var target = _arena.Reserve(length);
+            Encoding.UTF8.GetBytes(text, new Span<byte>((void*)target, length));
+            (_lastText, _lastBytes) = (text, new ByteArray(target, length));
+        }
+
+        Put(ref _bytes, _lastBytes);
     }
 
     /// <summary>A value of a long column.</summary>
@@ -263,6 +273,8 @@ public sealed class ColumnBuffer
 
     internal void Clear()
     {
+        // The arena is reset with the batch: the bytes of the last text are gone.
+        _lastText = null;
         LevelCount = ValueCount = Rows = 0;
         Nulls = 0;
         _inList = false;

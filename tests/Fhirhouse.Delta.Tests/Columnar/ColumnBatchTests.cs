@@ -178,10 +178,18 @@ public sealed class ColumnBatchTests
             string.Join("\n", new[] { rows[0], rows[1], rows[3] }.Select(RowCanon.Row).Order()),
             string.Join("\n", (await TestTables.ReadAllAsync(table)).Select(RowCanon.Row).Order()));
 
+        // After Clear the arena is reused: text appended again (the same string instances) must be written anew.
         batch.Clear();
         Assert.Equal(0, batch.Count);
+        Fill(batch, [[new string('k', 4096), null, null, null, null, null, null, null]]);
+        Fill(batch, rows.Skip(3));
         Fill(batch, rows.Take(1));
-        Assert.Equal(1, JsonDocument.Parse((await table.WriteColumnsAsync(batch)).Stats!).RootElement.GetProperty("numRecords").GetInt64());
+        var again = await DeltaTable.CreateAsync(store, "again", Schema, options: TestTables.Options(TestTables.Clock()));
+        var second = await again.WriteColumnsAsync(batch);
+        await again.AppendFilesAsync(_ => Task.FromResult<IReadOnlyList<DataFile>>([second]));
+        Assert.Equal(
+            string.Join("\n", new[] { rows[0], rows[3], [new string('k', 4096), null, null, null, null, null, null, null] }.Select(RowCanon.Row).Order()),
+            string.Join("\n", (await TestTables.ReadAllAsync(again)).Select(RowCanon.Row).Order()));
     }
 
     [Fact]
