@@ -107,9 +107,20 @@ internal static class ViewsCommand
     {
         var started = context.Time.GetTimestamp();
         var materializer = await ViewMaterializer.OpenAsync(store, new DeltaTableOptions { TimeProvider = context.Time }, cancellationToken).ConfigureAwait(false);
-        var results = await context.WithProgressAsync(refresh ? "Refreshing views" : "Building views", async _ => refresh
-            ? await materializer.RefreshAsync(views, cancellationToken).ConfigureAwait(false)
-            : await materializer.BuildAsync(views, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        var results = await context.WithProgressAsync(refresh ? "Refreshing views" : "Building views", async update =>
+        {
+            var gate = new object();
+            var progress = new SynchronousProgress<ViewBuildProgress>(p =>
+            {
+                lock (gate)
+                {
+                    update((double)p.Evaluated / Math.Max(1, p.Total), $"Evaluating views: {p.Evaluated:N0}/{p.Total:N0} resources");
+                }
+            });
+            return refresh
+                ? await materializer.RefreshAsync(views, progress, cancellationToken).ConfigureAwait(false)
+                : await materializer.BuildAsync(views, progress, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
         var seconds = context.Time.GetElapsedTime(started).TotalSeconds;
         var resources = results.Sum(r => r.Resources);
         context.Error.WriteLine($"views: {results.Count} views, {resources} resources evaluated in {seconds:F1} s ({resources / Math.Max(seconds, 1e-3):F0} resources/s)");

@@ -44,7 +44,15 @@ public sealed class ViewMaterializer
     /// Computes each view whole from the current versions in bronze at its latest version; a view already at that
     /// version is left as it is.
     /// </summary>
-    public async Task<IReadOnlyList<ViewMaterialization>> BuildAsync(IReadOnlyList<ViewDefinition> views, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ViewMaterialization>> BuildAsync(IReadOnlyList<ViewDefinition> views, CancellationToken cancellationToken = default) =>
+        BuildAsync(views, null, cancellationToken);
+
+    /// <summary>
+    /// Computes each view whole (see <see cref="BuildAsync(IReadOnlyList{ViewDefinition}, CancellationToken)"/>),
+    /// reporting the resources evaluated as pieces of bronze are done (from worker threads).
+    /// </summary>
+    public async Task<IReadOnlyList<ViewMaterialization>> BuildAsync(
+        IReadOnlyList<ViewDefinition> views, IProgress<ViewBuildProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(views);
         var bronzeVersion = (await _bronze.Table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Version;
@@ -78,7 +86,7 @@ public sealed class ViewMaterializer
         Dictionary<ViewDefinition, Written> written;
         try
         {
-            written = await EvaluateAsync(tableOf, _bronze.Table, bronze, current, cancellationToken).ConfigureAwait(false);
+            written = await EvaluateAsync(tableOf, _bronze.Table, bronze, current, progress, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -104,7 +112,15 @@ public sealed class ViewMaterializer
     /// type changed since the bronze version it reflects are recomputed from their current version and their rows
     /// replaced (a deleted resource's rows removed).
     /// </summary>
-    public async Task<IReadOnlyList<ViewMaterialization>> RefreshAsync(IReadOnlyList<ViewDefinition> views, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ViewMaterialization>> RefreshAsync(IReadOnlyList<ViewDefinition> views, CancellationToken cancellationToken = default) =>
+        RefreshAsync(views, null, cancellationToken);
+
+    /// <summary>
+    /// Brings each view up to the latest bronze version (see <see cref="RefreshAsync(IReadOnlyList{ViewDefinition}, CancellationToken)"/>),
+    /// reporting the progress of the views it has to build.
+    /// </summary>
+    public async Task<IReadOnlyList<ViewMaterialization>> RefreshAsync(
+        IReadOnlyList<ViewDefinition> views, IProgress<ViewBuildProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(views);
         var results = new List<ViewMaterialization>();
@@ -126,7 +142,7 @@ public sealed class ViewMaterializer
 
         if (unbuilt.Count > 0 || !await DeltaTable.ExistsAsync(_store, ViewTables.CurrentVersions, cancellationToken).ConfigureAwait(false))
         {
-            results.AddRange(await BuildAsync(unbuilt.Count > 0 ? unbuilt : [], cancellationToken).ConfigureAwait(false));
+            results.AddRange(await BuildAsync(unbuilt.Count > 0 ? unbuilt : [], progress, cancellationToken).ConfigureAwait(false));
         }
 
         var bronzeVersion = await CatchUpCurrentVersionsAsync(cancellationToken).ConfigureAwait(false);
@@ -259,7 +275,7 @@ public sealed class ViewMaterializer
     /// </summary>
     private static async Task<Dictionary<ViewDefinition, Written>> EvaluateAsync(
         IReadOnlyDictionary<ViewDefinition, DeltaTable> tables, DeltaTable bronzeTable, Delta.Snapshot bronze,
-        Dictionary<string, (BronzeRow Row, BronzeScan.Location At)> current, CancellationToken cancellationToken)
+        Dictionary<string, (BronzeRow Row, BronzeScan.Location At)> current, IProgress<ViewBuildProgress>? progress, CancellationToken cancellationToken)
     {
         var byType = tables.Keys.GroupBy(v => v.Resource, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var byFile = new SortedDictionary<int, Dictionary<long, string>>();
@@ -291,6 +307,9 @@ public sealed class ViewMaterializer
         }
 
         var perPiece = new Written[pieces.Count][];
+        var total = pieces.Sum(p => (long)p.Value.Count);
+        var evaluated = 0L;
+        progress?.Report(new ViewBuildProgress(0, total));
         // A worker's evaluators and column batches are reused from piece to piece (their memory with them).
         var idle = tables.Keys.ToDictionary(v => v, _ => new ConcurrentBag<ViewRun>());
         try
@@ -317,6 +336,8 @@ public sealed class ViewMaterializer
                     run.Clear();
                     idle[pieceViews[v]].Add(run);
                 }
+
+                progress?.Report(new ViewBuildProgress(Interlocked.Add(ref evaluated, pieces[i].Value.Count), total));
             }).ConfigureAwait(false);
         }
         finally

@@ -67,8 +67,12 @@ public sealed class ViewMaterializerTests : IDisposable
             """);
         var materializer = await ViewMaterializer.OpenAsync(store);
 
-        var results = await materializer.BuildAsync([view, byName]);
+        var reports = new System.Collections.Concurrent.ConcurrentQueue<ViewBuildProgress>();
+        var results = await materializer.BuildAsync([view, byName], new Progress(reports.Enqueue));
         var result = results[0];
+        Assert.Equal(new ViewBuildProgress(0, 3), reports.First());
+        Assert.Equal(3, reports.Max(r => r.Evaluated));
+        Assert.All(reports, r => Assert.Equal(3, r.Total));
 
         Assert.Equal(3, result.Resources);
         Assert.Equal(2, result.RowsWritten);
@@ -143,5 +147,11 @@ public sealed class ViewMaterializerTests : IDisposable
         var unnamed = ViewDefinition.Parse("""{"resourceType":"ViewDefinition","resource":"Patient","select":[{"column":[{"name":"id","path":"id"}]}]}""");
         var error = Assert.Throws<ArgumentException>(() => ViewMaterializer.NameOf(unnamed));
         Assert.Contains("needs a name", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Reports on the calling thread (the build reports from its workers).</summary>
+    private sealed class Progress(Action<ViewBuildProgress> report) : IProgress<ViewBuildProgress>
+    {
+        public void Report(ViewBuildProgress value) => report(value);
     }
 }
