@@ -24,8 +24,24 @@ public sealed class NativeParquetFile : IDisposable
         _data = data;
         _pressure = Math.Max(1, length);
         _buffer = new ParquetSharp.IO.Buffer(data, length);
-        _input = new BufferReader(_buffer);
-        Reader = new ParquetFileReader(_input);
+        try
+        {
+            _input = new BufferReader(_buffer);
+            try
+            {
+                Reader = new ParquetFileReader(_input);
+            }
+            catch
+            {
+                _input.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            _buffer.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The reader over the file; valid until this is disposed.</summary>
