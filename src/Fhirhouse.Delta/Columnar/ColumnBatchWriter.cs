@@ -113,8 +113,7 @@ internal static class ColumnBatchWriter
         switch (column.Kind)
         {
             case ColumnBuffer.ValueKind.Text:
-                var (low, high) = TextBounds(column.Bytes);
-                return (StatisticsRules.Min(low), StatisticsRules.Max(high));
+                return StatisticsRules.TextBounds(column.Bytes);
             case ColumnBuffer.ValueKind.Long:
             {
                 var (min, max) = LongBounds(column.Longs);
@@ -124,7 +123,7 @@ internal static class ColumnBatchWriter
             case ColumnBuffer.ValueKind.Timestamp:
             {
                 var (min, max) = LongBounds(column.Longs);
-                return (TimestampBound(min, max: false), TimestampBound(max, max: true));
+                return (StatisticsRules.TimestampBound(min, max: false), StatisticsRules.TimestampBound(max, max: true));
             }
 
             case ColumnBuffer.ValueKind.Double:
@@ -163,28 +162,6 @@ internal static class ColumnBatchWriter
         }
     }
 
-    private static unsafe (string Min, string Max) TextBounds(ReadOnlySpan<ByteArray> values)
-    {
-        var min = Span(values[0]);
-        var max = min;
-        for (var i = 1; i < values.Length; i++)
-        {
-            var candidate = Span(values[i]);
-            if (candidate.SequenceCompareTo(min) < 0)
-            {
-                min = candidate;
-            }
-            else if (candidate.SequenceCompareTo(max) > 0)
-            {
-                max = candidate;
-            }
-        }
-
-        return (Encoding.UTF8.GetString(min), Encoding.UTF8.GetString(max));
-
-        static ReadOnlySpan<byte> Span(ByteArray value) => new((void*)value.Pointer, value.Length);
-    }
-
     private static (long Min, long Max) LongBounds(ReadOnlySpan<long> values)
     {
         long min = values[0], max = values[0];
@@ -195,12 +172,5 @@ internal static class ColumnBatchWriter
         }
 
         return (min, max);
-    }
-
-    /// <summary>A timestamp bound in milliseconds: the minimum rounded down, the maximum up, so both stay bounds.</summary>
-    internal static string TimestampBound(long micros, bool max)
-    {
-        var ms = Math.DivRem(micros, 1000, out var rest) + (rest < 0 && !max ? -1 : rest > 0 && max ? 1 : 0);
-        return DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Encoding = System.Text.Encoding;
 using System.Text.Json;
 using Fhirhouse.Delta;
@@ -132,8 +131,17 @@ internal static class BronzeFileWriter
         {
             w.WriteStartObject();
             w.WriteNumber("numRecords", p.Count);
-            Bounds(w, p, max: false);
-            Bounds(w, p, max: true);
+            var text = new Dictionary<string, (string Min, string? Max)>(StringComparer.Ordinal);
+            foreach (var (name, column) in new[] { ("id", p.Id), ("version_id", p.VersionId), ("patient_id", p.PatientId), ("source", p.Source), ("raw_key", p.RawKey), ("content_hash", p.ContentHash) })
+            {
+                if (!column.Values.IsEmpty)
+                {
+                    text[name] = StatisticsRules.TextBounds(column.Values);
+                }
+            }
+
+            Bounds(w, p, text, max: false);
+            Bounds(w, p, text, max: true);
 
             w.WriteStartObject("nullCount");
             w.WriteNumber("id", 0);
@@ -154,47 +162,27 @@ internal static class BronzeFileWriter
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
-    private static void Bounds(Utf8JsonWriter w, BronzePartition p, bool max)
+    private static void Bounds(Utf8JsonWriter w, BronzePartition p, Dictionary<string, (string Min, string? Max)> text, bool max)
     {
         w.WriteStartObject(max ? "maxValues" : "minValues");
-        Bound(w, "id", p.Id, max);
-        Bound(w, "version_id", p.VersionId, max);
+        Bound(w, "id", text, max);
+        Bound(w, "version_id", text, max);
         Bound(w, "last_updated", p.LastUpdated.Values, max);
-        Bound(w, "patient_id", p.PatientId, max);
-        Bound(w, "source", p.Source, max);
-        Bound(w, "raw_key", p.RawKey, max);
+        Bound(w, "patient_id", text, max);
+        Bound(w, "source", text, max);
+        Bound(w, "raw_key", text, max);
         Bound(w, "raw_line", System.Runtime.InteropServices.CollectionsMarshal.AsSpan(p.RawLine), max, time: false);
-        Bound(w, "content_hash", p.ContentHash, max);
+        Bound(w, "content_hash", text, max);
         Bound(w, "ingested_at", System.Runtime.InteropServices.CollectionsMarshal.AsSpan(p.IngestedAt), max);
         w.WriteEndObject();
     }
 
-    private static unsafe void Bound(Utf8JsonWriter w, string name, BytesColumn column, bool max)
+    private static void Bound(Utf8JsonWriter w, string name, Dictionary<string, (string Min, string? Max)> text, bool max)
     {
-        var values = column.Values;
-        if (values.IsEmpty)
-        {
-            return;
-        }
-
-        var best = Span(values[0]);
-        for (var i = 1; i < values.Length; i++)
-        {
-            var candidate = Span(values[i]);
-            var order = candidate.SequenceCompareTo(best);
-            if (max ? order > 0 : order < 0)
-            {
-                best = candidate;
-            }
-        }
-
-        var text = Encoding.UTF8.GetString(best);
-        if ((max ? StatisticsRules.Max(text) : StatisticsRules.Min(text)) is { } bound)
+        if (text.TryGetValue(name, out var bounds) && (max ? bounds.Max : bounds.Min) is { } bound)
         {
             w.WriteString(name, bound);
         }
-
-        static ReadOnlySpan<byte> Span(ByteArray value) => new((void*)value.Pointer, value.Length);
     }
 
     private static void Bound(Utf8JsonWriter w, string name, ReadOnlySpan<long> values, bool max, bool time = true)
@@ -210,14 +198,13 @@ internal static class BronzeFileWriter
             best = max ? Math.Max(best, value) : Math.Min(best, value);
         }
 
-        if (!time)
+        if (time)
+        {
+            w.WriteString(name, StatisticsRules.TimestampBound(best, max));
+        }
+        else
         {
             w.WriteNumber(name, best);
-            return;
         }
-
-        // Statistics of timestamps are in milliseconds: the minimum rounded down, the maximum up, so both stay bounds.
-        var ms = Math.DivRem(best, 1000, out var rest) + (rest < 0 && !max ? -1 : rest > 0 && max ? 1 : 0);
-        w.WriteString(name, DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
     }
 }

@@ -67,7 +67,7 @@ public static class BronzeScan
             var file = snapshot.Files[f];
             var type = TypeOf(file, table);
             // Through the store's stream, so that only the small columns' chunks are read and decrypted (not the JSON).
-            var stream = await table.Store.OpenReadAsync(table.DataFileKey(Uri.UnescapeDataString(file.Path)), cancellationToken).ConfigureAwait(false);
+            var stream = await table.Store.OpenReadAsync(KeyOf(table, file), cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
                 using var reader = new ParquetFileReader(stream, leaveOpen: true);
@@ -128,39 +128,26 @@ public static class BronzeScan
             {
                 var reader = parquet.Reader;
                 using var metadata = reader.FileMetaData;
-                var index = ColumnIndex(metadata, "resource");
-                var levels = new short[Batch];
-                var values = new ByteArray[Batch];
-                long row = 0;
+                long offset = 0;
                 for (var g = 0; g < metadata.NumRowGroups; g++)
                 {
                     using var group = reader.RowGroup(g);
-                    using var column = (ColumnReader<ByteArray>)group.Column(index);
-                    while (column.HasNext)
+                    var groupRows = (int)group.MetaData.NumRows;
+                    ForEachValue(group, metadata, "resource", groupRows, (int r, ByteArray value) =>
                     {
-                        var read = (int)column.ReadBatch(Batch, levels, null, values, out _);
-                        var v = 0;
-                        for (var i = 0; i < read; i++, row++)
+                        if (rows.TryGetValue(offset + r, out var state))
                         {
-                            if (levels[i] == 0)
+                            if (buffer.Length < value.Length)
                             {
-                                continue;
+                                ArrayPool<byte>.Shared.Return(buffer);
+                                buffer = ArrayPool<byte>.Shared.Rent(value.Length);
                             }
 
-                            var value = values[v++];
-                            if (rows.TryGetValue(row, out var state))
-                            {
-                                if (buffer.Length < value.Length)
-                                {
-                                    ArrayPool<byte>.Shared.Return(buffer);
-                                    buffer = ArrayPool<byte>.Shared.Rent(value.Length);
-                                }
-
-                                Marshal.Copy(value.Pointer, buffer, 0, value.Length);
-                                visit(state, buffer.AsMemory(0, value.Length));
-                            }
+                            Marshal.Copy(value.Pointer, buffer, 0, value.Length);
+                            visit(state, buffer.AsMemory(0, value.Length));
                         }
-                    }
+                    });
+                    offset += groupRows;
                 }
             }
         }
@@ -193,8 +180,10 @@ public static class BronzeScan
             : throw new InvalidDataException($"Bronze file '{file.Path}' of '{table.Path}' has no resource_type partition value.");
     }
 
+    private static string KeyOf(DeltaTable table, AddFile file) => table.DataFileKey(Uri.UnescapeDataString(file.Path));
+
     private static Task<NativeParquetFile> OpenAsync(DeltaTable table, AddFile file, CancellationToken cancellationToken) =>
-        NativeParquetFile.OpenAsync(table.Store, table.DataFileKey(Uri.UnescapeDataString(file.Path)), cancellationToken);
+        NativeParquetFile.OpenAsync(table.Store, KeyOf(table, file), cancellationToken);
 
     private static int ColumnIndex(FileMetaData metadata, string name)
     {
@@ -202,61 +191,15 @@ public static class BronzeScan
         return index >= 0 ? index : throw new InvalidDataException($"A bronze data file has no column '{name}'.");
     }
 
-    /// <summary>
-    /// The text values of a column, read as UTF-8 from Parquet; a value equal to the one before it is the same string
-    /// (rows of one payload, or of one patient, repeat their raw key and patient id).
-    /// </summary>
-    private static string?[] Strings(RowGroupReader group, FileMetaData metadata, string name, int rows)
+    private delegate void ValueVisitor<in T>(int row, T value);
+
+    /// <summary>Calls <paramref name="present"/> with the row and physical value of each non-null value of a column, in row order.</summary>
+    private static void ForEachValue<T>(RowGroupReader group, FileMetaData metadata, string name, int rows, ValueVisitor<T> present)
+        where T : unmanaged
     {
-        using var column = (ColumnReader<ByteArray>)group.Column(ColumnIndex(metadata, name));
-        var result = new string?[rows];
+        using var column = (ColumnReader<T>)group.Column(ColumnIndex(metadata, name));
         var levels = new short[Batch];
-        var values = new ByteArray[Batch];
-        var required = column.ColumnDescriptor.MaxDefinitionLevel == 0;
-        string? last = null;
-        var lastBytes = new byte[256];
-        var lastLength = 0;
-        var row = 0;
-        while (column.HasNext && row < rows)
-        {
-            var read = (int)column.ReadBatch(Math.Min(Batch, rows - row), required ? null : levels, null, values, out _);
-            var v = 0;
-            for (var i = 0; i < read; i++, row++)
-            {
-                if (!required && levels[i] == 0)
-                {
-                    continue;
-                }
-
-                var bytes = Span(values[v++]);
-                if (last is null || !bytes.SequenceEqual(lastBytes.AsSpan(0, lastLength)))
-                {
-                    last = System.Text.Encoding.UTF8.GetString(bytes);
-                    if (bytes.Length > lastBytes.Length)
-                    {
-                        lastBytes = new byte[bytes.Length * 2];
-                    }
-
-                    bytes.CopyTo(lastBytes);
-                    lastLength = bytes.Length;
-                }
-
-                result[row] = last;
-            }
-        }
-
-        return result;
-    }
-
-    private static unsafe ReadOnlySpan<byte> Span(ByteArray value) => new((void*)value.Pointer, value.Length);
-
-    /// <summary>A timestamp column (microseconds since the epoch, as the writers store it).</summary>
-    private static DateTimeOffset?[] Times(RowGroupReader group, FileMetaData metadata, string name, int rows)
-    {
-        using var column = (ColumnReader<long>)group.Column(ColumnIndex(metadata, name));
-        var result = new DateTimeOffset?[rows];
-        var levels = new short[Batch];
-        var values = new long[Batch];
+        var values = new T[Batch];
         var required = column.ColumnDescriptor.MaxDefinitionLevel == 0;
         var row = 0;
         while (column.HasNext && row < rows)
@@ -267,11 +210,50 @@ public static class BronzeScan
             {
                 if (required || levels[i] != 0)
                 {
-                    result[row] = new DateTimeOffset(DateTimeOffset.UnixEpoch.UtcTicks + (values[v++] * 10), TimeSpan.Zero);
+                    present(row, values[v++]);
                 }
             }
         }
+    }
 
+    /// <summary>
+    /// The text values of a column, read as UTF-8 from Parquet; a value equal to the one before it is the same string
+    /// (rows of one payload, or of one patient, repeat their raw key and patient id).
+    /// </summary>
+    private static string?[] Strings(RowGroupReader group, FileMetaData metadata, string name, int rows)
+    {
+        var result = new string?[rows];
+        string? last = null;
+        var lastBytes = new byte[256];
+        var lastLength = 0;
+        ForEachValue(group, metadata, name, rows, (int row, ByteArray value) =>
+        {
+            var bytes = Span(value);
+            if (last is null || !bytes.SequenceEqual(lastBytes.AsSpan(0, lastLength)))
+            {
+                last = System.Text.Encoding.UTF8.GetString(bytes);
+                if (bytes.Length > lastBytes.Length)
+                {
+                    lastBytes = new byte[bytes.Length * 2];
+                }
+
+                bytes.CopyTo(lastBytes);
+                lastLength = bytes.Length;
+            }
+
+            result[row] = last;
+        });
+        return result;
+    }
+
+    private static unsafe ReadOnlySpan<byte> Span(ByteArray value) => new((void*)value.Pointer, value.Length);
+
+    /// <summary>A timestamp column (microseconds since the epoch, as the writers store it).</summary>
+    private static DateTimeOffset?[] Times(RowGroupReader group, FileMetaData metadata, string name, int rows)
+    {
+        var result = new DateTimeOffset?[rows];
+        ForEachValue(group, metadata, name, rows, (int row, long micros) =>
+            result[row] = new DateTimeOffset(DateTimeOffset.UnixEpoch.UtcTicks + (micros * 10), TimeSpan.Zero));
         return result;
     }
 
