@@ -70,38 +70,17 @@ internal sealed class ViewColumnSink : IViewRowSink, IDisposable
     {
         switch (type)
         {
-            case ViewColumnType.Integer:
-                if (value.TryGetInteger(out var integer))
-                {
-                    column.Append(integer);
-                }
-                else
-                {
-                    column.AppendNull();
-                }
-
+            case ViewColumnType.Integer when value.TryGetInteger(out var integer):
+                column.Append(integer);
                 break;
-            case ViewColumnType.Decimal:
-                if (value.TryGetDouble(out var number))
-                {
-                    column.Append(number);
-                }
-                else
-                {
-                    column.AppendNull();
-                }
-
+            case ViewColumnType.Decimal when value.TryGetDouble(out var number):
+                column.Append(number);
                 break;
-            case ViewColumnType.Boolean:
-                if (value.TryGetBoolean(out var boolean))
-                {
-                    column.Append(boolean);
-                }
-                else
-                {
-                    column.AppendNull();
-                }
-
+            case ViewColumnType.Boolean when value.TryGetBoolean(out var boolean):
+                column.Append(boolean);
+                break;
+            case ViewColumnType.Integer or ViewColumnType.Decimal or ViewColumnType.Boolean:
+                column.AppendNull();
                 break;
             default:
                 if (value.TryGetUtf8(out var utf8))
