@@ -23,21 +23,21 @@ namespace Fhirhouse.Query;
 /// </summary>
 public sealed class QueryEngine : IDisposable
 {
-    private readonly DuckDBConnection _connection;
+    private readonly EngineDatabase _main;
+    private readonly LinkedList<EngineDatabase> _locked = new();
+    private readonly int _lockedCapacity;
+    private readonly int? _threads;
     private readonly PlaintextFiles _files;
     private readonly LakeTableCatalog _catalog;
     private readonly Dictionary<string, HashSet<string>> _fileColumns = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly IObjectStore _store;
-    private readonly Dictionary<string, RegisteredView> _registered = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, RegisteredView> _pruned = new(AsciiIgnoreCase.Comparer);
     private readonly QueryShapeCache _shapes = new(256);
     private readonly Dictionary<string, Snapshot> _latest = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Path, long Version), Snapshot> _versions = [];
     private readonly ITableAccessGuard? _guard;
     private readonly IQueryRecorder? _recorder;
-
-    /// <summary>Table functions that read no data, allowed under a guard.</summary>
-    private static readonly HashSet<string> s_harmlessTableFunctions = new(["range", "generate_series", "unnest"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>An engine over <paramref name="store"/> (the lake's <c>Objects</c> store, or any store holding Delta tables).</summary>
     public QueryEngine(IObjectStore store, QueryOptions? options = null)
@@ -49,20 +49,12 @@ public sealed class QueryEngine : IDisposable
         _recorder = settings.Recorder;
         _files = new PlaintextFiles(store, settings.PlaintextCacheBytes);
         _catalog = new LakeTableCatalog(store, settings.TableFolders);
-        _connection = new DuckDBConnection("Data Source=:memory:");
-        _connection.Open();
-        Execute("SET TimeZone = 'UTC'");
-        Execute("SET autoinstall_known_extensions = false");
-        // Never spill intermediate results to disk: they may hold plaintext of an encrypted lake.
-        Execute("SET temp_directory = ''");
-        if (settings.Threads is { } threads)
+        _threads = settings.Threads;
+        _lockedCapacity = settings.LockedDatabases;
+        _main = EngineDatabase.Open(settings.Threads);
+        if (_guard is not null && _guard.HashKey.Length < 32)
         {
-            Execute($"SET threads = {threads}");
-        }
-
-        if (_guard is not null)
-        {
-            HmacFunction.Register(_connection, _guard.HashKey);
+            throw new ArgumentException($"The hash mask's key must hold at least 32 bytes (got {_guard.HashKey.Length}).", nameof(options));
         }
     }
 
@@ -75,6 +67,12 @@ public sealed class QueryEngine : IDisposable
     /// <summary>DuckDB views created so far (a table's view stands while what it was made from is unchanged).</summary>
     internal long ViewsCreated { get; private set; }
 
+    /// <summary>Locked databases opened so far for statements under the guard (one stands while its files cover the statements').</summary>
+    internal long LockedDatabasesOpened { get; private set; }
+
+    /// <summary>The allowed paths of the locked database the last guarded statement ran in (empty before any).</summary>
+    internal IReadOnlyList<string> LastLockedPaths { get; private set; } = [];
+
     /// <summary>The lake tables a query can name, with their paths.</summary>
     public Task<IReadOnlyList<(string Name, string Path)>> ListTablesAsync(CancellationToken cancellationToken = default) =>
         _catalog.ListAsync(cancellationToken);
@@ -86,22 +84,30 @@ public sealed class QueryEngine : IDisposable
     /// <see cref="AccessDeniedException"/> when the guard refuses a table or the statement reads around the lake tables.
     /// </summary>
     public Task<QueryResult> ExecuteAsync(string sql, AsOf? asOf = null, CancellationToken cancellationToken = default) =>
-        RunAsync(sql, asOf, (rewritten, scans) => Run(rewritten, scans, cancellationToken), result => result.Rows.Count, null, cancellationToken);
+        RunAsync(sql, asOf, statement => Run(statement, cancellationToken), result => result.Rows.Count, null, cancellationToken);
 
     /// <summary>
     /// Runs a read-only statement as <see cref="ExecuteAsync"/> does and writes its rows to a Parquet file at
-    /// <paramref name="path"/> (plaintext: an export the caller asked for); returns the number of rows written.
+    /// <paramref name="path"/> (plaintext: an export the caller asked for); returns the number of rows written. Under a
+    /// guard the statement's database cannot write files: the rows are written from its result by our own writer.
     /// </summary>
     public Task<long> ExportParquetAsync(string sql, string path, AsOf? asOf = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
         var target = Path.GetFullPath(path);
-        return RunAsync(sql, asOf, (rewritten, _) =>
+        return RunAsync(sql, asOf, statement =>
         {
+            if (statement.Database.IsLocked)
+            {
+                var result = Run(statement, cancellationToken);
+                ResultParquetWriter.Write(result, target);
+                return (long)result.Rows.Count;
+            }
+
             try
             {
-                using var command = _connection.CreateCommand();
-                command.CommandText = $"COPY ({rewritten}) TO {DuckDbTypes.Literal(target)} (FORMAT parquet)";
+                using var command = statement.Database.Connection.CreateCommand();
+                command.CommandText = $"COPY ({statement.Sql}) TO {DuckDbTypes.Literal(target)} (FORMAT parquet)";
                 return (long)command.ExecuteNonQuery();
             }
             catch (DbException e)
@@ -111,7 +117,7 @@ public sealed class QueryEngine : IDisposable
         }, rows => rows, _ => File.Delete(target), cancellationToken);
     }
 
-    private async Task<T> RunAsync<T>(string sql, AsOf? asOf, Func<string, List<TableScan>, T> run, Func<T, long> rowsOf, Action<T>? withdraw, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(string sql, AsOf? asOf, Func<PreparedStatement, T> run, Func<T, long> rowsOf, Action<T>? withdraw, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sql);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -165,7 +171,7 @@ public sealed class QueryEngine : IDisposable
         }
     }
 
-    private async Task<T> PrepareAndRunAsync<T>(string sql, AsOf? asOf, Func<string, List<TableScan>, T> run, List<IDisposable> leases, List<string> named, CancellationToken cancellationToken)
+    private async Task<T> PrepareAndRunAsync<T>(string sql, AsOf? asOf, Func<PreparedStatement, T> run, List<IDisposable> leases, List<string> named, CancellationToken cancellationToken)
     {
         var (rewritten, travels) = TimeTravelRewriter.Rewrite(sql);
         if (!_shapes.TryGet(rewritten, out var shape))
@@ -175,15 +181,15 @@ public sealed class QueryEngine : IDisposable
             _shapes.Add(rewritten, shape);
         }
 
-        if (_guard is not null)
+        if (_guard is not null && shape.Refusals.Count > 0)
         {
-            RefuseUngoverned(shape);
+            throw new AccessDeniedException(shape.Refusals[0]);
         }
 
-        var scans = new List<TableScan>();
+        var tables = new List<TableRead>();
         foreach (var name in shape.Tables)
         {
-            var travel = travels.FirstOrDefault(t => string.Equals(t.SqlName, name, StringComparison.OrdinalIgnoreCase));
+            var travel = travels.FirstOrDefault(t => AsciiIgnoreCase.Comparer.Equals(t.SqlName, name));
             var table = await _catalog.FindAsync(travel?.Table ?? name, cancellationToken).ConfigureAwait(false);
             if (table is null)
             {
@@ -192,9 +198,9 @@ public sealed class QueryEngine : IDisposable
                     throw new QueryException($"'{travel.Table}' is not a lake table, so it has no history to travel in.");
                 }
 
-                if (_guard is not null && !shape.CteNames.Contains(name))
+                if (_guard is not null)
                 {
-                    throw new AccessDeniedException($"'{name}' is not a lake table: under access control a query reads lake tables (and its own WITH names) only.");
+                    throw new AccessDeniedException($"'{name}' is not a lake table: under access control a query reads lake tables (and its own WITH names, where they are in scope) only.");
                 }
 
                 continue;
@@ -206,41 +212,102 @@ public sealed class QueryEngine : IDisposable
             var access = _guard is null
                 ? TableAccess.Unrestricted
                 : await _guard.AuthorizeAsync(new TableAccessRequest(travel?.Table ?? name, table.Path, columns), cancellationToken).ConfigureAwait(false);
-            var predicates = shape.PredicatesOn(name).Where(p => !access.Masks.ContainsKey(p.Column)).ToList();
-            scans.Add(await RegisterAsync(name, snapshot, predicates, columns, access, leases, cancellationToken).ConfigureAwait(false));
+            tables.Add(await OpenAsync(name, snapshot, PruningPredicates(shape.PredicatesOn(name), access), columns, access, leases, cancellationToken).ConfigureAwait(false));
         }
 
-        return run(rewritten.TrimEnd().TrimEnd(';'), scans);
+        var database = _guard is null ? _main : await LockedDatabaseAsync(tables, cancellationToken).ConfigureAwait(false);
+        var scans = new List<TableScan>(tables.Count);
+        foreach (var read in tables)
+        {
+            Register(database, read);
+            scans.Add(new TableScan(read.Name, read.Snapshot.TablePath, read.Snapshot.Version, read.Snapshot.Files.Count, read.Kept.Count, read.Access.IsRestricted));
+        }
+
+        var names = new HashSet<string>(AsciiIgnoreCase.Comparer);
+        foreach (var read in tables)
+        {
+            names.Add(read.Name);
+            names.UnionWith(read.Columns.Select(c => c.Name));
+        }
+
+        return run(new PreparedStatement(database, rewritten.TrimEnd().TrimEnd(';'), scans, names));
     }
 
-    /// <summary>Under a guard: refuses what could read around it (files, catalogs, the engine's own functions).</summary>
-    private static void RefuseUngoverned(QueryShape shape)
+    /// <summary>
+    /// The predicates that may prune a table's files under <paramref name="access"/>: none when its rows are filtered
+    /// (pruning would tell of rows the filter hides), none on a masked column (it would compare the raw values).
+    /// </summary>
+    private static List<ColumnPredicate> PruningPredicates(IReadOnlyList<ColumnPredicate> predicates, TableAccess access) =>
+        access.RowFilter is not null ? [] : predicates.Where(p => !access.Masks.ContainsKey(p.Column)).ToList();
+
+    /// <summary>
+    /// A locked database that may read every file the statement's tables read: the most recent one whose files cover
+    /// them, else a new one made for exactly these files (the least recently used of more than the configured number
+    /// closes).
+    /// </summary>
+    private async Task<EngineDatabase> LockedDatabaseAsync(List<TableRead> tables, CancellationToken cancellationToken)
     {
-        foreach (var function in shape.TableFunctions)
+        var files = tables.SelectMany(t => t.Opened).Distinct().ToList();
+        for (var node = _locked.First; node is not null; node = node.Next)
         {
-            if (!s_harmlessTableFunctions.Contains(function))
+            if (node.Value.Allows(files))
             {
-                throw new AccessDeniedException($"The table function '{function}' is refused under access control: it could read files or catalogs around the policy. Name lake tables instead ('.tables' lists them).");
+                _locked.Remove(node);
+                _locked.AddFirst(node);
+                return node.Value;
             }
         }
 
-        foreach (var function in shape.Functions)
+        var leases = new List<IDisposable>(files.Count);
+        try
         {
-            if (function.StartsWith(GuardedViewSql.ReservedPrefix, StringComparison.OrdinalIgnoreCase))
+            foreach (var (key, path) in files)
             {
-                throw new AccessDeniedException($"The function '{function}' is reserved to the engine.");
+                var (again, lease) = await _files.OpenAsync(key, cancellationToken).ConfigureAwait(false);
+                if (lease is not null)
+                {
+                    leases.Add(lease);
+                }
+
+                if (!string.Equals(again, path, StringComparison.Ordinal))
+                {
+                    throw new QueryException($"The plaintext of '{key}' moved while a statement read it; run the statement again.");
+                }
             }
         }
-
-        if (shape.QualifiedTables.Count > 0)
+        catch
         {
-            throw new AccessDeniedException($"'{shape.QualifiedTables[0]}' is refused under access control: name lake tables without a schema or catalog.");
+            foreach (var lease in leases)
+            {
+                lease.Dispose();
+            }
+
+            throw;
         }
+
+        var database = EngineDatabase.OpenLocked(files, leases, _threads, _guard!.HashKey);
+        LockedDatabasesOpened++;
+        LastLockedPaths = files.Select(f => f.Path).ToList();
+        _locked.AddFirst(database);
+        while (_locked.Count > _lockedCapacity)
+        {
+            var last = _locked.Last!.Value;
+            _locked.RemoveLast();
+            last.Dispose();
+        }
+
+        return database;
     }
 
     public void Dispose()
     {
-        _connection.Dispose();
+        _main.Dispose();
+        foreach (var database in _locked)
+        {
+            database.Dispose();
+        }
+
+        _locked.Clear();
         _files.Dispose();
         _gate.Dispose();
     }
@@ -284,15 +351,13 @@ public sealed class QueryEngine : IDisposable
     }
 
     /// <summary>
-    /// Registers <paramref name="name"/> as a view over the snapshot's files that may match the predicates, read under
-    /// <paramref name="access"/>; the files are leased for the statement. The view (and the pruning) of the last
-    /// statement that named the table stands when what it was made from is unchanged (<see cref="RegisteredView"/>).
+    /// Prunes the snapshot's files by the predicates and opens those kept (leased for the statement). The pruning of the
+    /// last statement that named the table stands when its snapshot and predicates are the same.
     /// </summary>
-    private async Task<TableScan> RegisterAsync(string name, Snapshot snapshot, IReadOnlyList<ColumnPredicate> predicates, IReadOnlyList<QueryColumn> columns, TableAccess access, List<IDisposable> leases, CancellationToken cancellationToken)
+    private async Task<TableRead> OpenAsync(string name, Snapshot snapshot, IReadOnlyList<ColumnPredicate> predicates, IReadOnlyList<QueryColumn> columns, TableAccess access, List<IDisposable> leases, CancellationToken cancellationToken)
     {
-        var previous = _registered.GetValueOrDefault(name);
-        var prunedAlike = previous is not null && previous.PrunedAlike(snapshot, predicates);
-        var kept = prunedAlike ? previous!.Kept : Prune(snapshot, predicates);
+        var previous = _pruned.GetValueOrDefault(name);
+        var kept = previous is not null && previous.PrunedAlike(snapshot, predicates) ? previous.Kept : Prune(snapshot, predicates);
         var opened = new List<(string Key, string Path)>(kept.Count);
         foreach (var file in kept)
         {
@@ -306,23 +371,35 @@ public sealed class QueryEngine : IDisposable
             opened.Add((key, path));
         }
 
-        var masks = RegisteredView.MasksOf(columns, access);
-        var stands = previous is not null && previous.Shows(snapshot, opened, masks, access.RowFilter);
-        if (!stands)
+        var read = new TableRead(name, snapshot, predicates, kept, opened, columns, access);
+        if (!ReferenceEquals(kept, previous?.Kept))
         {
-            ReadColumns(opened.Where(o => !_fileColumns.ContainsKey(o.Key)).ToList());
-            var files = kept.Select((file, i) => new TableViewSql.DataFile(opened[i].Path, file.PartitionValues, _fileColumns[opened[i].Key])).ToList();
-            var view = GuardedViewSql.Build(name, TableViewSql.Build(snapshot, files), columns, access);
-            Execute($"CREATE OR REPLACE TEMP VIEW {DuckDbTypes.Identifier(name)} AS\n{view}");
-            ViewsCreated++;
+            _pruned[name] = new RegisteredView(snapshot, predicates, kept, opened, RegisteredView.MasksOf(columns, access), access.RowFilter);
         }
 
-        if (!stands || !prunedAlike)
+        return read;
+    }
+
+    /// <summary>
+    /// Registers the table as a view of <paramref name="database"/> over the files read, under the table's access. The
+    /// view the database last registered for that name stands when what it was made from is unchanged
+    /// (<see cref="RegisteredView"/>).
+    /// </summary>
+    private void Register(EngineDatabase database, TableRead read)
+    {
+        var masks = RegisteredView.MasksOf(read.Columns, read.Access);
+        var previous = database.Registered.GetValueOrDefault(read.Name);
+        if (previous is not null && previous.Shows(read.Snapshot, read.Opened, masks, read.Access.RowFilter))
         {
-            _registered[name] = new RegisteredView(snapshot, predicates, kept, opened, masks, access.RowFilter);
+            return;
         }
 
-        return new TableScan(name, snapshot.TablePath, snapshot.Version, snapshot.Files.Count, kept.Count);
+        ReadColumns(read.Opened.Where(o => !_fileColumns.ContainsKey(o.Key)).ToList());
+        var files = read.Kept.Select((file, i) => new TableViewSql.DataFile(read.Opened[i].Path, file.PartitionValues, _fileColumns[read.Opened[i].Key])).ToList();
+        var view = GuardedViewSql.Build(read.Name, TableViewSql.Build(read.Snapshot, files), read.Columns, read.Access);
+        database.Execute($"CREATE OR REPLACE TEMP VIEW {DuckDbTypes.Identifier(read.Name)} AS\n{view}");
+        ViewsCreated++;
+        database.Registered[read.Name] = new RegisteredView(read.Snapshot, read.Predicates, read.Kept, read.Opened, masks, read.Access.RowFilter);
     }
 
     /// <summary>The files of <paramref name="snapshot"/> that may hold rows the predicates accept.</summary>
@@ -356,7 +433,7 @@ public sealed class QueryEngine : IDisposable
 
         var byPath = files.ToDictionary(f => f.Path, f => f.Key, StringComparer.Ordinal);
         var rows = new Dictionary<string, List<(string Name, long Children)>>(StringComparer.Ordinal);
-        using (var command = _connection.CreateCommand())
+        using (var command = _main.Connection.CreateCommand())
         {
             command.CommandText = "SELECT file_name, name, coalesce(num_children, 0) FROM parquet_schema([" +
                 string.Join(", ", files.Select(f => DuckDbTypes.Literal(f.Path))) + "])";
@@ -399,12 +476,12 @@ public sealed class QueryEngine : IDisposable
         return i;
     }
 
-    private QueryResult Run(string sql, List<TableScan> scans, CancellationToken cancellationToken)
+    private static QueryResult Run(PreparedStatement statement, CancellationToken cancellationToken)
     {
         try
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = sql;
+            using var command = statement.Database.Connection.CreateCommand();
+            command.CommandText = statement.Sql;
             using var reader = command.ExecuteReader();
             var columns = new List<QueryColumn>(reader.FieldCount);
             for (var i = 0; i < reader.FieldCount; i++)
@@ -425,21 +502,12 @@ public sealed class QueryEngine : IDisposable
                 rows.Add(row);
             }
 
-            return new QueryResult(columns, rows, scans);
+            return new QueryResult(columns, rows, statement.Scans);
         }
-        catch (DbException e)
+        catch (DbException e) when (statement.Scans.Any(s => s.Restricted))
         {
-            throw new QueryException(e.Message, e);
-        }
-    }
-
-    private void Execute(string sql)
-    {
-        try
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = sql;
-            command.ExecuteNonQuery();
+            // The message may quote values of rows the filter hides or of columns before their mask.
+            throw new QueryException(ErrorText.WithoutValues(e.Message, statement.Names));
         }
         catch (DbException e)
         {
@@ -452,7 +520,7 @@ public sealed class QueryEngine : IDisposable
     {
         try
         {
-            using var command = _connection.CreateCommand();
+            using var command = _main.Connection.CreateCommand();
             command.CommandText = "SELECT json_serialize_sql(" + DuckDbTypes.Literal(sql) + ")";
             return (string)command.ExecuteScalar()!;
         }

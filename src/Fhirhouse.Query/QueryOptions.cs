@@ -14,6 +14,12 @@ public sealed record QueryOptions
     /// <summary>Threads DuckDB may use (null: DuckDB's default, one per core).</summary>
     public int? Threads { get; init; }
 
+    /// <summary>
+    /// Locked databases kept for statements under a guard (default 4): each may read exactly the data files of the
+    /// statement it was made for, and serves later statements whose files it covers; each holds its files in memory.
+    /// </summary>
+    public int LockedDatabases { get; init; } = 4;
+
     /// <summary>Access control: every table is read through what the guard allows (null: every table as stored).</summary>
     public ITableAccessGuard? Guard { get; init; }
 
@@ -30,6 +36,7 @@ public sealed record QueryOptions
             throw new ArgumentException("TableFolders must name at least one folder.", nameof(TableFolders));
         }
 
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(LockedDatabases);
         if (Threads is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be at least 1.");

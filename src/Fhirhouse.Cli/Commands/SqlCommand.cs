@@ -73,7 +73,10 @@ internal static class SqlCommand
         var seconds = context.Time.GetElapsedTime(started).TotalSeconds;
         foreach (var scan in result.Tables)
         {
-            context.Error.WriteLine($"sql: {scan.Name} = {scan.Path} version {scan.Version}, {scan.FilesRead} of {scan.Files} files read");
+            // How many files pruning kept is a plan detail: it would tell of masked values or of rows a filter hides.
+            context.Error.WriteLine(scan.Restricted
+                ? $"sql: {scan.Name} = {scan.Path} version {scan.Version} (read through masks or a row filter)"
+                : $"sql: {scan.Name} = {scan.Path} version {scan.Version}, {scan.FilesRead} of {scan.Files} files read");
         }
 
         context.Error.WriteLine($"sql: {result.Rows.Count} rows in {seconds:F3} s");

@@ -25,8 +25,9 @@ public sealed class PolicyGuard(PolicySet policies, AccessIdentity identity, Con
         }
 
         var rule = decision.Rule!;
-        var columns = request.Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        var masks = rule.Masks.Where(m => columns.Contains(m.Key)).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+        // Masks match columns without regard to case, as DuckDB resolves them.
+        var columns = request.Columns.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var masks = rule.Masks.Where(m => columns.Contains(m.Key)).ToDictionary(m => m.Key, m => m.Value, StringComparer.OrdinalIgnoreCase);
         string? filter = null;
         if (rule.Filter is { } rows)
         {

@@ -4,37 +4,30 @@ using Fhirhouse.Query.Pruning;
 namespace Fhirhouse.Query.Sql;
 
 /// <summary>
-/// What the engine needs to know of a statement, read from DuckDB's own parse tree (<c>json_serialize_sql</c>): the
-/// tables it names, how often, and the simple predicates on each table that can prune its files. Only SELECT statements
-/// (DESCRIBE, SHOW and SUMMARIZE included) parse; anything else is refused before it runs.
+/// What the engine needs to know of a statement, read from DuckDB's own parse tree (<c>json_serialize_sql</c>) with
+/// SQL's scopes: the lake tables it reads (a name is a CTE only where that CTE is in scope: in the query that defines it,
+/// after its definition), how often each name appears, the simple predicates on each table that can prune its files, and
+/// what a guard must refuse (file paths and other names that are not lake tables, table functions, catalog and engine
+/// functions, qualified names, catalog SHOWs). Only SELECT statements (DESCRIBE, SHOW and SUMMARIZE included) parse;
+/// anything else is refused before it runs.
 /// </summary>
 internal sealed class QueryShape
 {
-    private readonly Dictionary<string, int> _tableCounts = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, List<ColumnPredicate>> _predicates = new(StringComparer.OrdinalIgnoreCase);
-    private readonly HashSet<string> _ctes = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<string> _tableFunctions = [];
-    private readonly HashSet<string> _functions = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<string> _qualified = [];
+    private static readonly JsonDocumentOptions s_parseTree = new() { MaxDepth = 4096 };
+    private readonly Dictionary<string, int> _tableCounts = new(AsciiIgnoreCase.Comparer);
+    private readonly Dictionary<string, List<ColumnPredicate>> _predicates = new(AsciiIgnoreCase.Comparer);
+    private readonly List<string> _tables = [];
+    private readonly List<string> _refusals = [];
 
     private QueryShape()
     {
     }
 
-    /// <summary>The table names the statement reads (BASE_TABLE references), CTE names included.</summary>
-    public IEnumerable<string> Tables => _tableCounts.Keys;
+    /// <summary>The names the statement reads as tables where no CTE of that name is in scope, in order of first use.</summary>
+    public IReadOnlyList<string> Tables => _tables;
 
-    /// <summary>The names the statement's WITH clauses define.</summary>
-    public IReadOnlySet<string> CteNames => _ctes;
-
-    /// <summary>The table functions the statement calls (<c>read_parquet</c>, <c>range</c>...), as written.</summary>
-    public IReadOnlyList<string> TableFunctions => _tableFunctions;
-
-    /// <summary>The scalar, aggregate and table functions the statement calls, by name.</summary>
-    public IReadOnlySet<string> Functions => _functions;
-
-    /// <summary>Table references qualified with a schema or catalog (<c>information_schema.tables</c>), as written.</summary>
-    public IReadOnlyList<string> QualifiedTables => _qualified;
+    /// <summary>Why a guard refuses the statement, one reason per reference (empty: it reads nothing but the names in <see cref="Tables"/>).</summary>
+    public IReadOnlyList<string> Refusals => _refusals;
 
     /// <summary>The predicates that may prune <paramref name="table"/>'s files: none unless the statement names it once.</summary>
     public IReadOnlyList<ColumnPredicate> PredicatesOn(string table) =>
@@ -43,7 +36,17 @@ internal sealed class QueryShape
     /// <summary>Reads DuckDB's serialised parse tree; throws <see cref="QueryException"/> for a statement that is not a single SELECT.</summary>
     public static QueryShape FromParseTree(string json, string sql)
     {
-        using var document = JsonDocument.Parse(json);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, s_parseTree);
+        }
+        catch (JsonException e)
+        {
+            throw new QueryException("The statement is nested too deeply to be checked.", e);
+        }
+
+        using var _ = document;
         var root = document.RootElement;
         if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.True)
         {
@@ -66,7 +69,7 @@ internal sealed class QueryShape
         }
 
         var shape = new QueryShape();
-        shape.Walk(statements[0]);
+        shape.Walk(statements[0], null);
         return shape;
     }
 
@@ -76,67 +79,161 @@ internal sealed class QueryShape
         return tokens.Count > 0 ? tokens[0].Text(sql).ToUpperInvariant() : "";
     }
 
-    private void Walk(JsonElement element)
+    private void Refuse(string reason)
+    {
+        if (!_refusals.Contains(reason))
+        {
+            _refusals.Add(reason);
+        }
+    }
+
+    /// <summary>
+    /// Walks every node of the tree. A node with a <c>cte_map</c> is a query: its CTEs are walked in order, each seeing
+    /// the scope plus the CTEs before it, and the rest of the query sees them all; a recursive CTE's body sees itself.
+    /// </summary>
+    private void Walk(JsonElement element, CteScope? scope)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                var type = element.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-                if (type is "BASE_TABLE" or "SHOW_REF" && element.TryGetProperty("table_name", out var name) && name.GetString() is { Length: > 0 } table)
+                var type = Text(element, "type");
+                if (element.TryGetProperty("cte_map", out var ctes))
                 {
-                    _tableCounts[table] = _tableCounts.GetValueOrDefault(table) + 1;
-                    var schema = element.TryGetProperty("schema_name", out var s) ? s.GetString() : null;
-                    var catalog = element.TryGetProperty("catalog_name", out var c) ? c.GetString() : null;
-                    if (!string.IsNullOrEmpty(schema) || !string.IsNullOrEmpty(catalog))
+                    scope = WalkCtes(ctes, scope);
+                    if (type == "RECURSIVE_CTE_NODE" && Text(element, "cte_name") is { Length: > 0 } self)
                     {
-                        _qualified.Add(string.Join('.', new[] { catalog, schema, table }.Where(p => !string.IsNullOrEmpty(p))));
+                        scope = new CteScope(self, scope);
                     }
-                }
-                else if (type == "TABLE_FUNCTION" && element.TryGetProperty("function", out var function)
-                    && function.ValueKind == JsonValueKind.Object && function.TryGetProperty("function_name", out var functionName))
-                {
-                    _tableFunctions.Add(functionName.GetString() ?? "");
-                }
-                else if (type == "SELECT_NODE")
-                {
-                    CollectPredicates(element);
-                }
 
-                if (element.TryGetProperty("class", out var kind) && kind.ValueKind == JsonValueKind.String
-                    && element.TryGetProperty("function_name", out var called) && called.ValueKind == JsonValueKind.String)
-                {
-                    _functions.Add(called.GetString() ?? "");
-                }
-
-                if (element.TryGetProperty("cte_map", out var ctes) && ctes.ValueKind == JsonValueKind.Object
-                    && ctes.TryGetProperty("map", out var map) && map.ValueKind == JsonValueKind.Array)
-                {
-                    foreach (var entry in map.EnumerateArray())
+                    if (type == "SELECT_NODE")
                     {
-                        if (entry.TryGetProperty("key", out var key) && key.GetString() is { } cte)
+                        CollectPredicates(element, scope);
+                    }
+
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        if (property.Name != "cte_map")
                         {
-                            _ctes.Add(cte);
+                            Walk(property.Value, scope);
                         }
+                    }
+
+                    return;
+                }
+
+                switch (type)
+                {
+                    case "BASE_TABLE":
+                        Reference(element, scope);
+                        return;
+                    case "TABLE_FUNCTION":
+                        if (element.TryGetProperty("function", out var function) && Text(function, "function_name") is { } name
+                            && !(GovernedFunctions.IsAllowedTableFunction(name) && Unqualified(function)))
+                        {
+                            Refuse($"The table function '{name}' is refused under access control: it could read files or catalogs around the policy. Name lake tables instead ('.tables' lists them).");
+                        }
+
+                        break;
+                    case "SHOW_REF" when !element.TryGetProperty("query", out var shown) || shown.ValueKind != JsonValueKind.Object:
+                        Refuse("SHOW of the engine's catalog is refused under access control: '.tables' lists the lake tables, DESCRIBE TABLE shows one.");
+                        break;
+                }
+
+                if (Text(element, "function_name") is { } called)
+                {
+                    if (!Unqualified(element))
+                    {
+                        Refuse($"The function '{Qualified(element, called)}' is refused under access control: call functions without a schema or catalog.");
+                    }
+                    else if (type != "TABLE_FUNCTION" && GovernedFunctions.RefusalOf(called) is { } refusal)
+                    {
+                        Refuse(refusal);
                     }
                 }
 
                 foreach (var property in element.EnumerateObject())
                 {
-                    Walk(property.Value);
+                    Walk(property.Value, scope);
                 }
 
                 break;
             case JsonValueKind.Array:
                 foreach (var item in element.EnumerateArray())
                 {
-                    Walk(item);
+                    Walk(item, scope);
                 }
 
                 break;
         }
     }
 
-    private void CollectPredicates(JsonElement node)
+    private CteScope? WalkCtes(JsonElement ctes, CteScope? scope)
+    {
+        if (ctes.ValueKind != JsonValueKind.Object || !ctes.TryGetProperty("map", out var map) || map.ValueKind != JsonValueKind.Array)
+        {
+            return scope;
+        }
+
+        foreach (var entry in map.EnumerateArray())
+        {
+            if (entry.TryGetProperty("value", out var body))
+            {
+                Walk(body, scope);
+            }
+
+            if (Text(entry, "key") is { Length: > 0 } name)
+            {
+                scope = new CteScope(name, scope);
+            }
+        }
+
+        return scope;
+    }
+
+    private void Reference(JsonElement table, CteScope? scope)
+    {
+        if (Text(table, "table_name") is not { Length: > 0 } name)
+        {
+            Refuse("A table reference without a name is refused under access control.");
+            return;
+        }
+
+        _tableCounts[name] = _tableCounts.GetValueOrDefault(name) + 1;
+        var schema = Text(table, "schema_name");
+        var catalog = Text(table, "catalog_name");
+        if (!string.IsNullOrEmpty(schema) || !string.IsNullOrEmpty(catalog))
+        {
+            Refuse($"'{string.Join('.', new[] { catalog, schema, name }.Where(p => !string.IsNullOrEmpty(p)))}' is refused under access control: name lake tables without a schema or catalog.");
+            return;
+        }
+
+        if (table.TryGetProperty("at_clause", out var at) && at.ValueKind == JsonValueKind.Object)
+        {
+            Refuse($"The time travel on '{name}' is not in a form the engine reads: write '{name} AT (VERSION => 3)' or '{name} AT (TIMESTAMP => ''2026-11-28T10:00:00Z'')'.");
+            return;
+        }
+
+        if (CteScope.Contains(scope, name))
+        {
+            return;
+        }
+
+        if (!_tables.Contains(name, AsciiIgnoreCase.Comparer))
+        {
+            _tables.Add(name);
+        }
+    }
+
+    private static bool Unqualified(JsonElement function) =>
+        string.IsNullOrEmpty(Text(function, "schema")) && string.IsNullOrEmpty(Text(function, "catalog"));
+
+    private static string Qualified(JsonElement function, string name) =>
+        string.Join('.', new[] { Text(function, "catalog"), Text(function, "schema"), name }.Where(p => !string.IsNullOrEmpty(p)));
+
+    private static string? Text(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private void CollectPredicates(JsonElement node, CteScope? scope)
     {
         if (!node.TryGetProperty("from_table", out var from) || from.ValueKind != JsonValueKind.Object
             || !node.TryGetProperty("where_clause", out var where) || where.ValueKind != JsonValueKind.Object)
@@ -145,7 +242,7 @@ internal sealed class QueryShape
         }
 
         var tables = new List<(string Name, string Alias)>();
-        var onlyTables = CollectFromTables(from, tables);
+        var onlyTables = CollectFromTables(from, tables, scope);
         var conjuncts = new List<JsonElement>();
         Flatten(where, conjuncts);
         foreach (var conjunct in conjuncts)
@@ -158,7 +255,7 @@ internal sealed class QueryShape
             string? table = null;
             if (names.Count == 2)
             {
-                table = tables.FirstOrDefault(x => string.Equals(x.Alias, names[0], StringComparison.OrdinalIgnoreCase)).Name;
+                table = tables.FirstOrDefault(x => AsciiIgnoreCase.Comparer.Equals(x.Alias, names[0])).Name;
             }
             else if (names.Count == 1 && onlyTables && tables.Count == 1)
             {
@@ -179,20 +276,25 @@ internal sealed class QueryShape
         }
     }
 
-    /// <summary>The base tables joined in a FROM clause; false when it also holds subqueries or table functions.</summary>
-    private static bool CollectFromTables(JsonElement from, List<(string Name, string Alias)> tables)
+    /// <summary>The lake tables joined in a FROM clause; false when it also holds CTEs, subqueries or table functions.</summary>
+    private static bool CollectFromTables(JsonElement from, List<(string Name, string Alias)> tables, CteScope? scope)
     {
         var type = from.GetProperty("type").GetString();
         switch (type)
         {
             case "BASE_TABLE":
                 var name = from.GetProperty("table_name").GetString() ?? "";
+                if (CteScope.Contains(scope, name))
+                {
+                    return false;
+                }
+
                 var alias = from.TryGetProperty("alias", out var a) && a.GetString() is { Length: > 0 } s ? s : name;
                 tables.Add((name, alias));
                 return true;
             case "JOIN":
-                var left = CollectFromTables(from.GetProperty("left"), tables);
-                var right = CollectFromTables(from.GetProperty("right"), tables);
+                var left = CollectFromTables(from.GetProperty("left"), tables, scope);
+                var right = CollectFromTables(from.GetProperty("right"), tables, scope);
                 return left && right;
             default:
                 return false;
