@@ -285,7 +285,7 @@ public sealed class QueryEngine : IDisposable
             throw;
         }
 
-        var database = EngineDatabase.OpenLocked(files, leases, _threads, _guard!.HashKey);
+        var database = EngineDatabase.OpenLocked(files, leases, _threads, _guard!);
         LockedDatabasesOpened++;
         LastLockedPaths = files.Select(f => f.Path).ToList();
         _locked.AddFirst(database);

@@ -42,9 +42,13 @@ internal sealed class GovernanceOptionSet
         LakeGovernance.OpenAsync(lake.Objects, lake.Encrypted?.KeyProvider ?? LakeOptionSet.OpenKeyring(keyring, context), policies, context.Time, cancellationToken);
 
     /// <summary>An engine reading <paramref name="lake"/> as <paramref name="identity"/>, auditing under <paramref name="entryPoint"/>.</summary>
-    public static async Task<QueryEngine> EngineAsync(LakeStore lake, string keyring, PolicySet policies, AccessIdentity identity, string entryPoint, CliContext context, CancellationToken cancellationToken)
+    public static async Task<QueryEngine> EngineAsync(LakeStore lake, string keyring, PolicySet policies, AccessIdentity identity, string entryPoint, CliContext context, CancellationToken cancellationToken) =>
+        new(lake.Objects, await QueryOptionsAsync(lake, keyring, policies, identity, entryPoint, context, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Engine options that read the lake as <paramref name="identity"/> under its policies, audited under <paramref name="entryPoint"/>.</summary>
+    public static async Task<QueryOptions> QueryOptionsAsync(LakeStore lake, string keyring, PolicySet policies, AccessIdentity identity, string entryPoint, CliContext context, CancellationToken cancellationToken)
     {
         var governance = await OpenAsync(lake, keyring, policies, context, cancellationToken).ConfigureAwait(false);
-        return new QueryEngine(lake.Objects, governance.QueryOptions(identity, entryPoint));
+        return governance.QueryOptions(identity, entryPoint);
     }
 }

@@ -50,8 +50,8 @@ internal static class ResearchExportCommand
             var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
             var keys = store.Encrypted?.KeyProvider ?? throw new InvalidOperationException($"Lake {store.Location}: research pseudonyms are keyed from the lake's key provider; an sse-kms lake has none.");
             var secrets = await LakeSecrets.OpenAsync(store.Objects, keys, cancellationToken).ConfigureAwait(false);
-            using var engine = await GovernanceOptionSet.EngineAsync(store, parse.GetValue(lake.Keyring)!, policies, identity, EntryPoints.ResearchExport, context, cancellationToken).ConfigureAwait(false);
-            var result = await new ResearchExporter(engine, Pseudonymizer.For(secrets, options.MaxShiftDays)).ExportAsync(options, cancellationToken).ConfigureAwait(false);
+            var queryOptions = await GovernanceOptionSet.QueryOptionsAsync(store, parse.GetValue(lake.Keyring)!, policies, identity, EntryPoints.ResearchExport, context, cancellationToken).ConfigureAwait(false);
+            var result = await new ResearchExporter(store.Objects, queryOptions, Pseudonymizer.For(secrets, options.MaxShiftDays)).ExportAsync(options, cancellationToken).ConfigureAwait(false);
             context.Error.WriteLine($"export research: {result.Rows} rows written to {result.Path}");
             if (result.Removed.Count > 0)
             {

@@ -19,18 +19,22 @@ public sealed class Pseudonymizer
     private readonly byte[] _shiftKey;
     private readonly int _maxShiftDays;
 
-    private Pseudonymizer(byte[] pseudonymKey, byte[] shiftKey, int maxShiftDays)
+    private Pseudonymizer(byte[] pseudonymKey, byte[] shiftKey, byte[] maskKey, int maxShiftDays)
     {
         _pseudonymKey = pseudonymKey;
         _shiftKey = shiftKey;
+        MaskKey = maskKey;
         _maxShiftDays = maxShiftDays;
     }
+
+    /// <summary>A key of its own for the query engine's hash mask, when an export reads without a policy guard.</summary>
+    internal byte[] MaskKey { get; }
 
     public static Pseudonymizer For(LakeSecrets secrets, int maxShiftDays = 365)
     {
         ArgumentNullException.ThrowIfNull(secrets);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxShiftDays, 1);
-        return new Pseudonymizer(secrets.Derive("research-pseudonym"), secrets.Derive("research-date-shift"), maxShiftDays);
+        return new Pseudonymizer(secrets.Derive("research-pseudonym"), secrets.Derive("research-date-shift"), secrets.Derive("research-mask"), maxShiftDays);
     }
 
     /// <summary>The pseudonym of an identifier value (an id, or an identifier's value).</summary>

@@ -14,4 +14,10 @@ public enum ColumnMaskKind
 
     /// <summary>The value as text cut to its first <see cref="ColumnMask.Length"/> characters (postcodes).</summary>
     Truncate,
+
+    /// <summary>
+    /// A DuckDB expression of the guard's (<see cref="ColumnMask.Template"/>) over the value, after
+    /// <see cref="ColumnMask.Inner"/> when there is one; it may name the table's raw columns and the guard's functions.
+    /// </summary>
+    Expression,
 }

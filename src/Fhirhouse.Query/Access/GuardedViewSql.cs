@@ -46,6 +46,7 @@ internal static class GuardedViewSql
 
     private static string Masked(string table, QueryColumn column, string name, ColumnMask mask) => mask.Kind switch
     {
+        ColumnMaskKind.Expression => mask.Template!.Replace(ColumnMask.ValuePlaceholder, mask.Inner is { } inner ? Masked(table, column, name, inner) : name, StringComparison.Ordinal),
         ColumnMaskKind.Hash => $"{HashFunction}(CAST({name} AS VARCHAR))",
         ColumnMaskKind.Redact => $"CAST(NULL AS {column.Type})",
         ColumnMaskKind.Truncate => $"left(CAST({name} AS VARCHAR), {mask.Length})",

@@ -11,6 +11,9 @@ public interface ITableAccessGuard
     /// <summary>The secret the <see cref="ColumnMaskKind.Hash"/> mask keys its HMAC-SHA256 with (at least 32 bytes).</summary>
     ReadOnlyMemory<byte> HashKey { get; }
 
+    /// <summary>Functions the guard's mask expressions call (named <c>fhirhouse_...</c>, so user SQL cannot call them).</summary>
+    IReadOnlyList<GuardFunction> Functions => [];
+
     /// <summary>How <paramref name="request"/>'s table may be read; throws <see cref="AccessDeniedException"/> when it may not.</summary>
     ValueTask<TableAccess> AuthorizeAsync(TableAccessRequest request, CancellationToken cancellationToken);
 }

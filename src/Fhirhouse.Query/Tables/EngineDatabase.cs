@@ -41,14 +41,19 @@ internal sealed class EngineDatabase : IDisposable
 
     /// <summary>
     /// A locked database that may read exactly <paramref name="files"/> (object key and path of each), whose leases it
-    /// takes over; <paramref name="hashKey"/> keys the hash mask's function.
+    /// takes over, with the guard's functions (<paramref name="guard"/>'s key for the hash mask, and its own).
     /// </summary>
-    public static EngineDatabase OpenLocked(IReadOnlyList<(string Key, string Path)> files, IReadOnlyList<IDisposable> leases, int? threads, ReadOnlyMemory<byte> hashKey)
+    public static EngineDatabase OpenLocked(IReadOnlyList<(string Key, string Path)> files, IReadOnlyList<IDisposable> leases, int? threads, ITableAccessGuard guard)
     {
         var connection = Connect(threads);
         try
         {
-            HmacFunction.Register(connection, hashKey);
+            GuardFunctions.Register(connection, guard.HashKey);
+            foreach (var function in guard.Functions)
+            {
+                GuardFunctions.Register(connection, function);
+            }
+
             var allowed = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (key, path) in files)
             {

@@ -26,8 +26,7 @@ public sealed class ResearchExporterTests : IAsyncLifetime
     private static async Task<ResearchExportResult> ExportAsync(GovernanceLake lake, ResearchExportOptions options)
     {
         var secrets = await LakeSecrets.OpenAsync(lake.Store, lake.Keys);
-        using var engine = new QueryEngine(lake.Store);
-        return await new ResearchExporter(engine, Pseudonymizer.For(secrets, options.MaxShiftDays)).ExportAsync(options);
+        return await new ResearchExporter(lake.Store, new QueryOptions(), Pseudonymizer.For(secrets, options.MaxShiftDays)).ExportAsync(options);
     }
 
     private static List<Dictionary<string, object?>> ReadParquet(string path)
@@ -142,10 +141,10 @@ public sealed class ResearchExporterTests : IAsyncLifetime
     {
         var result = await ExportAsync(_lake, new ResearchExportOptions { Sql = "SELECT * FROM patient p JOIN fhir_resources b ON b.resource_type = 'Patient' AND b.id = p.id", OutputPath = Out("joined.parquet") });
 
-        Assert.Contains("family", result.Removed);
-        Assert.Contains("given", result.Removed);
-        Assert.Contains("postal_code", result.Removed);
-        Assert.Contains("resource", result.Removed);
+        Assert.Contains("patient.family", result.Removed);
+        Assert.Contains("patient.given", result.Removed);
+        Assert.Contains("patient.postal_code", result.Removed);
+        Assert.Contains("fhir_resources.resource", result.Removed);
         var bytes = await File.ReadAllBytesAsync(Out("joined.parquet"));
         var rows = ReadParquet(Out("joined.parquet"));
         var all = Encoding.Latin1.GetString(bytes) + string.Join('|', rows.SelectMany(r => r.Values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
@@ -175,11 +174,18 @@ public sealed class ResearchExporterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_result_with_dates_but_no_patient_column_is_refused()
+    public async Task Dates_are_shifted_at_the_source_so_a_result_without_its_patient_column_still_holds_shifted_dates()
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
-            ExportAsync(_lake, new ResearchExportOptions { Sql = "SELECT code, effective FROM observation", OutputPath = Out("x.parquet") }));
-        Assert.Contains("cannot be shifted", error.Message, StringComparison.Ordinal);
-        Assert.False(File.Exists(Out("x.parquet")));
+        var sql = "SELECT id, effective FROM observation WHERE effective IS NOT NULL ORDER BY id";
+        await ExportAsync(_lake, new ResearchExportOptions { Sql = sql, OutputPath = Out("x.ndjson"), Format = ResearchExportFormat.Ndjson });
+
+        using var engine = new QueryEngine(_lake.Store);
+        var pseudonymizer = Pseudonymizer.For(await LakeSecrets.OpenAsync(_lake.Store, _lake.Keys));
+        var raw = (await engine.ExecuteAsync(sql)).Rows.ToDictionary(r => pseudonymizer.Pseudonym((string)r[0]!), r => (string)r[1]!, StringComparer.Ordinal);
+        var exported = ReadNdjson(Out("x.ndjson"));
+        Assert.Equal(raw.Count, exported.Count);
+        Assert.All(exported, r => Assert.NotEqual(
+            DateTimeOffset.Parse(raw[(string)r["id"]!], CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse((string)r["effective"]!, CultureInfo.InvariantCulture)));
     }
 }
