@@ -73,6 +73,17 @@ public sealed class QueryEngine : IDisposable
     /// <summary>The allowed paths of the locked database the last guarded statement ran in (empty before any).</summary>
     internal IReadOnlyList<string> LastLockedPaths { get; private set; } = [];
 
+    /// <summary>
+    /// Runs <paramref name="sql"/> as it is, unchecked, in the most recently used locked database: what a statement that
+    /// slipped past the guard's parse could do there (tests of the lock only). Returns the number of rows.
+    /// </summary>
+    internal long RunUncheckedInLockedDatabase(string sql)
+    {
+        var database = _locked.First?.Value ?? throw new InvalidOperationException("No statement has run under the guard yet.");
+        var result = Run(new PreparedStatement(database, sql, [], new HashSet<string>()), CancellationToken.None);
+        return result.Rows.Count;
+    }
+
     /// <summary>The lake tables a query can name, with their paths.</summary>
     public Task<IReadOnlyList<(string Name, string Path)>> ListTablesAsync(CancellationToken cancellationToken = default) =>
         _catalog.ListAsync(cancellationToken);
