@@ -94,8 +94,9 @@ internal sealed class ResearchGuard(ITableAccessGuard? inner, Pseudonymizer pseu
         return type switch
         {
             "VARCHAR" => $"{TextFunction}({value}, {patient ?? "NULL"})",
-            "DATE" => days is null ? $"CAST({unshiftable} AS DATE)" : $"CAST({value} + {days} AS DATE)",
-            "TIMESTAMP" or "TIMESTAMPTZ" => days is null ? $"CAST({unshiftable} AS {type})" : $"CAST({value} + {days} AS {type})",
+            "DATE" or "TIMESTAMP" or "TIMESTAMPTZ" => days is null
+                ? $"CASE WHEN {value} IS NULL THEN NULL ELSE CAST({unshiftable} AS {type}) END"
+                : $"CAST({value} + {days} AS {type})",
             _ => null,
         };
     }

@@ -224,8 +224,9 @@ internal sealed class QueryShape
         }
     }
 
+    /// <summary>True for a function named without a schema or catalog, or in DuckDB's own <c>main</c> (its parser writes <c>[a, b]</c> as <c>main.list_value</c>).</summary>
     private static bool Unqualified(JsonElement function) =>
-        string.IsNullOrEmpty(Text(function, "schema")) && string.IsNullOrEmpty(Text(function, "catalog"));
+        Text(function, "schema") is null or "" or "main" && string.IsNullOrEmpty(Text(function, "catalog"));
 
     private static string Qualified(JsonElement function, string name) =>
         string.Join('.', new[] { Text(function, "catalog"), Text(function, "schema"), name }.Where(p => !string.IsNullOrEmpty(p)));

@@ -69,7 +69,19 @@ public sealed class ResearchExportAttacks : IAsyncLifetime
         foreach (var format in new[] { ResearchExportFormat.Parquet, ResearchExportFormat.Ndjson })
         {
             var path = Path.Combine(_lake.Root, name + (format == ResearchExportFormat.Parquet ? ".parquet" : ".ndjson"));
-            await ExportAsync(role, purpose, new ResearchExportOptions { Sql = sql, OutputPath = path, Format = format });
+            try
+            {
+                await ExportAsync(role, purpose, new ResearchExportOptions { Sql = sql, OutputPath = path, Format = format });
+            }
+            catch (QueryException e) when (role == "data-scientist")
+            {
+                // The role's own masks can make the SQL fail (a birth year does not cast to a date): nothing is written,
+                // and the message tells no value.
+                Assert.False(File.Exists(path));
+                Assert.All(Forbidden(), f => Assert.DoesNotContain(f, e.Message, StringComparison.Ordinal));
+                continue;
+            }
+
             var text = Encoding.UTF8.GetString(await File.ReadAllBytesAsync(path)) + "\n" + (format == ResearchExportFormat.Parquet ? ValuesOf(path) : "");
             foreach (var forbidden in Forbidden())
             {
