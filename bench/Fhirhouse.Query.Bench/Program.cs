@@ -16,13 +16,15 @@ using Fhirhouse.Storage.Keys.Keyring;
 using Fhirhouse.Storage.Local;
 using Fhirhouse.Synthetic;
 
-// Usage: dotnet run -c Release --project bench/Fhirhouse.Query.Bench -- [patients=2000] [rounds=7]
+// Usage: dotnet run -c Release --project bench/Fhirhouse.Query.Bench -- [patients=2000] [rounds=7] [guard statements=1000]
 // 1. Materialisation: a generated hospital is written straight to an encrypted bronze table, then the nine default
 //    views are built from it (read current versions, evaluate, write Delta) and timed by phase.
 // 2. SQL latency: questions over the encrypted Delta views through QueryEngine, against DuckDB over the same data
 //    files decrypted to plain Parquet in a temp folder (the peer), alternating rounds; medians compared.
+// 3. The guard's cost per statement (GuardBench), p50/p99 against the same statements unguarded.
 var patients = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
+var guardStatements = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
 var root = Directory.CreateTempSubdirectory("fhirhouse-query-bench-").FullName;
 try
 {
@@ -149,6 +151,7 @@ try
     }
 
     Console.WriteLine($"sql: geometric mean ratio {Math.Exp(ratios.Average(Math.Log)):F2}");
+    await GuardBench.RunAsync(lake, guardStatements);
 }
 finally
 {
