@@ -111,6 +111,38 @@ public sealed class GovernanceCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Export_research_treats_columns_at_the_source_whatever_the_sql_calls_them()
+    {
+        var patient = await HospitalAsync();
+        var output = Path.Combine(_folder.Path, "renamed.ndjson");
+
+        var (exit, _, error) = await RunAsAdmin("export", "research", "--sql", "SELECT id AS pid, 'Patient/' || id AS ref, family || '' AS f, replace(birth_date, '-', '/') AS b FROM patient",
+            "--format", "ndjson", "--out", output);
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Contains("patient.family", error, StringComparison.Ordinal);
+        var rows = File.ReadLines(output).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, r => Assert.Matches("^[0-9a-f]{32}$", r.GetProperty("pid").GetString()!));
+        Assert.All(rows, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("f").ValueKind));
+        Assert.DoesNotContain(patient, await File.ReadAllTextAsync(output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sql_as_a_role_with_masks_does_not_show_how_many_files_pruning_kept()
+    {
+        await HospitalAsync();
+
+        var analyst = await Run("sql", "SELECT count(*) FROM patient WHERE BIRTH_DATE > '1980'", "--role", "analyst", "--purpose", "operations");
+        var admin = await RunAsAdmin("sql", "SELECT count(*) FROM patient WHERE BIRTH_DATE > '1980'");
+
+        Assert.Equal(ExitCodes.Ok, analyst.Exit);
+        Assert.Contains("read through masks or a row filter", analyst.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("files read", analyst.Error, StringComparison.Ordinal);
+        Assert.Contains("files read", admin.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Export_research_reads_through_the_policies_of_its_identity()
     {
         await HospitalAsync();

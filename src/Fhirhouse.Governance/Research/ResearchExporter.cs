@@ -34,17 +34,24 @@ public sealed class ResearchExporter(IObjectStore store, QueryOptions options, P
         var guard = new ResearchGuard(options.Guard, pseudonymizer, export.KeepText);
         using var engine = new QueryEngine(store, options with { Guard = guard });
         var result = await engine.ExecuteAsync(export.Sql ?? $"SELECT * FROM \"{export.View}\"", cancellationToken: cancellationToken).ConfigureAwait(false);
-        var names = UniqueNames(result.Columns.Select(c => c.Name));
+
+        // A column named as one removed at the source and NULL in every row holds nothing: it is left out of the file.
+        var removed = guard.Removed.Select(n => n[(n.LastIndexOf('.') + 1)..]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var kept = Enumerable.Range(0, result.Columns.Count)
+            .Where(i => !(removed.Contains(result.Columns[i].Name) && result.Rows.All(r => r[i] is null)))
+            .ToArray();
+        var names = UniqueNames(kept.Select(i => result.Columns[i].Name));
+        var rows = kept.Length == result.Columns.Count ? result.Rows : result.Rows.Select(r => kept.Select(i => r[i]).ToArray()).ToList();
         if (export.Format == ResearchExportFormat.Ndjson)
         {
-            await WriteNdjsonAsync(target, names, result.Rows, cancellationToken).ConfigureAwait(false);
+            await WriteNdjsonAsync(target, names, rows, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            ResultParquetWriter.Write(names, result.Columns.Select(c => c.Type).ToList(), result.Rows, target);
+            ResultParquetWriter.Write(names, kept.Select(i => result.Columns[i].Type).ToList(), rows, target);
         }
 
-        return new ResearchExportResult(target, result.Rows.Count, names, guard.Removed);
+        return new ResearchExportResult(target, rows.Count, names, guard.Removed);
     }
 
     /// <summary>Column names made unique (a join may return two "id"): the second becomes "id_2", and so on.</summary>
