@@ -241,7 +241,11 @@ public sealed class PayloadIngestor
 
             foreach (var e in bundle.Entries)
             {
-                if (e.IsDelete)
+                if (e.Error is { } error)
+                {
+                    Refuse(line, e.Index, error, null, null);
+                }
+                else if (e.IsDelete)
                 {
                     var slash = e.Key!.IndexOf('/', StringComparison.Ordinal);
                     if (slash <= 0 || slash == e.Key.Length - 1)
