@@ -141,6 +141,35 @@ public sealed class FileIngestorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_line_over_the_size_limit_is_quarantined_with_its_length_and_the_file_goes_on()
+    {
+        var big = $$"""{"resourceType":"Patient","id":"big","name":[{"family":"{{new string('x', 700)}}"}]}""";
+        var path = Input("big.ndjson", string.Join("\n",
+            """{"resourceType":"Patient","id":"p1"}""", big, """{"resourceType":"Patient","id":"p3"}""", big, """{"resourceType":"Patient","id":"p5"}""") + "\n");
+        var store = new LocalObjectStore(Lake);
+
+        var summary = await Ingest(store, [path], new IngestOptions { MaxLineBytes = 500, ChunkSize = 2 });
+
+        Assert.Equal(3, summary.Resources);
+        Assert.Equal(2, summary.Quarantined);
+        var ingestor = await PayloadIngestor.OpenAsync(store, new IngestOptions());
+        Assert.Equal(["Patient/p1", "Patient/p3", "Patient/p5"], (await ingestor.Bronze.ReadCurrentAsync()).Keys.Order(StringComparer.Ordinal));
+        var quarantine = (await ingestor.Quarantine.ReadAllAsync()).OrderBy(q => q.RawLine).ToList();
+        Assert.Equal([2L, 4L], quarantine.Select(q => q.RawLine));
+        Assert.All(quarantine, q => Assert.Equal($"the line is {big.Length} bytes, over the limit of 500 bytes (the raw payload keeps it)", q.Reason));
+        Assert.Equal($"{path}, line 4", quarantine[1].Location);
+        await using var raw = await ingestor.Raw.OpenAsync(quarantine[0].RawKey);
+        Assert.Equal(big, new StreamReader(raw).ReadToEnd().Split('\n')[1]);
+    }
+
+    [Fact]
+    public void A_line_limit_under_one_byte_is_refused_naming_the_setting()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new IngestOptions { MaxLineBytes = 0 }.Validate());
+        Assert.Contains("longest line", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_transaction_bundle_lands_with_urn_uuid_references_rewritten_and_its_deletes_marked()
     {
         var path = Input("tx.json", """
