@@ -127,6 +127,18 @@ public sealed class HostileInputTests : IDisposable
         Assert.Equal(1, manifest.GetProperty("quarantined").GetInt64());
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public async Task Ingest_files_refuses_a_line_limit_under_one_byte_as_bad_usage_naming_the_option(string limit)
+    {
+        var file = Write("p.ndjson", Text("""{"resourceType":"Patient","id":"p1"}"""));
+        var (exit, _, error) = await Run("ingest", "files", file, "--max-line-bytes", limit);
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains($"--max-line-bytes {limit}", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Lake));
+    }
+
     [Fact]
     public async Task Views_build_over_numbers_that_overflow_their_columns_stores_null_and_reports_the_count()
     {

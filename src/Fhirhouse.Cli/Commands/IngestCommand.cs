@@ -42,9 +42,9 @@ internal static class IngestCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var longest = parse.GetValue(maxLineBytes);
-            if (longest < 1)
+            if (longest < 1 || longest > Array.MaxLength - 1)
             {
-                throw new ArgumentException($"--max-line-bytes {longest}: give a number of bytes of at least 1.");
+                throw new ArgumentException($"--max-line-bytes {longest}: give a number of bytes from 1 to {Array.MaxLength - 1}.");
             }
 
             var files = FileIngestor.Resolve(parse.GetValue(paths)!);

@@ -38,6 +38,7 @@ public static class NdjsonReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxLineBytes, Array.MaxLength - 1);
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(1 << 16, maxLineBytes + 1L));
         try
         {

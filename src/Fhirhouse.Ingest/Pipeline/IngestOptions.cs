@@ -34,9 +34,9 @@ public sealed record IngestOptions
             throw new ArgumentException($"The chunk size must be at least 1 (got {ChunkSize}).");
         }
 
-        if (MaxLineBytes < 1)
+        if (MaxLineBytes < 1 || MaxLineBytes > Array.MaxLength - 1)
         {
-            throw new ArgumentException($"The longest line must be at least 1 byte (got {MaxLineBytes}).");
+            throw new ArgumentException($"The longest line must be from 1 to {Array.MaxLength - 1} bytes (got {MaxLineBytes}).");
         }
 
         if (Validation == ValidationLevel.Full && FullValidator is null)
