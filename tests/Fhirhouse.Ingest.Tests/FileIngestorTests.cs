@@ -91,6 +91,84 @@ public sealed class FileIngestorTests : IDisposable
         Assert.Equal("""{"resourceType":"Observation","status":"final"}""", lines[3]);
     }
 
+    private string InputBytes(string name, byte[] content)
+    {
+        var path = Path.Combine(_folder.Path, "in", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    [Fact]
+    public async Task Lines_and_bundle_entries_with_invalid_utf8_are_quarantined_with_the_offset_and_the_rest_lands()
+    {
+        byte[] badName = [.. Utf8("""{"resourceType":"Patient","id":"p2","name":[{"family":"Du"""), 0xC3, 0x28, .. Utf8("""nt"}]}""")];
+        byte[] bundle =
+        [
+            .. Utf8("""{"resourceType":"Bundle","type":"transaction","entry":[{"resource":{"resourceType":"Patient","id":"b1"},"request":{"method":"PUT","url":"Patient/b1"}},{"resource":{"resourceType":"Patient","id":"b2","name":[{"given":["A"""),
+            0xF0, 0x9F,
+            .. Utf8("\"]}]},\"request\":{\"method\":\"PUT\",\"url\":\"Patient/b2\"}}]}"),
+        ];
+        byte[] content =
+        [
+            .. Utf8("""{"resourceType":"Patient","id":"p1"}""" + "\n"), .. badName, (byte)'\n', .. bundle, (byte)'\n',
+            .. Utf8("""{"resourceType":"Patient","id":"p4"}""" + "\n"),
+        ];
+        var path = InputBytes("mixed.ndjson", content);
+        var store = new LocalObjectStore(Lake);
+
+        var summary = await Ingest(store, [path], new IngestOptions { Validation = ValidationLevel.None });
+
+        Assert.Equal(3, summary.Resources);
+        Assert.Equal(2, summary.Quarantined);
+        var ingestor = await PayloadIngestor.OpenAsync(store, new IngestOptions());
+        Assert.Equal(["Patient/b1", "Patient/p1", "Patient/p4"], (await ingestor.Bronze.ReadCurrentAsync()).Keys.Order(StringComparer.Ordinal));
+        var quarantine = (await ingestor.Quarantine.ReadAllAsync()).OrderBy(q => q.RawLine).ToList();
+        Assert.Equal(
+            [
+                (2L, $"{path}, line 2", $"invalid UTF-8 at byte offset {Array.IndexOf(badName, (byte)0xC3)}"),
+                (3L, $"{path}, line 3, entry 1", $"invalid UTF-8 at byte offset {Array.IndexOf(bundle, (byte)0xF0)} of the Bundle"),
+            ],
+            quarantine.Select(q => (q.RawLine, q.Location, q.Reason)));
+
+        // The raw payload is every byte as received, the refused ones with it.
+        await using var raw = await ingestor.Raw.OpenAsync(quarantine[0].RawKey);
+        using var copy = new MemoryStream();
+        await raw.CopyToAsync(copy);
+        Assert.Equal(content, copy.ToArray());
+    }
+
+    [Fact]
+    public async Task A_line_over_the_size_limit_is_quarantined_with_its_length_and_the_file_goes_on()
+    {
+        var big = $$"""{"resourceType":"Patient","id":"big","name":[{"family":"{{new string('x', 700)}}"}]}""";
+        var path = Input("big.ndjson", string.Join("\n",
+            """{"resourceType":"Patient","id":"p1"}""", big, """{"resourceType":"Patient","id":"p3"}""", big, """{"resourceType":"Patient","id":"p5"}""") + "\n");
+        var store = new LocalObjectStore(Lake);
+
+        var summary = await Ingest(store, [path], new IngestOptions { MaxLineBytes = 500, ChunkSize = 2 });
+
+        Assert.Equal(3, summary.Resources);
+        Assert.Equal(2, summary.Quarantined);
+        var ingestor = await PayloadIngestor.OpenAsync(store, new IngestOptions());
+        Assert.Equal(["Patient/p1", "Patient/p3", "Patient/p5"], (await ingestor.Bronze.ReadCurrentAsync()).Keys.Order(StringComparer.Ordinal));
+        var quarantine = (await ingestor.Quarantine.ReadAllAsync()).OrderBy(q => q.RawLine).ToList();
+        Assert.Equal([2L, 4L], quarantine.Select(q => q.RawLine));
+        Assert.All(quarantine, q => Assert.Equal($"the line is {big.Length} bytes, over the limit of 500 bytes (the raw payload keeps it)", q.Reason));
+        Assert.Equal($"{path}, line 4", quarantine[1].Location);
+        await using var raw = await ingestor.Raw.OpenAsync(quarantine[0].RawKey);
+        Assert.Equal(big, new StreamReader(raw).ReadToEnd().Split('\n')[1]);
+    }
+
+    [Fact]
+    public void A_line_limit_under_one_byte_is_refused_naming_the_setting()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new IngestOptions { MaxLineBytes = 0 }.Validate());
+        Assert.Contains("longest line", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_transaction_bundle_lands_with_urn_uuid_references_rewritten_and_its_deletes_marked()
     {

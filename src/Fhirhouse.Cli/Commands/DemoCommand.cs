@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Fhirhouse.Fhir.Ndjson;
 using Fhirhouse.Fhir.Views;
 using Fhirhouse.Governance.Audit;
 using Fhirhouse.Governance.Identity;
@@ -42,7 +43,7 @@ internal static class DemoCommand
             var keyring = Path.Combine(folder, "keys", "keyring.json");
             var lake = await LakeOptionSet.OpenAsync(lakeFolder, keyring, context, cancellationToken).ConfigureAwait(false);
             var files = summary.Files.Select(f => (Path.Combine(source, f), PayloadFormat.Ndjson)).ToList();
-            var ingest = await IngestCommand.RunAsync(context, lake.Objects, files, ValidationLevel.Structure, cancellationToken).ConfigureAwait(false);
+            var ingest = await IngestCommand.RunAsync(context, lake.Objects, files, ValidationLevel.Structure, NdjsonReader.DefaultMaxLineBytes, cancellationToken).ConfigureAwait(false);
             var views = await ViewsCommand.RunAsync(context, lake.Objects, DefaultViews.All, refresh: false, cancellationToken).ConfigureAwait(false);
             var governance = await GovernanceOptionSet.OpenAsync(lake, keyring, PolicySet.Load(PolicySet.Locate(null)), context, cancellationToken).ConfigureAwait(false);
             var answers = new List<(string Question, string Sql, QueryResult Result)>();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Fhirhouse.Fhir.Ndjson;
 using Fhirhouse.Ingest.Files;
 using Fhirhouse.Ingest.Pipeline;
 using Fhirhouse.Ingest.Validation;
@@ -26,18 +27,30 @@ internal static class IngestCommand
         var paths = new Argument<string[]>("paths") { Description = "NDJSON (.ndjson, .jsonl, optionally .gz) and JSON (a Bundle or one resource) files, or folders of them.", Arity = ArgumentArity.OneOrMore };
         var validation = new Option<string>("--validation") { Description = "none, structure (fast, our checks) or full (Firely validator, base R4).", DefaultValueFactory = _ => "structure" };
         validation.AcceptOnlyFromAmong("none", "structure", "full");
+        var maxLineBytes = new Option<int>("--max-line-bytes")
+        {
+            Description = "The longest NDJSON line landed, in bytes; a longer line is quarantined (the raw payload keeps it) and the file goes on.",
+            DefaultValueFactory = _ => NdjsonReader.DefaultMaxLineBytes,
+        };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         var command = new Command("files", "Ingest NDJSON and Bundle files or folders.");
         command.Arguments.Add(paths);
         lake.AddTo(command);
         command.Options.Add(validation);
+        command.Options.Add(maxLineBytes);
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var longest = parse.GetValue(maxLineBytes);
+            if (longest < 1 || longest > Array.MaxLength - 1)
+            {
+                throw new ArgumentException($"--max-line-bytes {longest}: give a number of bytes from 1 to {Array.MaxLength - 1}.");
+            }
+
             var files = FileIngestor.Resolve(parse.GetValue(paths)!);
             var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
             var level = parse.GetValue(validation) switch { "none" => ValidationLevel.None, "full" => ValidationLevel.Full, _ => ValidationLevel.Structure };
-            var summary = await RunAsync(context, store.Objects, files, level, cancellationToken).ConfigureAwait(false);
+            var summary = await RunAsync(context, store.Objects, files, level, longest, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 WriteJson(context.Out, summary);
@@ -52,11 +65,14 @@ internal static class IngestCommand
         return command;
     }
 
-    public static async Task<IngestSummary> RunAsync(CliContext context, IObjectStore lake, IReadOnlyList<(string Path, PayloadFormat Format)> files, ValidationLevel level, CancellationToken cancellationToken)
+    public static async Task<IngestSummary> RunAsync(
+        CliContext context, IObjectStore lake, IReadOnlyList<(string Path, PayloadFormat Format)> files, ValidationLevel level, int maxLineBytes,
+        CancellationToken cancellationToken)
     {
         var options = new IngestOptions
         {
             Validation = level,
+            MaxLineBytes = maxLineBytes,
             Time = context.Time,
             FullValidator = level == ValidationLevel.Full
                 ? new FirelyResourceValidator(Path.Combine(AppContext.BaseDirectory, "specification.zip"), Path.Combine(Path.GetTempPath(), "fhirhouse-firely-cache"))

@@ -90,6 +90,7 @@ internal static class ViewsCommand
                 {
                     view = r.View, kind = r.Kind.ToString().ToLowerInvariant(), bronzeVersion = r.BronzeVersion, tableVersion = r.TableVersion,
                     resources = r.Resources, rows = r.RowsWritten, resourcesReplaced = r.ResourcesReplaced, failures = r.Failures, firstFailure = r.FirstFailure,
+                    valuesNulled = r.ValuesNulled,
                 }), Indented));
             }
             else
@@ -133,13 +134,19 @@ internal static class ViewsCommand
         {
             var replaced = r.Kind == ViewMaterializationKind.Refreshed ? $", {r.ResourcesReplaced:N0} resources replaced" : "";
             var failed = r.Failures > 0 ? $", {r.Failures:N0} FAILED" : "";
+            var nulled = r.ValuesNulled > 0 ? $", {r.ValuesNulled:N0} {(r.ValuesNulled == 1 ? "value" : "values")} nulled" : "";
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {r.View,-20} {r.Kind.ToString().ToLowerInvariant(),-10} {r.Resources,9:N0} resources -> {r.RowsWritten,9:N0} rows (bronze v{r.BronzeVersion}, table v{r.TableVersion}{replaced}{failed})"));
+                $"  {r.View,-20} {r.Kind.ToString().ToLowerInvariant(),-10} {r.Resources,9:N0} resources -> {r.RowsWritten,9:N0} rows (bronze v{r.BronzeVersion}, table v{r.TableVersion}{replaced}{failed}{nulled})"));
         }
 
         foreach (var r in results.Where(r => r.FirstFailure is not null))
         {
             context.Error.WriteLine($"views: {r.View} failed on {r.Failures} resources; first: {r.FirstFailure}");
+        }
+
+        foreach (var r in results.Where(r => r.ValuesNulled > 0))
+        {
+            context.Error.WriteLine($"views: {r.View} stored {r.ValuesNulled} values as null that do not fit their column's type (a number that overflows it, text in a number column); their rows are kept");
         }
     }
 

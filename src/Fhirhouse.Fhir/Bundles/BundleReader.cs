@@ -9,6 +9,8 @@ namespace Fhirhouse.Fhir.Bundles;
 /// Splits a FHIR Bundle into its entries. References between entries by <c>urn:uuid:</c> fullUrl are rewritten to
 /// <c>Type/id</c> so that joins work once the entries are stored apart; an entry resource without an id (a POST in a
 /// transaction) takes the uuid of its fullUrl as id. Throws <see cref="InvalidResourceException"/> naming the entry.
+/// Bytes that are not UTF-8 never reach an entry's resource: an entry holding them is given as refused
+/// (<see cref="BundleEntry.Error"/>) and the others are read; outside the entries, they refuse the Bundle.
 /// </summary>
 public static class BundleReader
 {
@@ -16,6 +18,20 @@ public static class BundleReader
 
     /// <summary>The Bundle's type ("transaction", "collection", ...), its timestamp and its entries in order.</summary>
     public static BundleContent Read(ReadOnlySpan<byte> bundleJson)
+    {
+        var refused = RefusedEntries(bundleJson);
+        try
+        {
+            return Read(bundleJson, refused);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A value of another kind than the element needs, or a string whose escapes are not Unicode (\uD800).
+            throw new InvalidResourceException($"Bundle cannot be read: {e.Message}", inner: e);
+        }
+    }
+
+    private static BundleContent Read(ReadOnlySpan<byte> bundleJson, Dictionary<int, BundleEntry>? refused)
     {
         JsonNode? root;
         try
@@ -43,6 +59,11 @@ public static class BundleReader
         var targets = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < entries.Count; i++)
         {
+            if (refused?.ContainsKey(i) == true)
+            {
+                continue;
+            }
+
             if (entries[i] is not JsonObject entry)
             {
                 throw new InvalidResourceException($"entry[{i}] is not an object");
@@ -66,6 +87,12 @@ public static class BundleReader
         var result = new List<BundleEntry>(entries.Count);
         for (var i = 0; i < entries.Count; i++)
         {
+            if (refused?.GetValueOrDefault(i) is { } invalid)
+            {
+                result.Add(invalid);
+                continue;
+            }
+
             var entry = (JsonObject)entries[i]!;
             var request = entry["request"] as JsonObject;
             var method = (string?)request?["method"];
@@ -94,6 +121,69 @@ public static class BundleReader
         }
 
         return new BundleContent(type, timestamp, result);
+    }
+
+    /// <summary>
+    /// Null when the Bundle is UTF-8 throughout (one vectorised pass); otherwise the entries that are not, refused with
+    /// the offset of their first bad byte. Throws when bytes outside the entries are not UTF-8.
+    /// </summary>
+    private static Dictionary<int, BundleEntry>? RefusedEntries(ReadOnlySpan<byte> json)
+    {
+        var first = Utf8Validation.IndexOfInvalid(json);
+        if (first < 0)
+        {
+            return null;
+        }
+
+        // The JSON reader does not check UTF-8 inside strings, and JSON's structure is ASCII: bad bytes are inside
+        // strings, so each lies whole inside one entry or outside all of them.
+        var refused = new Dictionary<int, BundleEntry>();
+        var outside = 0;
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw Outside(first);
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isEntry = reader.ValueTextEquals("entry"u8);
+                reader.Read();
+                if (!isEntry || reader.TokenType != JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    var end = (int)reader.BytesConsumed;
+                    if (Utf8Validation.IndexOfInvalid(json[outside..start]) is var before and >= 0)
+                    {
+                        throw Outside(outside + before);
+                    }
+
+                    if (Utf8Validation.IndexOfInvalid(json[start..end]) is var bad and >= 0)
+                    {
+                        refused[index] = BundleEntry.Refused(index, $"invalid UTF-8 at byte offset {start + bad} of the Bundle", json[start..end].ToArray());
+                    }
+
+                    outside = end;
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidResourceException($"Bundle is not valid JSON: {e.Message}", inner: e);
+        }
+
+        return Utf8Validation.IndexOfInvalid(json[outside..]) is var after and >= 0 ? throw Outside(outside + after) : refused;
+
+        static InvalidResourceException Outside(int offset) => new($"invalid UTF-8 at byte offset {offset} of the Bundle, outside its entries");
     }
 
     private static DateTimeOffset? LastModified(JsonObject entry) =>

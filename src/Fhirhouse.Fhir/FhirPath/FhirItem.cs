@@ -81,6 +81,30 @@ internal readonly struct FhirItem
 
     public decimal GetNumber() => Kind == ItemKind.Element ? Element.GetDecimal() : Number;
 
+    /// <summary>A number as a decimal; false when it does not fit one (1e999, 1e30).</summary>
+    public bool TryGetNumber(out decimal value)
+    {
+        if (Kind == ItemKind.Element)
+        {
+            return Element.TryGetDecimal(out value);
+        }
+
+        value = Number;
+        return true;
+    }
+
+    /// <summary>A number as a double; false when it overflows one (1e999, -1e999).</summary>
+    public bool TryGetDouble(out double value)
+    {
+        if (Kind == ItemKind.Element)
+        {
+            return Element.TryGetDouble(out value) && double.IsFinite(value);
+        }
+
+        value = (double)Number;
+        return true;
+    }
+
     public long GetInteger() => Kind == ItemKind.Element ? Element.GetInt64() : (long)Number;
 
     public bool GetBoolean() => Kind == ItemKind.Element ? Element.ValueKind == JsonValueKind.True : Number != 0;

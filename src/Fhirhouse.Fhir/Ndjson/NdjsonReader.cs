@@ -6,7 +6,8 @@ namespace Fhirhouse.Fhir.Ndjson;
 
 /// <summary>
 /// Streams the lines of NDJSON (optionally gzip-compressed) without holding more than one buffer: blank lines are
-/// skipped but counted, CRLF and a leading UTF-8 BOM are accepted. A line longer than the limit is an error naming it.
+/// skipped but counted, CRLF and a leading UTF-8 BOM are accepted. A line longer than the limit is an error naming it,
+/// or, when the caller asks, an oversized line that is passed over.
 /// </summary>
 public static class NdjsonReader
 {
@@ -26,15 +27,25 @@ public static class NdjsonReader
         return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(seekable, CompressionMode.Decompress) : seekable;
     }
 
-    /// <summary>The non-blank lines of <paramref name="stream"/>, in order.</summary>
-    public static async IAsyncEnumerable<NdjsonLine> ReadAsync(Stream stream, int maxLineBytes = DefaultMaxLineBytes, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The non-blank lines of <paramref name="stream"/>, in order. A line longer than <paramref name="maxLineBytes"/>
+    /// throws <see cref="InvalidDataException"/> naming it, or, with <paramref name="passOversizedLines"/>, is given as
+    /// an oversized line (<see cref="NdjsonLine.IsOversized"/>, its length, no bytes) and the lines after it follow;
+    /// memory stays bounded by the limit either way.
+    /// </summary>
+    public static async IAsyncEnumerable<NdjsonLine> ReadAsync(
+        Stream stream, int maxLineBytes = DefaultMaxLineBytes, bool passOversizedLines = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxLineBytes, Array.MaxLength - 1);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(1 << 16, maxLineBytes + 1L));
         try
         {
             var start = 0;
             var end = 0;
             long line = 0;
+            long dropped = 0;
             var first = true;
             var eof = false;
             while (true)
@@ -42,7 +53,18 @@ public static class NdjsonReader
                 var newline = Array.IndexOf(buffer, (byte)'\n', start, end - start);
                 if (newline < 0 && !eof)
                 {
-                    if (start > 0)
+                    if (end - start > maxLineBytes)
+                    {
+                        // Over the limit with no end in sight: its bytes are counted and let go until its line break.
+                        if (!passOversizedLines)
+                        {
+                            throw new InvalidDataException($"line {line + 1} is longer than {maxLineBytes} bytes");
+                        }
+
+                        dropped += end - start;
+                        start = end = 0;
+                    }
+                    else if (start > 0)
                     {
                         Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
                         end -= start;
@@ -51,12 +73,7 @@ public static class NdjsonReader
 
                     if (end == buffer.Length)
                     {
-                        if (buffer.Length >= maxLineBytes)
-                        {
-                            throw new InvalidDataException($"line {line + 1} is longer than {maxLineBytes} bytes");
-                        }
-
-                        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(maxLineBytes, buffer.Length * 2));
+                        var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxLineBytes + 1L, buffer.Length * 2L));
                         Buffer.BlockCopy(buffer, 0, bigger, 0, end);
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = bigger;
@@ -72,7 +89,7 @@ public static class NdjsonReader
                     continue;
                 }
 
-                if (newline < 0 && start == end)
+                if (newline < 0 && start == end && dropped == 0)
                 {
                     yield break;
                 }
@@ -80,21 +97,31 @@ public static class NdjsonReader
                 var lineEnd = newline < 0 ? end : newline;
                 line++;
                 var segment = buffer.AsMemory(start, lineEnd - start);
-                if (first)
+                start = newline < 0 ? end : newline + 1;
+                if (first && dropped == 0 && segment.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
                 {
-                    first = false;
-                    if (segment.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-                    {
-                        segment = segment[3..];
-                    }
+                    segment = segment[3..];
                 }
 
+                first = false;
                 if (segment.Length > 0 && segment.Span[^1] == (byte)'\r')
                 {
                     segment = segment[..^1];
                 }
 
-                start = newline < 0 ? end : newline + 1;
+                if (dropped > 0 || segment.Length > maxLineBytes)
+                {
+                    if (!passOversizedLines)
+                    {
+                        throw new InvalidDataException($"line {line} is longer than {maxLineBytes} bytes");
+                    }
+
+                    var length = dropped + segment.Length;
+                    dropped = 0;
+                    yield return new NdjsonLine(line, ReadOnlyMemory<byte>.Empty, length);
+                    continue;
+                }
+
                 if (!IsBlank(segment.Span))
                 {
                     yield return new NdjsonLine(line, segment);

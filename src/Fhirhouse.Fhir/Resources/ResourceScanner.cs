@@ -22,12 +22,18 @@ public static class ResourceScanner
     private static readonly string[] s_fallbackPaths = ["subject", "patient"];
 
     /// <summary>
-    /// Scans one resource. Throws <see cref="InvalidResourceException"/> when it is not a resource: not a JSON object,
-    /// no resourceType or no id. With <paramref name="checkStructure"/> (the default) also when the type is not an R4
-    /// resource type, the id is not a FHIR id, or meta.lastUpdated is not an instant.
+    /// Scans one resource. Throws <see cref="InvalidResourceException"/> when it is not a resource: not UTF-8 (naming
+    /// the offset of the first bad byte), not a JSON object, no resourceType or no id. With
+    /// <paramref name="checkStructure"/> (the default) also when the type is not an R4 resource type, the id is not a
+    /// FHIR id, or meta.lastUpdated is not an instant.
     /// </summary>
     public static ResourceHeader Scan(ReadOnlySpan<byte> json, bool checkStructure = true)
     {
+        if (Utf8Validation.IndexOfInvalid(json) is var invalid and >= 0)
+        {
+            throw new InvalidResourceException($"invalid UTF-8 at byte offset {invalid}");
+        }
+
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 });
         try
         {
@@ -36,6 +42,11 @@ public static class ResourceScanner
         catch (JsonException e)
         {
             throw new InvalidResourceException($"not valid JSON: {e.Message}", inner: e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A string whose escapes are not Unicode text (a lone surrogate such as \uD800).
+            throw new InvalidResourceException($"a string is not valid Unicode: {e.Message}", inner: e);
         }
     }
 
@@ -65,7 +76,7 @@ public static class ResourceScanner
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return null;
         }

@@ -71,7 +71,8 @@ public readonly struct ColumnValue
 
     /// <summary>
     /// A single number that is an integer (or a decimal with no fraction, within range) as a 64-bit integer, without
-    /// parsing text; false for anything else. This is how an <c>integer</c> column stores a value (see <see cref="ToObject"/>).
+    /// parsing text; false for anything else, a number beyond the range of a 64-bit integer included
+    /// (99999999999999999999, 1e999). This is how an <c>integer</c> column stores a value (see <see cref="ToObject"/>).
     /// </summary>
     public bool TryGetInteger(out long value)
     {
@@ -86,13 +87,7 @@ public readonly struct ColumnValue
             case ItemKind.Integer:
                 value = _item.GetInteger();
                 return true;
-            case ItemKind.Decimal:
-                var d = _item.GetNumber();
-                if (decimal.Truncate(d) != d || d is < long.MinValue or > long.MaxValue)
-                {
-                    return false;
-                }
-
+            case ItemKind.Decimal when _item.TryGetNumber(out var d) && decimal.Truncate(d) == d && d is >= long.MinValue and <= long.MaxValue:
                 value = (long)d;
                 return true;
             default:
@@ -100,12 +95,14 @@ public readonly struct ColumnValue
         }
     }
 
-    /// <summary>A single number (integer or decimal) as a double, without parsing text; false for anything else.</summary>
+    /// <summary>
+    /// A single number (integer or decimal) as a double, without parsing text; false for anything else, a number that
+    /// overflows a double included (1e999, -1e999).
+    /// </summary>
     public bool TryGetDouble(out double value)
     {
-        var numeric = _hasValue && _items is null && _item.PrimitiveKind is ItemKind.Integer or ItemKind.Decimal;
-        value = numeric ? (double)_item.GetNumber() : 0;
-        return numeric;
+        value = 0;
+        return _hasValue && _items is null && _item.PrimitiveKind is ItemKind.Integer or ItemKind.Decimal && _item.TryGetDouble(out value);
     }
 
     /// <summary>A single boolean, without parsing text; false for anything else.</summary>

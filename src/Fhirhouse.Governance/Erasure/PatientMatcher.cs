@@ -102,7 +102,9 @@ internal sealed class PatientMatcher
         var owned = new List<int>();
         foreach (var entry in content.Entries)
         {
-            if (entry.Resource is { } resource ? OwnsResource(resource) : entry.Key is { } key && _keys.Contains(key))
+            if (entry.Resource is { } resource ? OwnsResource(resource)
+                : entry.Received is { } received ? Mentions(received)
+                : entry.Key is { } key && _keys.Contains(key))
             {
                 owned.Add(entry.Index);
             }

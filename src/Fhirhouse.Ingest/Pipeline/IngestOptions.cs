@@ -1,4 +1,5 @@
 using Fhirhouse.Delta;
+using Fhirhouse.Fhir.Ndjson;
 using Fhirhouse.Ingest.Validation;
 
 namespace Fhirhouse.Ingest.Pipeline;
@@ -15,6 +16,12 @@ public sealed record IngestOptions
     /// <summary>Rows per commit: a payload larger than this lands in several idempotent commits, so memory stays flat.</summary>
     public int ChunkSize { get; init; } = 50_000;
 
+    /// <summary>
+    /// The longest NDJSON line landed, in bytes (default 64 MiB, <see cref="NdjsonReader.DefaultMaxLineBytes"/>): a
+    /// longer line is quarantined (the raw payload keeps it) and the lines after it are read.
+    /// </summary>
+    public int MaxLineBytes { get; init; } = NdjsonReader.DefaultMaxLineBytes;
+
     /// <summary>Clock for received/ingested times and commits.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -25,6 +32,11 @@ public sealed record IngestOptions
         if (ChunkSize < 1)
         {
             throw new ArgumentException($"The chunk size must be at least 1 (got {ChunkSize}).");
+        }
+
+        if (MaxLineBytes < 1 || MaxLineBytes > Array.MaxLength - 1)
+        {
+            throw new ArgumentException($"The longest line must be from 1 to {Array.MaxLength - 1} bytes (got {MaxLineBytes}).");
         }
 
         if (Validation == ValidationLevel.Full && FullValidator is null)

@@ -5,14 +5,15 @@ using Fhirhouse.Fhir.Resources;
 namespace Fhirhouse.Ingest.Pipeline;
 
 /// <summary>
-/// A block of NDJSON lines copied out of the reader's buffer, scanned in parallel (header, structure checks, SHA-256:
-/// the pure, per-line work) on two threads, then landed in line order by the caller. Reused block after block.
+/// A block of NDJSON lines copied out of the reader's buffer, scanned in parallel (UTF-8, header, structure checks,
+/// SHA-256: the pure, per-line work) on two threads, then landed in line order by the caller; a line refused before
+/// scanning (over the size limit) keeps its place with its reason. Reused block after block.
 /// </summary>
 internal sealed class LineBlock : IDisposable
 {
     private const int TargetBytes = 4 << 20;
     private const int MaxLines = 8192;
-    private readonly List<(long Line, int Start, int Length)> _lines = new(MaxLines);
+    private readonly List<(long Line, int Start, int Length, string? Refusal)> _lines = new(MaxLines);
     private byte[] _bytes = ArrayPool<byte>.Shared.Rent(TargetBytes);
     private readonly ScannedLine[] _scans = new ScannedLine[MaxLines];
     private readonly byte[] _hashes = new byte[MaxLines * SHA256.HashSizeInBytes];
@@ -26,10 +27,7 @@ internal sealed class LineBlock : IDisposable
     /// <summary>Copies a line in; the caller lands the block once <see cref="IsFull"/> (so it never holds more than <c>MaxLines</c>).</summary>
     public void Add(long line, ReadOnlySpan<byte> json)
     {
-        if (_lines.Count == MaxLines)
-        {
-            throw new InvalidOperationException("The block is full: land it before adding more lines.");
-        }
+        EnsureRoom();
 
         if (_used + json.Length > _bytes.Length)
         {
@@ -40,15 +38,22 @@ internal sealed class LineBlock : IDisposable
         }
 
         json.CopyTo(_bytes.AsSpan(_used));
-        _lines.Add((line, _used, json.Length));
+        _lines.Add((line, _used, json.Length, null));
         _used += json.Length;
+    }
+
+    /// <summary>A line that is not landed whatever it holds (its bytes were not kept): it is quarantined with <paramref name="reason"/>, in its place.</summary>
+    public void AddRefused(long line, string reason)
+    {
+        EnsureRoom();
+        _lines.Add((line, _used, 0, reason));
     }
 
     public long LineNumber(int index) => _lines[index].Line;
 
     public ReadOnlySpan<byte> Json(int index)
     {
-        var (_, start, length) = _lines[index];
+        var (_, start, length, _) = _lines[index];
         return _bytes.AsSpan(start, length);
     }
 
@@ -84,10 +89,24 @@ internal sealed class LineBlock : IDisposable
         _bytes = [];
     }
 
+    private void EnsureRoom()
+    {
+        if (_lines.Count == MaxLines)
+        {
+            throw new InvalidOperationException("The block is full: land it before adding more lines.");
+        }
+    }
+
     private void ScanRange(int from, int to, bool checkStructure)
     {
         for (var i = from; i < to; i++)
         {
+            if (_lines[i].Refusal is { } refusal)
+            {
+                _scans[i] = new ScannedLine(IsBundle: false, Header: null, refusal);
+                continue;
+            }
+
             var json = Json(i);
             SHA256.HashData(json, _hashes.AsSpan(i * SHA256.HashSizeInBytes, SHA256.HashSizeInBytes));
             _scans[i] = ScannedLine.Of(json, topLevel: true, checkStructure);

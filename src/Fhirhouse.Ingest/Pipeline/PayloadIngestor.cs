@@ -122,9 +122,17 @@ public sealed class PayloadIngestor
             if (format == PayloadFormat.Ndjson)
             {
                 using var block = new LineBlock();
-                await foreach (var line in NdjsonReader.ReadAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false))
+                await foreach (var line in NdjsonReader.ReadAsync(stream, _options.MaxLineBytes, passOversizedLines: true, cancellationToken).ConfigureAwait(false))
                 {
-                    block.Add(line.LineNumber, line.Json.Span);
+                    if (line.IsOversized)
+                    {
+                        block.AddRefused(line.LineNumber, $"the line is {line.OversizedLength} bytes, over the limit of {_options.MaxLineBytes} bytes (the raw payload keeps it)");
+                    }
+                    else
+                    {
+                        block.Add(line.LineNumber, line.Json.Span);
+                    }
+
                     if (block.IsFull)
                     {
                         await batch.AddAsync(block, cancellationToken).ConfigureAwait(false);
@@ -241,7 +249,11 @@ public sealed class PayloadIngestor
 
             foreach (var e in bundle.Entries)
             {
-                if (e.IsDelete)
+                if (e.Error is { } error)
+                {
+                    Refuse(line, e.Index, error, null, null);
+                }
+                else if (e.IsDelete)
                 {
                     var slash = e.Key!.IndexOf('/', StringComparison.Ordinal);
                     if (slash <= 0 || slash == e.Key.Length - 1)

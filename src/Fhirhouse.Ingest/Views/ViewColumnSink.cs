@@ -6,7 +6,9 @@ namespace Fhirhouse.Ingest.Views;
 /// <summary>
 /// Collects a view's rows by column (<see cref="ColumnBatch"/> of <see cref="ViewSchema"/>: the view's columns, then
 /// the resource key), text straight from the resource's UTF-8 where it can. A value whose JSON does not fit the
-/// declared type is stored as null (integer, decimal, boolean columns) or as its text (string and temporal columns).
+/// declared type is stored as null (integer, decimal, boolean columns: a number that overflows the column's type such
+/// as 1e999, text in a number column), counted in <see cref="ValuesNulled"/>, or as its text (string and temporal
+/// columns).
 /// </summary>
 internal sealed class ViewColumnSink : IViewRowSink, IDisposable
 {
@@ -21,6 +23,9 @@ internal sealed class ViewColumnSink : IViewRowSink, IDisposable
     }
 
     public ColumnBatch Batch { get; }
+
+    /// <summary>The values stored as null because they do not fit their column's type; the caller sets it back when it drops rows.</summary>
+    public long ValuesNulled { get; set; }
 
     /// <summary>Sets the "Type/id" of the resource being evaluated, stored with each of its rows.</summary>
     public void SetResourceKey(string key)
@@ -66,7 +71,7 @@ internal sealed class ViewColumnSink : IViewRowSink, IDisposable
 
     public void Dispose() => Batch.Dispose();
 
-    private static void Append(ColumnBuffer column, in ColumnValue value, ViewColumnType type)
+    private void Append(ColumnBuffer column, in ColumnValue value, ViewColumnType type)
     {
         switch (type)
         {
@@ -81,6 +86,7 @@ internal sealed class ViewColumnSink : IViewRowSink, IDisposable
                 break;
             case ViewColumnType.Integer or ViewColumnType.Decimal or ViewColumnType.Boolean:
                 column.AppendNull();
+                ValuesNulled++;
                 break;
             default:
                 if (value.TryGetUtf8(out var utf8))

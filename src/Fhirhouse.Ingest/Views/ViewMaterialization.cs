@@ -2,7 +2,9 @@ namespace Fhirhouse.Ingest.Views;
 
 /// <summary>
 /// What building or refreshing one view did: the bronze version it now reflects, the view table version, the resources
-/// re-evaluated, the rows written and deleted, and the resources the view failed on (with the first error).
+/// re-evaluated, the rows written and deleted, the resources the view failed on (with the first error), and the values
+/// stored as null because they do not fit their column's type (a number that overflows it such as 1e999, text in a
+/// number column): their rows are kept.
 /// </summary>
 public sealed record ViewMaterialization(
     string View,
@@ -14,4 +16,5 @@ public sealed record ViewMaterialization(
     long RowsWritten,
     long ResourcesReplaced,
     long Failures,
-    string? FirstFailure);
+    string? FirstFailure,
+    long ValuesNulled);

@@ -69,7 +69,7 @@ public sealed class ViewMaterializer
             var snapshot = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             if (snapshot.GetTransactionVersion(ViewTables.BronzeAppId) >= bronzeVersion)
             {
-                results.Add(new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.UpToDate, bronzeVersion, snapshot.Version, 0, 0, 0, 0, null));
+                results.Add(new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.UpToDate, bronzeVersion, snapshot.Version, 0, 0, 0, 0, null, 0));
             }
             else
             {
@@ -100,7 +100,7 @@ public sealed class ViewMaterializer
             var piece = written[p.View];
             var commit = await p.Table.OverwriteFilesAsync(piece.Files, new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false);
             return new ViewMaterialization(NameOf(p.View), p.Table.Path, ViewMaterializationKind.Built, bronzeVersion, commit.Version,
-                piece.Resources, piece.Rows, piece.Resources, piece.Failures, piece.FirstFailure);
+                piece.Resources, piece.Rows, piece.Resources, piece.Failures, piece.FirstFailure, piece.ValuesNulled);
         }, cancellationToken)).ToList();
         await currentWrite.ConfigureAwait(false);
         results.AddRange(await Task.WhenAll(writes).ConfigureAwait(false));
@@ -151,7 +151,7 @@ public sealed class ViewMaterializer
         foreach (var (view, table, applied) in built.Where(b => b.Applied >= bronzeVersion))
         {
             var version = (await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Version;
-            results.Add(new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.UpToDate, applied, version, 0, 0, 0, 0, null));
+            results.Add(new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.UpToDate, applied, version, 0, 0, 0, 0, null, 0));
         }
 
         if (stale.Count > 0)
@@ -216,7 +216,7 @@ public sealed class ViewMaterializer
             async token => evaluation.Rows.Count > 0 ? [await table.WriteColumnsAsync(evaluation.Rows, cancellationToken: token).ConfigureAwait(false)] : [],
             new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false);
         return new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.Refreshed, bronzeVersion, commit.Version,
-            recompute.Count, evaluation.Rows.Count, replaced.Count, evaluation.Failures, evaluation.FirstFailure);
+            recompute.Count, evaluation.Rows.Count, replaced.Count, evaluation.Failures, evaluation.FirstFailure, evaluation.ValuesNulled);
     }
 
     /// <summary>Brings <c>fhir_current</c> up to the latest bronze version from the change data feed; returns that version.</summary>
@@ -332,7 +332,7 @@ public sealed class ViewMaterializer
                 {
                     var run = runs[v];
                     List<DataFile> files = run.Rows.Count > 0 ? [await tables[pieceViews[v]].WriteColumnsAsync(run.Rows, cancellationToken: token).ConfigureAwait(false)] : [];
-                    perPiece[i][v] = new Written(files, pieces[i].Value.Count, run.Rows.Count, run.Failures, run.FirstFailure);
+                    perPiece[i][v] = new Written(files, pieces[i].Value.Count, run.Rows.Count, run.Failures, run.FirstFailure, run.ValuesNulled);
                     run.Clear();
                     idle[pieceViews[v]].Add(run);
                 }
@@ -348,7 +348,7 @@ public sealed class ViewMaterializer
             }
         }
 
-        var result = tables.Keys.ToDictionary(v => v, _ => new Written([], 0, 0, 0, null));
+        var result = tables.Keys.ToDictionary(v => v, _ => new Written([], 0, 0, 0, null, 0));
         for (var i = 0; i < pieces.Count; i++)
         {
             var pieceViews = byType[bronze.Files[pieces[i].Key].PartitionValues["resource_type"]!];
@@ -363,6 +363,7 @@ public sealed class ViewMaterializer
                     Rows = sum.Rows + part.Rows,
                     Failures = sum.Failures + part.Failures,
                     FirstFailure = sum.FirstFailure ?? part.FirstFailure,
+                    ValuesNulled = sum.ValuesNulled + part.ValuesNulled,
                 };
             }
         }
@@ -400,11 +401,12 @@ public sealed class ViewMaterializer
 
 
     /// <summary>A view's data files written by a build (not yet committed), with what was evaluated.</summary>
-    private sealed record Written(List<DataFile> Files, long Resources, long Rows, long Failures, string? FirstFailure);
+    private sealed record Written(List<DataFile> Files, long Resources, long Rows, long Failures, string? FirstFailure, long ValuesNulled);
 
     /// <summary>
-    /// One view evaluated over resources: its rows by column (with their resource key), and the resources on which it
-    /// failed (the view's error or bad JSON), which add no rows, counted with the first error.
+    /// One view evaluated over resources: its rows by column (with their resource key), the resources on which it
+    /// failed (the view's error or bad JSON), which add no rows, counted with the first error, and the values of its
+    /// rows stored as null because they do not fit their column's type.
     /// </summary>
     private sealed class ViewRun(ViewDefinition view) : IDisposable
     {
@@ -416,6 +418,8 @@ public sealed class ViewMaterializer
         public long Failures { get; private set; }
 
         public string? FirstFailure { get; private set; }
+
+        public long ValuesNulled => _sink.ValuesNulled;
 
         public void Add(string key, JsonElement resource) => Run(key, resource, static (e, json, sink) => e.Evaluate(json, sink));
 
@@ -429,12 +433,14 @@ public sealed class ViewMaterializer
             Rows.Clear();
             Failures = 0;
             FirstFailure = null;
+            _sink.ValuesNulled = 0;
         }
 
         private void Run<T>(string key, T resource, Func<ViewEvaluator, T, IViewRowSink, int> evaluate)
         {
             _sink.SetResourceKey(key);
             Rows.Mark();
+            var nulled = _sink.ValuesNulled;
             try
             {
                 evaluate(_evaluator, resource, _sink);
@@ -442,6 +448,7 @@ public sealed class ViewMaterializer
             catch (Exception e) when (e is ViewDefinitionException or JsonException)
             {
                 Rows.ResetToMark();
+                _sink.ValuesNulled = nulled;
                 Failures++;
                 FirstFailure ??= $"{key}: {e.Message}";
             }

@@ -16,6 +16,38 @@ public sealed class BundleReaderTests
         ]}
         """;
 
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    [Fact]
+    public void An_entry_with_invalid_utf8_is_refused_with_the_offset_and_its_bytes_and_the_other_entries_are_read()
+    {
+        byte[] bad = [.. Utf8("""{"resource":{"resourceType":"Patient","id":"p2","name":[{"family":"Du"""), 0xC3, 0x28, .. Utf8("""nt"}]}}""")];
+        byte[] json =
+        [
+            .. Utf8("""{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:aaaaaaaa-0000-4000-8000-000000000001","resource":{"resourceType":"Patient","id":"p1"}},"""),
+            .. bad,
+            .. Utf8(""",{"resource":{"resourceType":"Observation","id":"o1","subject":{"reference":"urn:uuid:aaaaaaaa-0000-4000-8000-000000000001"}}}]}"""),
+        ];
+
+        var entries = BundleReader.Read(json).Entries;
+
+        Assert.Equal([0, 1, 2], entries.Select(e => e.Index));
+        Assert.Equal($"invalid UTF-8 at byte offset {Array.IndexOf(json, (byte)0xC3)} of the Bundle", entries[1].Error);
+        Assert.Null(entries[1].Resource);
+        Assert.Equal(bad, entries[1].Received);
+        Assert.Null(entries[0].Error);
+        Assert.Null(entries[2].Error);
+        Assert.Equal("Patient/p1", JsonDocument.Parse(entries[2].Resource!).RootElement.GetProperty("subject").GetProperty("reference").GetString());
+    }
+
+    [Fact]
+    public void Invalid_utf8_outside_the_entries_refuses_the_whole_bundle_naming_the_offset()
+    {
+        byte[] json = [.. Utf8("""{"resourceType":"Bundle","id":"b"""), 0xFF, .. Utf8("\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p1\"}}]}")];
+        var e = Assert.Throws<InvalidResourceException>(() => BundleReader.Read(json));
+        Assert.Equal($"invalid UTF-8 at byte offset {Array.IndexOf(json, (byte)0xFF)} of the Bundle, outside its entries", e.Reason);
+    }
+
     [Fact]
     public void Urn_uuid_references_become_type_and_id_and_entries_without_id_take_their_uuid()
     {

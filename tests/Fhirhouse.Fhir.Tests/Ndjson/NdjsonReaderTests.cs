@@ -38,6 +38,25 @@ public sealed class NdjsonReaderTests
     }
 
     [Fact]
+    public async Task Passing_oversized_lines_gives_each_with_its_length_and_no_bytes_and_reads_on()
+    {
+        var longLine = "{\"x\":\"" + new string('a', 300_000) + "\"}";
+        var justFits = "{\"y\":\"" + new string('b', 992) + "\"}";
+        var text = "{}\n" + longLine + "\r\n" + justFits + "\r\n" + new string('c', 1001) + "\n\n{\"z\":1}\n" + longLine;
+        var lines = new List<(long Line, string Text, long Oversized)>();
+        await foreach (var line in NdjsonReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), maxLineBytes: 1000, passOversizedLines: true))
+        {
+            lines.Add((line.LineNumber, Encoding.UTF8.GetString(line.Json.Span), line.OversizedLength));
+            Assert.Equal(line.OversizedLength > 0, line.IsOversized);
+        }
+
+        Assert.Equal(1000, justFits.Length);
+        Assert.Equal(
+            [(1L, "{}", 0L), (2L, "", longLine.Length), (3L, justFits, 0L), (4L, "", 1001L), (6L, "{\"z\":1}", 0L), (7L, "", longLine.Length)],
+            lines);
+    }
+
+    [Fact]
     public async Task Gzip_files_are_recognised_by_their_magic_bytes()
     {
         using var folder = new TempFolder();

@@ -10,6 +10,28 @@ public sealed class ResourceScannerTests
 {
     private static ResourceHeader Scan(string json) => ResourceScanner.Scan(Encoding.UTF8.GetBytes(json));
 
+    [Theory]
+    [InlineData(new byte[] { 0xC3, 0x28 })]
+    [InlineData(new byte[] { 0xFF })]
+    [InlineData(new byte[] { 0xE2, 0x82 })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    public void Invalid_utf8_anywhere_is_refused_naming_its_byte_offset_and_nothing_of_the_content(byte[] bad)
+    {
+        foreach (var (before, after) in new[] { ("""{"resourceType":"Patient","id":"p1","name":[{"family":"Secret""", "\"}]}"), ("""{"resourceType":"Patient","id":"p""", "1\"}") })
+        {
+            byte[] json = [.. Encoding.UTF8.GetBytes(before), .. bad, .. Encoding.UTF8.GetBytes(after)];
+            var e = Assert.Throws<InvalidResourceException>(() => ResourceScanner.Scan(json, checkStructure: false));
+            Assert.Equal($"invalid UTF-8 at byte offset {before.Length}", e.Reason);
+        }
+    }
+
+    [Fact]
+    public void An_escaped_lone_surrogate_in_a_header_string_is_refused_not_thrown_as_another_exception()
+    {
+        var e = Assert.Throws<InvalidResourceException>(() => Scan("""{"resourceType":"Patient","id":"\uD800"}"""));
+        Assert.StartsWith("a string is not valid Unicode", e.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Reads_type_id_version_last_updated_and_the_owning_patient()
     {

@@ -127,6 +127,38 @@ public sealed class ViewEvaluatorTests
         Assert.Equal(1, sink.Calls);
     }
 
+    [Fact]
+    public void Typed_accessors_are_false_for_numbers_that_overflow_the_column_type_and_never_throw()
+    {
+        var view = ViewDefinition.Parse("""
+            {"resource":"Observation","select":[{"column":[
+              {"name":"value","path":"value.ofType(Quantity).value","type":"decimal"},
+              {"name":"low","path":"referenceRange.low.value","type":"decimal"},
+              {"name":"count","path":"component.value.ofType(integer)","type":"integer"},
+              {"name":"big","path":"referenceRange.high.value","type":"integer"}]}]}
+            """);
+        var sink = new CallbackSink(row =>
+        {
+            Assert.False(row[0].IsNull);
+            Assert.False(row[0].TryGetDouble(out _));
+            Assert.False(row[0].TryGetInteger(out _));
+            Assert.False(row[1].TryGetDouble(out _));
+            Assert.False(row[2].TryGetInteger(out _));
+            Assert.True(row[2].TryGetDouble(out var asDouble));
+            Assert.Equal(1e20, asDouble);
+            Assert.False(row[3].TryGetInteger(out _));
+            Assert.True(row[3].TryGetDouble(out var huge));
+            Assert.Equal(1e300, huge);
+        });
+
+        var resource = """
+            {"resourceType":"Observation","id":"o","valueQuantity":{"value":1e999},"referenceRange":[{"low":{"value":-1e999},"high":{"value":1e300}}],
+             "component":[{"valueInteger":99999999999999999999}]}
+            """;
+        Assert.Equal(1, view.CreateEvaluator().Evaluate(Encoding.UTF8.GetBytes(resource), sink));
+        Assert.Equal(1, sink.Calls);
+    }
+
     private delegate void RowCheck(ReadOnlySpan<ColumnValue> row);
 
     private sealed class CallbackSink(RowCheck check) : IViewRowSink

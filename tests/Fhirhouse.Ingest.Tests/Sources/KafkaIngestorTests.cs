@@ -59,6 +59,28 @@ public sealed class KafkaIngestorTests : IDisposable
     }
 
     [Fact]
+    public async Task Messages_with_invalid_utf8_or_over_the_size_limit_are_quarantined_at_their_offset_and_the_rest_lands()
+    {
+        byte[] badUtf8 = [.. Encoding.UTF8.GetBytes("""{"resourceType":"Patient","id":"bad","name":[{"family":"X"""), 0xFF, .. Encoding.UTF8.GetBytes("""Y"}]}""")];
+        var oversized = Encoding.UTF8.GetBytes($$"""{"resourceType":"Patient","id":"big","name":[{"family":"{{new string('x', 900)}}"}]}""");
+        var good = Enumerable.Range(1, 6).Select(i => $$"""{"resourceType":"Patient","id":"p{{i}}"}""").ToList();
+        _kafka.Produce([.. good.Take(3).Select(Encoding.UTF8.GetBytes), badUtf8, oversized, .. good.Skip(3).Select(Encoding.UTF8.GetBytes)]);
+        var lake = Lake();
+        var ingestor = await PayloadIngestor.OpenAsync(lake, new IngestOptions { MaxLineBytes = 500 });
+
+        var summary = await new KafkaIngestor(ingestor, Options()).RunAsync();
+
+        Assert.Equal(6, summary.Resources);
+        Assert.Equal(2, summary.Quarantined);
+        AssertEachOnce(good, await Bronze(lake));
+        var quarantine = await ingestor.Quarantine.ReadAllAsync();
+        Assert.Equal(
+            [$"invalid UTF-8 at byte offset {Array.IndexOf(badUtf8, (byte)0xFF)}", $"the line is {oversized.Length} bytes, over the limit of 500 bytes (the raw payload keeps it)"],
+            quarantine.Select(q => q.Reason).Order(StringComparer.Ordinal));
+        Assert.All(quarantine, q => Assert.Matches("^fhir/[0-9]+/[0-9]+$", q.Location));
+    }
+
+    [Fact]
     public async Task Every_produced_resource_lands_in_bronze_exactly_once_and_offsets_follow_the_lake()
     {
         var resources = HospitalResources(4);

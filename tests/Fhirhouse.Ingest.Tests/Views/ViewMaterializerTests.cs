@@ -112,6 +112,41 @@ public sealed class ViewMaterializerTests : IDisposable
     }
 
     [Fact]
+    public async Task Numbers_that_overflow_their_column_are_stored_as_null_and_counted_by_build_and_refresh_and_their_rows_kept()
+    {
+        var store = new LocalObjectStore(Path.Combine(_folder.Path, "lake"));
+        await IngestAsync(store, "a.ndjson",
+            """{"resourceType":"Patient","id":"p1","multipleBirthInteger":99999999999999999999,"extension":[{"url":"http://x/weight","valueDecimal":1e999}]}""" + "\n"
+            + """{"resourceType":"Patient","id":"p2","multipleBirthInteger":2,"extension":[{"url":"http://x/weight","valueDecimal":-1e999}]}""" + "\n"
+            // p3's first name gives a row with a nulled value, its second fails the view: neither that row nor its count stays.
+            + """{"resourceType":"Patient","id":"p3","multipleBirthInteger":1e30,"name":[{"given":["x"]},{"given":["y","z"]}]}""" + "\n");
+        var view = ViewDefinition.Parse("""
+            {"resourceType":"ViewDefinition","name":"numbers","resource":"Patient","select":[{"column":[
+              {"name":"id","path":"getResourceKey()","type":"id"},
+              {"name":"births","path":"multipleBirth.ofType(integer)","type":"integer"},
+              {"name":"weight","path":"extension('http://x/weight').value.ofType(decimal)","type":"decimal"}]},
+              {"forEachOrNull":"name","column":[{"name":"given","path":"given","type":"string"}]}]}
+            """);
+        var materializer = await ViewMaterializer.OpenAsync(store);
+
+        var built = (await materializer.BuildAsync([view])).Single();
+
+        Assert.Equal((2L, 1L, 3L), (built.RowsWritten, built.Failures, built.ValuesNulled));
+        var table = await DeltaTable.OpenAsync(store, ViewTables.PathOf("numbers"));
+        var rows = new List<string>();
+        await foreach (var row in (await table.GetSnapshotAsync()).ReadRowsAsync())
+        {
+            rows.Add(string.Join(" | ", row.Take(3).Select(v => v?.ToString() ?? "null")));
+        }
+
+        Assert.Equal(["p1 | null | null", "p2 | 2 | null"], rows.Order(StringComparer.Ordinal));
+
+        await IngestAsync(store, "b.ndjson", """{"resourceType":"Patient","id":"p2","meta":{"lastUpdated":"2030-01-01T00:00:00Z"},"multipleBirthInteger":-1e400}""" + "\n");
+        var refreshed = (await materializer.RefreshAsync([view])).Single();
+        Assert.Equal((ViewMaterializationKind.Refreshed, 1L, 1L), (refreshed.Kind, refreshed.RowsWritten, refreshed.ValuesNulled));
+    }
+
+    [Fact]
     public async Task A_refresh_interrupted_after_its_delete_is_completed_by_the_next_refresh()
     {
         var store = new LocalObjectStore(Path.Combine(_folder.Path, "lake"));
