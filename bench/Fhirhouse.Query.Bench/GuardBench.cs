@@ -26,7 +26,6 @@ internal static class GuardBench
         await ReportAsync("repeated statement (locked database reused)", open, guarded, _ => repeated, statements);
         await ReportAsync("distinct statements (each parsed and checked)", open, guarded, Distinct, statements);
         await ReportAsync("a new locked database for every statement", open, churn, Alternating, statements);
-        Console.WriteLine($"guard: locked databases opened: {statements} reused statements -> 1 for the first two series; the last series opened one per statement");
     }
 
     private static async Task ReportAsync(string what, QueryEngine open, QueryEngine guarded, Func<int, string> sql, int statements)

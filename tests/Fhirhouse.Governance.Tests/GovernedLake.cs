@@ -64,6 +64,9 @@ internal sealed class GovernedLake : IDisposable
 
     public static PolicySet ShippedPolicies => PolicySet.Load(Path.Combine(RepoPaths.Root, "policies"));
 
+    /// <summary>A lake with no table yet: keyring, encrypted store and the shipped policies only.</summary>
+    public static GovernedLake CreateEmpty() => new(null);
+
     public static async Task<GovernedLake> CreateAsync(Func<IObjectStore, IObjectStore>? wrap = null)
     {
         var lake = new GovernedLake(wrap);
