@@ -146,7 +146,8 @@ public sealed class QueryEngine : IDisposable
                 var outcome = e is AccessDeniedException ? QueryOutcome.Denied : QueryOutcome.Error;
                 try
                 {
-                    await _recorder.RecordAsync(new QueryRecord(sql, named, 0, outcome, e.Message), cancellationToken).ConfigureAwait(false);
+                    var reason = (e as QueryException)?.MessageWithoutValues ?? e.Message;
+                    await _recorder.RecordAsync(new QueryRecord(sql, named, 0, outcome, reason), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception audit) when (audit is not OperationCanceledException)
                 {
@@ -518,11 +519,11 @@ public sealed class QueryEngine : IDisposable
         catch (DbException e) when (statement.Scans.Any(s => s.Restricted))
         {
             // The message may quote values of rows the filter hides or of columns before their mask.
-            throw new QueryException(ErrorText.WithoutValues(e.Message, statement.Names));
+            throw new QueryException(ErrorText.WithoutValues(e.Message, statement.Names) + " (values in this message are hidden: the statement reads a table with masks or a row filter)");
         }
         catch (DbException e)
         {
-            throw new QueryException(e.Message, e);
+            throw new QueryException(e.Message, e) { MessageWithoutValues = ErrorText.WithoutValues(e.Message, statement.Names) };
         }
     }
 

@@ -12,4 +12,10 @@ public sealed class QueryException : InvalidOperationException
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// The message without the values DuckDB quoted from the data (names of the tables and columns read kept): what the
+    /// audit log records, so no resource content reaches it. Null when the message holds no such value.
+    /// </summary>
+    public string? MessageWithoutValues { get; init; }
 }

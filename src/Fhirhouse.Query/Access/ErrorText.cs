@@ -55,6 +55,6 @@ internal static class ErrorText
             }
         }
 
-        return result.Append(" (values in this message are hidden: the statement reads a table with masks or a row filter)").ToString();
+        return result.ToString();
     }
 }

@@ -137,4 +137,18 @@ public sealed class MaskSideChannelAttacks : IAsyncLifetime
 
         Assert.Contains("Error", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_unrestricted_reader_sees_the_value_in_the_error_but_the_audit_log_never_does()
+    {
+        using var engine = await _lake.EngineAsync("admin", "operations");
+
+        var error = await Assert.ThrowsAsync<QueryException>(() => engine.ExecuteAsync("SELECT CAST(family AS INTEGER) FROM visit WHERE id = 'v3'"));
+
+        Assert.Contains("Petit", error.Message, StringComparison.Ordinal);
+        var governance = await _lake.GovernanceAsync();
+        var record = Assert.Single(await governance.Audit.ListAsync(), r => r.Entry.Outcome == "error");
+        Assert.Contains("Conversion Error", record.Entry.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("Petit", record.Entry.Reason, StringComparison.Ordinal);
+    }
 }
