@@ -173,11 +173,17 @@ public sealed class GuardBypassAttacks : IAsyncLifetime
         var nested = await engine.ExecuteAsync("WITH a AS (SELECT 1 AS x), b AS (SELECT x + 1 AS x FROM a) SELECT (SELECT max(x) FROM b) + (SELECT count(*) FROM patient) AS n");
         var recursive = await engine.ExecuteAsync("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT sum(n) FROM r");
         var folded = await engine.ExecuteAsync("WITH Numbers AS (SELECT 2 AS x) SELECT x FROM NUMBERS");
+        var described = await engine.ExecuteAsync("DESCRIBE patient");
+        var summarized = await engine.ExecuteAsync("SUMMARIZE SELECT gender FROM patient");
+        var lists = await engine.ExecuteAsync("SELECT [1, 2] AS l, {'a': 1} AS s, list_value(3) AS v FROM range(1)");
 
         Assert.Equal("7", Convert.ToString(inScope.Rows[0][0], CultureInfo.InvariantCulture));
         Assert.Equal("6", Convert.ToString(nested.Rows[0][0], CultureInfo.InvariantCulture));
         Assert.Equal("6", Convert.ToString(recursive.Rows[0][0], CultureInfo.InvariantCulture));
         Assert.Equal("2", Convert.ToString(folded.Rows[0][0], CultureInfo.InvariantCulture));
+        Assert.Contains(described.Rows, r => (string?)r[0] == "birth_date");
+        Assert.Single(summarized.Rows);
+        Assert.Single(lists.Rows);
     }
 
     [Fact]
