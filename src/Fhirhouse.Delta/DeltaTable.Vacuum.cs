@@ -11,8 +11,11 @@ public sealed partial class DeltaTable
     /// 7 days). Tables this library may not write (unknown writer features) are refused by name, as deleting files
     /// needs to know every feature that references them. A retention shorter than that is refused with <see cref="ArgumentOutOfRangeException"/> unless
     /// <paramref name="force"/>, since it can break time travel and readers of older snapshots.
+    /// <paramref name="uncommittedGrace"/>: a file that neither the snapshot nor any of its tombstones names is kept while
+    /// younger than this, whatever the retention: writers write their data files first and commit them after, so such a
+    /// file may be one a concurrent writer is about to commit (files removed by a commit are not concerned).
     /// </summary>
-    public async Task<VacuumResult> VacuumAsync(TimeSpan? retention = null, bool force = false, bool dryRun = false, CancellationToken cancellationToken = default)
+    public async Task<VacuumResult> VacuumAsync(TimeSpan? retention = null, bool force = false, bool dryRun = false, TimeSpan? uncommittedGrace = null, CancellationToken cancellationToken = default)
     {
         var snapshot = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         TableFeatures.EnsureWritable(snapshot.Protocol, snapshot.Metadata, Path);
@@ -24,8 +27,10 @@ public sealed partial class DeltaTable
                 $"VACUUM retention {keep} is shorter than the table's retention {configured}; pass force: true to vacuum anyway.");
         }
 
-        var horizon = Options.TimeProvider.GetUtcNow() - keep;
+        var now = Options.TimeProvider.GetUtcNow();
+        var horizon = now - keep;
         var referenced = new HashSet<string>(StringComparer.Ordinal);
+        var tombstoned = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in snapshot.Files)
         {
             referenced.Add(DeltaPath.KeyOf(Path, file.Path));
@@ -33,6 +38,7 @@ public sealed partial class DeltaTable
 
         foreach (var tombstone in snapshot.Tombstones)
         {
+            tombstoned.Add(DeltaPath.KeyOf(Path, tombstone.Path));
             if (tombstone.DeletionTimestamp is not { } ms || DateTimeOffset.FromUnixTimeMilliseconds(ms) > horizon)
             {
                 referenced.Add(DeltaPath.KeyOf(Path, tombstone.Path));
@@ -41,11 +47,18 @@ public sealed partial class DeltaTable
 
         var prefix = Path.Length == 0 ? "" : Path + "/";
         var deleted = new List<string>();
+        var kept = new List<string>();
         await foreach (var info in Store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
             var relative = info.Key[prefix.Length..];
             if (IsHidden(relative) || referenced.Contains(info.Key) || info.LastModified > horizon || relative.StartsWith("deletion_vector_", StringComparison.Ordinal))
             {
+                continue;
+            }
+
+            if (uncommittedGrace is { } grace && !tombstoned.Contains(info.Key) && info.LastModified > now - grace)
+            {
+                kept.Add(info.Key);
                 continue;
             }
 
@@ -56,7 +69,7 @@ public sealed partial class DeltaTable
             }
         }
 
-        return new VacuumResult(deleted, dryRun);
+        return new VacuumResult(deleted, dryRun, kept);
     }
 
     /// <summary>

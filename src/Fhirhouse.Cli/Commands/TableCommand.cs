@@ -163,7 +163,7 @@ internal static class TableCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var delta = await OpenAsync(parse.GetValue(table)!, parse, lake, context, cancellationToken).ConfigureAwait(false);
-            var result = await delta.VacuumAsync(TimeSpan.FromHours(parse.GetValue(retain)), parse.GetValue(force), parse.GetValue(dryRun), cancellationToken).ConfigureAwait(false);
+            var result = await delta.VacuumAsync(TimeSpan.FromHours(parse.GetValue(retain)), parse.GetValue(force), parse.GetValue(dryRun), cancellationToken: cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 context.Out.WriteLine(JsonSerializer.Serialize(new { dryRun = result.DryRun, deleted = result.DeletedKeys }, Indented));

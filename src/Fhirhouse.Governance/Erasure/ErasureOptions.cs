@@ -15,6 +15,14 @@ public sealed record ErasureOptions
     /// <summary>The clock for the report, the audit and the commits.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// How long a data file that no commit names is kept by the erasure's VACUUM (default 1 hour): writers write their
+    /// files before they commit them, so a younger one may belong to an ingestion or a views build running beside the
+    /// erasure. Files that any commit removed are deleted whatever their age. An orphan younger than this (from a writer
+    /// that crashed) is removed by running the erasure again later.
+    /// </summary>
+    public TimeSpan UncommittedGrace { get; init; } = TimeSpan.FromHours(1);
+
     public ErasureOptions Validate()
     {
         if (string.IsNullOrWhiteSpace(Operator))
@@ -24,6 +32,11 @@ public sealed record ErasureOptions
 
         ArgumentNullException.ThrowIfNull(Audit);
         ArgumentNullException.ThrowIfNull(Time);
+        if (UncommittedGrace <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"UncommittedGrace must be positive (got {UncommittedGrace}): a shorter grace would delete the files of writers running beside the erasure.");
+        }
+
         return this;
     }
 }

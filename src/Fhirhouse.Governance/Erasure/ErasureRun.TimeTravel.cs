@@ -79,7 +79,8 @@ internal sealed partial class ErasureRun
                 throw new InvalidOperationException($"Table '{path}': no checkpoint could be written at version {snapshot.Version}, so its log cannot be cleaned up; run the erasure again.");
             }
 
-            var vacuum = await table.VacuumAsync(s_everything, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // Every file a commit removed goes; a file no commit names is kept while a concurrent writer may still commit it.
+            var vacuum = await table.VacuumAsync(s_everything, force: true, uncommittedGrace: options.UncommittedGrace, cancellationToken: cancellationToken).ConfigureAwait(false);
             var log = await table.CleanUpLogAsync(s_everything, cancellationToken).ConfigureAwait(false);
             var history = await table.GetHistoryAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var recorded = _journal.Table(path)!;
