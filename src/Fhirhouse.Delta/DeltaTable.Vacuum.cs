@@ -13,7 +13,8 @@ public sealed partial class DeltaTable
     /// <paramref name="force"/>, since it can break time travel and readers of older snapshots.
     /// <paramref name="uncommittedGrace"/>: a file that neither the snapshot nor any of its tombstones names is kept while
     /// younger than this, whatever the retention: writers write their data files first and commit them after, so such a
-    /// file may be one a concurrent writer is about to commit (files removed by a commit are not concerned).
+    /// file may be one a concurrent writer is about to commit (files removed by a commit are not concerned, nor change
+    /// data files, which no add or remove ever names: they go by the retention alone).
     /// </summary>
     public async Task<VacuumResult> VacuumAsync(TimeSpan? retention = null, bool force = false, bool dryRun = false, TimeSpan? uncommittedGrace = null, CancellationToken cancellationToken = default)
     {
@@ -56,7 +57,8 @@ public sealed partial class DeltaTable
                 continue;
             }
 
-            if (uncommittedGrace is { } grace && !tombstoned.Contains(info.Key) && info.LastModified > now - grace)
+            if (uncommittedGrace is { } grace && !tombstoned.Contains(info.Key) && info.LastModified > now - grace
+                && !relative.StartsWith("_change_data/", StringComparison.Ordinal))
             {
                 kept.Add(info.Key);
                 continue;
