@@ -80,7 +80,7 @@ public sealed class QueryEngine : IDisposable
     internal long RunUncheckedInLockedDatabase(string sql)
     {
         var database = _locked.First?.Value ?? throw new InvalidOperationException("No statement has run under the guard yet.");
-        var result = Run(new PreparedStatement(database, sql, [], new HashSet<string>()), CancellationToken.None);
+        var result = Run(new PreparedStatement(database, sql, [], []), CancellationToken.None);
         return result.Rows.Count;
     }
 
@@ -235,14 +235,7 @@ public sealed class QueryEngine : IDisposable
             scans.Add(new TableScan(read.Name, read.Snapshot.TablePath, read.Snapshot.Version, read.Snapshot.Files.Count, read.Kept.Count, read.Access.IsRestricted));
         }
 
-        var names = new HashSet<string>(AsciiIgnoreCase.Comparer);
-        foreach (var read in tables)
-        {
-            names.Add(read.Name);
-            names.UnionWith(read.Columns.Select(c => c.Name));
-        }
-
-        return run(new PreparedStatement(database, rewritten.TrimEnd().TrimEnd(';'), scans, names));
+        return run(new PreparedStatement(database, rewritten.TrimEnd().TrimEnd(';'), scans, tables));
     }
 
     /// <summary>
@@ -519,11 +512,11 @@ public sealed class QueryEngine : IDisposable
         catch (DbException e) when (statement.Scans.Any(s => s.Restricted))
         {
             // The message may quote values of rows the filter hides or of columns before their mask.
-            throw new QueryException(ErrorText.WithoutValues(e.Message, statement.Names) + " (values in this message are hidden: the statement reads a table with masks or a row filter)");
+            throw new QueryException(ErrorText.WithoutValues(e.Message, statement.Names()) + " (values in this message are hidden: the statement reads a table with masks or a row filter)");
         }
         catch (DbException e)
         {
-            throw new QueryException(e.Message, e) { MessageWithoutValues = ErrorText.WithoutValues(e.Message, statement.Names) };
+            throw new QueryException(e.Message, e) { MessageWithoutValues = ErrorText.WithoutValues(e.Message, statement.Names()) };
         }
     }
 

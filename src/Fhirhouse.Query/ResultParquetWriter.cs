@@ -66,7 +66,6 @@ public static class ResultParquetWriter
     {
         "LIST" or "STRUCT" or "MAP" or "UNION" or "ARRAY" or "JSON" => "VARCHAR",
         "DECIMAL" => string.Create(CultureInfo.InvariantCulture, $"DECIMAL(38,{rows.Select(r => r[column] is decimal d ? d.Scale : 0).DefaultIfEmpty(0).Max()})"),
-        "TIMESTAMPTZ" => "TIMESTAMPTZ",
         var other => other,
     };
 

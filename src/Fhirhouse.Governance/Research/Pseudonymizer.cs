@@ -79,14 +79,4 @@ public sealed class Pseudonymizer
 
         return date.AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + text[10..];
     }
-
-    /// <summary>A date or time value of a query result moved by <paramref name="days"/>; other values unchanged.</summary>
-    public static object? ShiftValue(object? value, int days) => value switch
-    {
-        DateTime t => t.AddDays(days),
-        DateTimeOffset t => t.AddDays(days),
-        DateOnly d => d.AddDays(days),
-        string s => ShiftFhirDate(s, days) ?? s,
-        _ => value,
-    };
 }

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using DuckDB.NET.Data;
+using DuckDB.NET.Data.DataChunk.Reader;
+using DuckDB.NET.Data.DataChunk.Writer;
 
 namespace Fhirhouse.Query.Access;
 
@@ -36,33 +38,11 @@ internal static class GuardFunctions
     /// <summary>Registers a guard's own function of text.</summary>
     public static void Register(DuckDBConnection connection, GuardFunction function)
     {
-        if (function.Arity == 1)
-        {
-            connection.RegisterScalarFunction<string, string>(function.Name, (readers, writer, rowCount) =>
-            {
-                for (ulong row = 0; row < rowCount; row++)
-                {
-                    var result = function.Apply(readers[0].IsValid(row) ? readers[0].GetValue<string>(row) : null, null);
-                    if (result is null)
-                    {
-                        writer.WriteNull(row);
-                    }
-                    else
-                    {
-                        writer.WriteValue(result, row);
-                    }
-                }
-            });
-            return;
-        }
-
-        connection.RegisterScalarFunction<string, string, string>(function.Name, (readers, writer, rowCount) =>
+        Action<IReadOnlyList<IDuckDBDataReader>, IDuckDBDataWriter, ulong> apply = (readers, writer, rowCount) =>
         {
             for (ulong row = 0; row < rowCount; row++)
             {
-                var result = function.Apply(
-                    readers[0].IsValid(row) ? readers[0].GetValue<string>(row) : null,
-                    readers[1].IsValid(row) ? readers[1].GetValue<string>(row) : null);
+                var result = function.Apply(Text(readers[0], row), function.Arity == 2 ? Text(readers[1], row) : null);
                 if (result is null)
                 {
                     writer.WriteNull(row);
@@ -72,6 +52,16 @@ internal static class GuardFunctions
                     writer.WriteValue(result, row);
                 }
             }
-        });
+        };
+        if (function.Arity == 1)
+        {
+            connection.RegisterScalarFunction<string, string>(function.Name, apply);
+        }
+        else
+        {
+            connection.RegisterScalarFunction<string, string, string>(function.Name, apply);
+        }
     }
+
+    private static string? Text(IDuckDBDataReader reader, ulong row) => reader.IsValid(row) ? reader.GetValue<string>(row) : null;
 }
