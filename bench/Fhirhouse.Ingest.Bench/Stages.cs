@@ -5,7 +5,7 @@ using DuckDB.NET.Data;
 using Fhirhouse.Fhir.Ndjson;
 using Fhirhouse.Fhir.Resources;
 using Fhirhouse.Ingest.Files;
-using Fhirhouse.Ingest.Pipeline;
+using Fhirhouse.Lake.Landing;
 using Fhirhouse.Storage.Keys.Keyring;
 using Fhirhouse.Storage.Lake;
 using Fhirhouse.Storage.Local;

@@ -3,7 +3,7 @@
 // dotnet run -c Release --project bench/Fhirhouse.Server.Bench -- [patients] [parallelism]
 using System.Diagnostics;
 using Fhirhouse.Ingest.Files;
-using Fhirhouse.Ingest.Pipeline;
+using Fhirhouse.Lake.Landing;
 using Fhirhouse.Ingest.Sources.Bulk;
 using Fhirhouse.Server;
 using Fhirhouse.Storage.Local;

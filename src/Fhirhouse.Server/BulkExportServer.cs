@@ -3,7 +3,7 @@ using System.Text.Json;
 using Fhirhouse.Governance.Audit;
 using Fhirhouse.Governance.Enforcement;
 using Fhirhouse.Governance.Identity;
-using Fhirhouse.Ingest.Bronze;
+using Fhirhouse.Lake.Bronze;
 using Fhirhouse.Server.Auth;
 using Fhirhouse.Server.Export;
 using Fhirhouse.Server.Http;

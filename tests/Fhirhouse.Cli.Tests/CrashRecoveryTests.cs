@@ -1,3 +1,4 @@
+using Fhirhouse.Lake.Landing;
 using System.Diagnostics;
 using System.Text.Json;
 using Fhirhouse.Synthetic;
@@ -69,7 +70,7 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.True(exit == 0, error);
         using var describe = JsonDocument.Parse(output);
         var store = await Commands.LakeOptionSet.OpenAsync(lake[1], lake[3], new CliContext(TextWriter.Null, TextWriter.Null, false, TimeProvider.System), CancellationToken.None);
-        var ingestor = await Ingest.Pipeline.PayloadIngestor.OpenAsync(store.Objects, new Ingest.Pipeline.IngestOptions());
+        var ingestor = await Lake.Landing.PayloadIngestor.OpenAsync(store.Objects, new Lake.Landing.IngestOptions());
         var rows = await ingestor.Bronze.ReadAllAsync().Select(r => $"{r.ResourceType}/{r.Id}|{r.ContentHash}|{r.RawKey}|{r.RawLine}|{r.PatientId}").ToListAsync();
         Assert.Equal(describe.RootElement.GetProperty("rows").GetInt64(), rows.Count);
         rows.Sort(StringComparer.Ordinal);

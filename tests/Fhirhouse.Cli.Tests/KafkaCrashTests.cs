@@ -1,3 +1,4 @@
+using Fhirhouse.Lake.Landing;
 using System.Text;
 using Confluent.Kafka;
 using Fhirhouse.Synthetic;
@@ -121,7 +122,7 @@ public sealed class KafkaCrashTests : IDisposable
     {
         var store = await Commands.LakeOptionSet.OpenAsync(Path.Combine(_folder.Path, "lake"), Path.Combine(_folder.Path, "keys", "keyring.json"),
             new CliContext(TextWriter.Null, TextWriter.Null, false, TimeProvider.System), CancellationToken.None);
-        var ingestor = await Ingest.Pipeline.PayloadIngestor.OpenAsync(store.Objects, new Ingest.Pipeline.IngestOptions());
+        var ingestor = await Lake.Landing.PayloadIngestor.OpenAsync(store.Objects, new Lake.Landing.IngestOptions());
         return await ingestor.Bronze.ReadAllAsync().Select(r => $"{r.ResourceType}/{r.Id}").ToListAsync();
     }
 }

@@ -3,7 +3,7 @@ using Fhirhouse.Delta.Schema;
 using Fhirhouse.Governance.Enforcement;
 using Fhirhouse.Governance.Identity;
 using Fhirhouse.Governance.Policies;
-using Fhirhouse.Ingest.Bronze;
+using Fhirhouse.Lake.Bronze;
 using Fhirhouse.Query;
 using Fhirhouse.Storage;
 using Fhirhouse.Storage.Encryption;

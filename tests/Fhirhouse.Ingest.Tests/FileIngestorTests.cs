@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Fhirhouse.Ingest.Bronze;
+using Fhirhouse.Lake.Bronze;
 using Fhirhouse.Ingest.Files;
-using Fhirhouse.Ingest.Pipeline;
+using Fhirhouse.Lake.Landing;
 using Fhirhouse.Ingest.Validation;
 using Fhirhouse.Storage;
 using Fhirhouse.Storage.Local;

@@ -1,5 +1,5 @@
 using Fhirhouse.Ingest.Files;
-using Fhirhouse.Ingest.Pipeline;
+using Fhirhouse.Lake.Landing;
 using Fhirhouse.Storage.Local;
 using Fhirhouse.Synthetic;
 using Fhirhouse.Testing;

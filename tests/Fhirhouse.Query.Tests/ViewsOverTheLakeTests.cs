@@ -2,8 +2,8 @@ using System.Text;
 using DuckDB.NET.Data;
 using Fhirhouse.Fhir.Views;
 using Fhirhouse.Ingest.Files;
-using Fhirhouse.Ingest.Pipeline;
-using Fhirhouse.Ingest.Views;
+using Fhirhouse.Lake.Landing;
+using Fhirhouse.Views;
 using Fhirhouse.Storage;
 using Fhirhouse.Testing;
 

@@ -1,7 +1,7 @@
 using System.Text;
-using Fhirhouse.Ingest.Bronze;
+using Fhirhouse.Lake.Bronze;
 using Fhirhouse.Ingest.Files;
-using Fhirhouse.Ingest.Pipeline;
+using Fhirhouse.Lake.Landing;
 using Fhirhouse.Storage;
 using Fhirhouse.Storage.Local;
 using Fhirhouse.Testing;

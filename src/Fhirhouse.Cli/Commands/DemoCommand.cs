@@ -4,7 +4,7 @@ using Fhirhouse.Fhir.Views;
 using Fhirhouse.Governance.Audit;
 using Fhirhouse.Governance.Identity;
 using Fhirhouse.Governance.Policies;
-using Fhirhouse.Ingest.Pipeline;
+using Fhirhouse.Lake.Landing;
 using Fhirhouse.Ingest.Validation;
 using Fhirhouse.Query;
 using Fhirhouse.Synthetic;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Fhirhouse.Ingest.Pipeline;
+using Fhirhouse.Lake.Landing;
 using Fhirhouse.Ingest.Sources.Bulk;
 
 namespace Fhirhouse.Cli.Commands;

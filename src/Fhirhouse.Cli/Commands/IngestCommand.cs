@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Fhirhouse.Fhir.Ndjson;
 using Fhirhouse.Ingest.Files;
-using Fhirhouse.Ingest.Pipeline;
+using Fhirhouse.Lake.Landing;
 using Fhirhouse.Ingest.Validation;
 using Fhirhouse.Storage;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Fhirhouse.Ingest.Pipeline;
+using Fhirhouse.Lake.Landing;
 using Fhirhouse.Ingest.Sources.Kafka;
 
 namespace Fhirhouse.Cli.Commands;

@@ -1,3 +1,4 @@
+using Fhirhouse.Lake;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -47,7 +48,7 @@ internal static class TableCommand
         }
 
         IObjectStore store = (await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false)).Objects;
-        var path = table.Contains('/', StringComparison.Ordinal) ? table.TrimEnd('/') : "tables/" + table;
+        var path = table.Contains('/', StringComparison.Ordinal) ? table.TrimEnd('/') : LakeLayout.Tables + table;
         return await DeltaTable.OpenAsync(store, path, new DeltaTableOptions { TimeProvider = context.Time }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,9 +1,10 @@
+using Fhirhouse.Lake.Tables;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Fhirhouse.Delta;
 using Fhirhouse.Fhir.Views;
-using Fhirhouse.Ingest.Views;
+using Fhirhouse.Views;
 using Fhirhouse.Storage;
 using Spectre.Console;
 
@@ -186,7 +187,7 @@ internal static class ViewsCommand
 
         var table = await DeltaTable.OpenAsync(store, path, new DeltaTableOptions { TimeProvider = context.Time }, cancellationToken).ConfigureAwait(false);
         var snapshot = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        return (snapshot.Version, snapshot.GetTransactionVersion(ViewTables.BronzeAppId));
+        return (snapshot.Version, snapshot.GetTransactionVersion(DerivedTable.BronzeAppId));
     }
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

@@ -1,3 +1,4 @@
+using Fhirhouse.Lake;
 using Fhirhouse.Delta;
 using Fhirhouse.Delta.Schema;
 using Fhirhouse.Storage;
@@ -11,7 +12,7 @@ namespace Fhirhouse.Governance.Audit;
 /// </summary>
 public sealed class AuditLog
 {
-    public const string TablePath = "tables/audit_log";
+    public const string TablePath = LakeLayout.Tables + "audit_log";
 
     /// <summary>The table's columns, in row order.</summary>
     public static StructType Schema { get; } = new(

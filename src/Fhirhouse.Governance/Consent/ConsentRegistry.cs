@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Fhirhouse.Delta;
-using Fhirhouse.Ingest.Bronze;
-using Fhirhouse.Ingest.Lake;
+using Fhirhouse.Lake.Bronze;
+using Fhirhouse.Lake.Tables;
 using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Consent;
@@ -26,12 +26,12 @@ public sealed class ConsentRegistry(IObjectStore store, TimeProvider time)
     public async Task<IReadOnlyList<string>> PatientsConsentingToAsync(string purpose, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(purpose);
-        if (!await DeltaTable.ExistsAsync(store, LakeTables.Bronze, cancellationToken).ConfigureAwait(false))
+        if (!await DeltaTable.ExistsAsync(store, BronzeTable.TablePath, cancellationToken).ConfigureAwait(false))
         {
             return [];
         }
 
-        var bronze = await DeltaTable.OpenAsync(store, LakeTables.Bronze, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var bronze = await DeltaTable.OpenAsync(store, BronzeTable.TablePath, cancellationToken: cancellationToken).ConfigureAwait(false);
         var snapshot = await bronze.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var current = await BronzeScan.ReadCurrentAsync(bronze, snapshot, "Consent", cancellationToken).ConfigureAwait(false);
         var codes = s_purposeCodes.TryGetValue(purpose, out var known) ? known : [purpose];

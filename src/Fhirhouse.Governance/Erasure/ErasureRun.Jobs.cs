@@ -1,3 +1,4 @@
+using Fhirhouse.Lake;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -5,8 +6,7 @@ using System.Text.Json.Nodes;
 using Fhirhouse.Delta;
 using Fhirhouse.Delta.Schema;
 using Fhirhouse.Delta.Transactions;
-using Fhirhouse.Ingest.Lake;
-using Fhirhouse.Ingest.Views;
+using Fhirhouse.Lake.Tables;
 using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Erasure;
@@ -18,9 +18,9 @@ internal sealed partial class ErasureRun
     private async Task EraseJobsAsync(CancellationToken cancellationToken)
     {
         var keys = new List<string>();
-        await foreach (var info in lake.ListAsync("jobs/", cancellationToken).ConfigureAwait(false))
+        await foreach (var info in lake.ListAsync(LakeLayout.Jobs, cancellationToken).ConfigureAwait(false))
         {
-            if (!info.Key.StartsWith(PatientErasure.Prefix, StringComparison.Ordinal) && !info.Key.StartsWith("jobs/secrets/", StringComparison.Ordinal))
+            if (!info.Key.StartsWith(PatientErasure.Prefix, StringComparison.Ordinal) && !info.Key.StartsWith(LakeLayout.Secrets, StringComparison.Ordinal))
             {
                 keys.Add(info.Key);
             }

@@ -1,3 +1,6 @@
+using Fhirhouse.Lake.Raw;
+using Fhirhouse.Lake.Quarantine;
+using Fhirhouse.Lake;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -5,8 +8,7 @@ using System.Text.Json.Nodes;
 using Fhirhouse.Delta;
 using Fhirhouse.Delta.Schema;
 using Fhirhouse.Delta.Transactions;
-using Fhirhouse.Ingest.Lake;
-using Fhirhouse.Ingest.Views;
+using Fhirhouse.Lake.Tables;
 using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Erasure;
@@ -17,7 +19,7 @@ internal sealed partial class ErasureRun
     private async Task EraseRawAsync(List<string> tables, CancellationToken cancellationToken)
     {
         await AddRawCandidatesAsync(tables, cancellationToken).ConfigureAwait(false);
-        var candidates = _candidates.Where(k => k.StartsWith(LakeTables.RawPayloads, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        var candidates = _candidates.Where(k => k.StartsWith(LakeLayout.RawPayloads, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         for (var i = 0; i < candidates.Count; i++)
         {
             var key = candidates[i];
@@ -40,7 +42,7 @@ internal sealed partial class ErasureRun
                 var hash = Convert.ToHexStringLower(SHA256.HashData(stripped));
                 var name = key[(key.LastIndexOf('/') + 1)..];
                 var extension = name.Length > 64 ? name[64..] : "";
-                newKey = $"{LakeTables.RawPayloads}{hash[..2]}/{hash}{extension}";
+                newKey = $"{LakeLayout.RawPayloads}{hash[..2]}/{hash}{extension}";
                 if (!options.DryRun)
                 {
                     await lake.PutIfAbsentAsync(newKey, stripped, cancellationToken).ConfigureAwait(false);
@@ -60,7 +62,7 @@ internal sealed partial class ErasureRun
         var moved = _journal.Payloads.Where(p => p.NewKey is not null).ToDictionary(p => p.Key, p => p.NewKey!, StringComparer.Ordinal);
         if (moved.Count > 0)
         {
-            foreach (var path in tables.Where(p => !string.Equals(p, LakeTables.RawManifest, StringComparison.Ordinal)))
+            foreach (var path in tables.Where(p => !string.Equals(p, RawManifestTable.TablePath, StringComparison.Ordinal)))
             {
                 var table = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
                 var raw = (await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Schema.IndexOf("raw_key");
@@ -96,9 +98,9 @@ internal sealed partial class ErasureRun
             _candidates.Add(payload.Key);
         }
 
-        if (tables.Contains(LakeTables.Quarantine, StringComparer.Ordinal))
+        if (tables.Contains(QuarantineTable.TablePath, StringComparer.Ordinal))
         {
-            var snapshot = await (await OpenAsync(LakeTables.Quarantine, cancellationToken).ConfigureAwait(false)).GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var snapshot = await (await OpenAsync(QuarantineTable.TablePath, cancellationToken).ConfigureAwait(false)).GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             int raw = snapshot.Schema.IndexOf("raw_key"), type = snapshot.Schema.IndexOf("resource_type"), id = snapshot.Schema.IndexOf("id");
             await foreach (var row in snapshot.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -110,9 +112,9 @@ internal sealed partial class ErasureRun
         }
 
         var listed = new HashSet<string>(StringComparer.Ordinal);
-        if (tables.Contains(LakeTables.RawManifest, StringComparer.Ordinal))
+        if (tables.Contains(RawManifestTable.TablePath, StringComparer.Ordinal))
         {
-            var snapshot = await (await OpenAsync(LakeTables.RawManifest, cancellationToken).ConfigureAwait(false)).GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var snapshot = await (await OpenAsync(RawManifestTable.TablePath, cancellationToken).ConfigureAwait(false)).GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var raw = snapshot.Schema.IndexOf("raw_key");
             await foreach (var row in snapshot.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -120,7 +122,7 @@ internal sealed partial class ErasureRun
             }
         }
 
-        await foreach (var info in lake.ListAsync(LakeTables.RawPayloads, cancellationToken).ConfigureAwait(false))
+        await foreach (var info in lake.ListAsync(LakeLayout.RawPayloads, cancellationToken).ConfigureAwait(false))
         {
             if (!listed.Contains(info.Key))
             {
@@ -132,12 +134,12 @@ internal sealed partial class ErasureRun
     /// <summary>The manifest records each rewrite (new key, hash, size, fewer resources, status "rewritten") and drops payloads that were wholly the patient's.</summary>
     private async Task UpdateManifestAsync(List<string> tables, CancellationToken cancellationToken)
     {
-        if (!tables.Contains(LakeTables.RawManifest, StringComparer.Ordinal))
+        if (!tables.Contains(RawManifestTable.TablePath, StringComparer.Ordinal))
         {
             return;
         }
 
-        var manifest = await OpenAsync(LakeTables.RawManifest, cancellationToken).ConfigureAwait(false);
+        var manifest = await OpenAsync(RawManifestTable.TablePath, cancellationToken).ConfigureAwait(false);
         var schema = (await manifest.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Schema;
         int raw = schema.IndexOf("raw_key"), sha = schema.IndexOf("sha256"), size = schema.IndexOf("size"), status = schema.IndexOf("status"), resources = schema.IndexOf("resources");
         var byKey = _journal.Payloads.ToDictionary(p => p.Key, StringComparer.Ordinal);

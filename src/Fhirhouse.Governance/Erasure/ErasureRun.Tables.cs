@@ -1,3 +1,6 @@
+using Fhirhouse.Lake.Raw;
+using Fhirhouse.Lake.Quarantine;
+using Fhirhouse.Lake.Bronze;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -5,8 +8,7 @@ using System.Text.Json.Nodes;
 using Fhirhouse.Delta;
 using Fhirhouse.Delta.Schema;
 using Fhirhouse.Delta.Transactions;
-using Fhirhouse.Ingest.Lake;
-using Fhirhouse.Ingest.Views;
+using Fhirhouse.Lake.Tables;
 using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Erasure;
@@ -17,10 +19,10 @@ internal sealed partial class ErasureRun
     /// <summary>Deletes the patient's rows from every table that names patients or resources; bronze last, as it tells a re-run what was theirs.</summary>
     private async Task EraseTablesAsync(List<string> tables, CancellationToken cancellationToken)
     {
-        var order = tables.Where(p => !string.Equals(p, LakeTables.RawManifest, StringComparison.Ordinal) && !string.Equals(p, LakeTables.Bronze, StringComparison.Ordinal)).ToList();
-        if (tables.Contains(LakeTables.Bronze, StringComparer.Ordinal))
+        var order = tables.Where(p => !string.Equals(p, RawManifestTable.TablePath, StringComparison.Ordinal) && !string.Equals(p, BronzeTable.TablePath, StringComparison.Ordinal)).ToList();
+        if (tables.Contains(BronzeTable.TablePath, StringComparer.Ordinal))
         {
-            order.Add(LakeTables.Bronze);
+            order.Add(BronzeTable.TablePath);
         }
 
         var emptied = _journal.Payloads.Where(p => p.NewKey is null).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
@@ -91,7 +93,7 @@ internal sealed partial class ErasureRun
     /// </summary>
     private static async Task<bool> OlderVersionHoldsAsync(DeltaTable table, Snapshot latest, Func<object?[], bool> owned, CancellationToken cancellationToken)
     {
-        if (table.Path is LakeTables.Bronze or LakeTables.Quarantine || latest.GetTransactionVersion(ViewTables.BronzeAppId) is not null)
+        if (table.Path is BronzeTable.TablePath or QuarantineTable.TablePath || latest.GetTransactionVersion(DerivedTable.BronzeAppId) is not null)
         {
             return false;
         }
@@ -129,7 +131,7 @@ internal sealed partial class ErasureRun
     /// </summary>
     private Func<object?[], bool>? RowPredicate(StructType schema, HashSet<string> emptied, HashSet<(string, long)> lines)
     {
-        int type = schema.IndexOf("resource_type"), id = schema.IndexOf("id"), key = schema.IndexOf(ViewTables.ResourceKeyColumn);
+        int type = schema.IndexOf("resource_type"), id = schema.IndexOf("id"), key = schema.IndexOf(DerivedTable.ResourceKeyColumn);
         int raw = schema.IndexOf("raw_key"), line = schema.IndexOf("raw_line");
         var patients = s_patientColumns.Select(schema.IndexOf).Where(i => i >= 0).ToArray();
         var byKey = type >= 0 && id >= 0;

@@ -1,3 +1,4 @@
+using Fhirhouse.Lake.Bronze;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -5,8 +6,7 @@ using System.Text.Json.Nodes;
 using Fhirhouse.Delta;
 using Fhirhouse.Delta.Schema;
 using Fhirhouse.Delta.Transactions;
-using Fhirhouse.Ingest.Lake;
-using Fhirhouse.Ingest.Views;
+using Fhirhouse.Lake.Tables;
 using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Erasure;
@@ -24,17 +24,17 @@ internal sealed partial class ErasureRun
     {
         var touched = _journal.Tables.Select(t => t.Path).ToHashSet(StringComparer.Ordinal);
         var sealedAt = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (touched.Contains(LakeTables.Bronze))
+        if (touched.Contains(BronzeTable.TablePath))
         {
-            var bronze = await OpenAsync(LakeTables.Bronze, cancellationToken).ConfigureAwait(false);
+            var bronze = await OpenAsync(BronzeTable.TablePath, cancellationToken).ConfigureAwait(false);
             var bronzeVersion = (await bronze.AppendAsync([], cancellationToken: cancellationToken).ConfigureAwait(false)).Version;
-            sealedAt[LakeTables.Bronze] = bronzeVersion;
+            sealedAt[BronzeTable.TablePath] = bronzeVersion;
             var othersWrote = await OthersWroteBronzeAsync(bronze, cancellationToken).ConfigureAwait(false);
-            foreach (var path in tables.Where(p => !string.Equals(p, LakeTables.Bronze, StringComparison.Ordinal)))
+            foreach (var path in tables.Where(p => !string.Equals(p, BronzeTable.TablePath, StringComparison.Ordinal)))
             {
                 var table = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
                 var snapshot = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                var applied = snapshot.GetTransactionVersion(ViewTables.BronzeAppId);
+                var applied = snapshot.GetTransactionVersion(DerivedTable.BronzeAppId);
                 if (applied is null)
                 {
                     continue;
@@ -53,7 +53,7 @@ internal sealed partial class ErasureRun
 
                 if (!othersWrote && _journal.Followers.Contains(path, StringComparer.Ordinal))
                 {
-                    sealedAt[path] = (await table.AppendAsync([], new AppTransaction(ViewTables.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false)).Version;
+                    sealedAt[path] = (await table.AppendAsync([], new AppTransaction(DerivedTable.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false)).Version;
                 }
                 else if (!_journal.NeedRebuild.Contains(path, StringComparer.Ordinal))
                 {

@@ -1,3 +1,5 @@
+using Fhirhouse.Lake.Bronze;
+using Fhirhouse.Lake;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -5,8 +7,7 @@ using System.Text.Json.Nodes;
 using Fhirhouse.Delta;
 using Fhirhouse.Delta.Schema;
 using Fhirhouse.Delta.Transactions;
-using Fhirhouse.Ingest.Lake;
-using Fhirhouse.Ingest.Views;
+using Fhirhouse.Lake.Tables;
 using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Erasure;
@@ -18,7 +19,7 @@ namespace Fhirhouse.Governance.Erasure;
 internal sealed partial class ErasureRun(IObjectStore lake, ErasureReportSigner signer, string patientId, string subject, ErasureOptions options, IProgress<ErasureProgress>? progress)
 {
     private const string JournalPrefix = PatientErasure.Prefix + "in-progress/";
-    private const string TablesPrefix = "tables/";
+    private const string TablesPrefix = LakeLayout.Tables;
 
     /// <summary>A horizon a day ahead of the clock: files written moments ago (this erasure's change data) go too, whatever the skew between our clock and the store's.</summary>
     private static readonly TimeSpan s_everything = TimeSpan.FromDays(-1);
@@ -46,7 +47,7 @@ internal sealed partial class ErasureRun(IObjectStore lake, ErasureReportSigner 
             : new ErasureJournal { Subject = subject, Operator = options.Operator, StartedAt = started };
         _journal.Operator = options.Operator;
         var tables = await FindTablesAsync(cancellationToken).ConfigureAwait(false);
-        var bronze = tables.Contains(LakeTables.Bronze, StringComparer.Ordinal) ? await OpenAsync(LakeTables.Bronze, cancellationToken).ConfigureAwait(false) : null;
+        var bronze = tables.Contains(BronzeTable.TablePath, StringComparer.Ordinal) ? await OpenAsync(BronzeTable.TablePath, cancellationToken).ConfigureAwait(false) : null;
         if (_journal.BronzeVersionBefore is null && bronze is not null)
         {
             var version = (await bronze.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Version;
@@ -54,7 +55,7 @@ internal sealed partial class ErasureRun(IObjectStore lake, ErasureReportSigner 
             foreach (var path in tables)
             {
                 var snapshot = await (await OpenAsync(path, cancellationToken).ConfigureAwait(false)).GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (snapshot.GetTransactionVersion(ViewTables.BronzeAppId) == version)
+                if (snapshot.GetTransactionVersion(DerivedTable.BronzeAppId) == version)
                 {
                     _journal.Followers.Add(path);
                 }

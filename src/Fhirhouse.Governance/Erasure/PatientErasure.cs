@@ -1,3 +1,4 @@
+using Fhirhouse.Lake;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,8 +9,7 @@ using Fhirhouse.Delta.Schema;
 using Fhirhouse.Delta.Transactions;
 using Fhirhouse.Fhir.Resources;
 using Fhirhouse.Governance.Secrets;
-using Fhirhouse.Ingest.Lake;
-using Fhirhouse.Ingest.Views;
+using Fhirhouse.Lake.Tables;
 using Fhirhouse.Storage;
 using Fhirhouse.Storage.Keys;
 
@@ -25,7 +25,7 @@ namespace Fhirhouse.Governance.Erasure;
 public sealed class PatientErasure
 {
     /// <summary>Where erasure state lives: the journal of a run in progress, the reports, the audit trail.</summary>
-    public const string Prefix = "jobs/erasure/";
+    public const string Prefix = LakeLayout.Erasure;
 
     /// <summary>Where signed reports are stored.</summary>
     public const string ReportsPrefix = Prefix + "reports/";

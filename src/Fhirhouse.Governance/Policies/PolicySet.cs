@@ -1,3 +1,4 @@
+using Fhirhouse.Lake;
 using System.Text.Json;
 using Fhirhouse.Query.Access;
 
@@ -194,12 +195,12 @@ public sealed class PolicySet
     /// <summary>The names a pattern may match: the SQL name and the path under <c>tables/</c> with dots (<c>views.patient</c>).</summary>
     private static string[] NamesOf(string name, string? path)
     {
-        if (path is null || !path.StartsWith("tables/", StringComparison.Ordinal))
+        if (path is null || !path.StartsWith(LakeLayout.Tables, StringComparison.Ordinal))
         {
             return [name];
         }
 
-        return [name, path["tables/".Length..].Replace('/', '.')];
+        return [name, path[LakeLayout.Tables.Length..].Replace('/', '.')];
     }
 
     private static int PostcodeLength(List<JsonDocument> documents, List<string> files)

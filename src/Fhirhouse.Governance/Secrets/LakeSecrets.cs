@@ -1,3 +1,4 @@
+using Fhirhouse.Lake;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -18,7 +19,7 @@ public sealed class LakeSecrets
     public const string KeyId = "fhirhouse-governance";
 
     /// <summary>Where the wrapped secret is kept (app state, encrypted again by an envelope lake).</summary>
-    public const string ObjectKey = "jobs/secrets/governance.json";
+    public const string ObjectKey = LakeLayout.Secrets + "governance.json";
 
     private readonly byte[] _secret;
 

@@ -1,5 +1,5 @@
-using Fhirhouse.Ingest.Pipeline;
-using Fhirhouse.Ingest.Raw;
+using Fhirhouse.Lake.Landing;
+using Fhirhouse.Lake.Raw;
 
 namespace Fhirhouse.Ingest.Files;
 

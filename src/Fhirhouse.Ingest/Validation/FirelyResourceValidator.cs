@@ -3,6 +3,7 @@ using Firely.Fhir.Validation;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Specification.Source;
+using Fhirhouse.Lake.Landing;
 using Hl7.Fhir.Specification.Terminology;
 
 namespace Fhirhouse.Ingest.Validation;

@@ -1,3 +1,4 @@
+using Fhirhouse.Lake;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Fhirhouse.Storage;
@@ -7,7 +8,7 @@ namespace Fhirhouse.Server.Export;
 /// <summary>Export jobs and their files in the lake, under <c>jobs/exports/&lt;id&gt;/</c>, encrypted like the rest of the lake (<c>_fhirhouse/</c> is the store's plaintext metadata).</summary>
 internal sealed class ExportJobStore(IObjectStore lake)
 {
-    public const string Prefix = "jobs/exports/";
+    public const string Prefix = LakeLayout.ServerExports;
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public IObjectStore Lake => lake;

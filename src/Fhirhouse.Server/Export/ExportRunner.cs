@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Fhirhouse.Ingest.Bronze;
+using Fhirhouse.Lake.Bronze;
 using Fhirhouse.Server.Http;
 using Fhirhouse.Storage;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Fhirhouse.Governance.Audit;
-using Fhirhouse.Ingest.Bronze;
+using Fhirhouse.Lake.Bronze;
 
 namespace Fhirhouse.Server.Export;
 

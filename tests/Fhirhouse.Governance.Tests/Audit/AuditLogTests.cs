@@ -3,6 +3,7 @@ using Hl7.Fhir.Serialization;
 using Fhirhouse.Governance.Enforcement;
 using Fhirhouse.Governance.Identity;
 using Fhirhouse.Ingest.Validation;
+using Fhirhouse.Lake.Landing;
 using Fhirhouse.Query;
 using Fhirhouse.Query.Access;
 

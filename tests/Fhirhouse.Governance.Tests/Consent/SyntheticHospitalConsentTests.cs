@@ -4,8 +4,8 @@ using Fhirhouse.Fhir.Views;
 using Fhirhouse.Governance.Consent;
 using Fhirhouse.Governance.Enforcement;
 using Fhirhouse.Ingest.Files;
-using Fhirhouse.Ingest.Pipeline;
-using Fhirhouse.Ingest.Views;
+using Fhirhouse.Lake.Landing;
+using Fhirhouse.Views;
 using Fhirhouse.Synthetic;
 
 namespace Fhirhouse.Governance.Tests.Consent;

@@ -1,8 +1,12 @@
+using Fhirhouse.Lake.Raw;
+using Fhirhouse.Lake.Quarantine;
+using Fhirhouse.Lake.Landing;
+using Fhirhouse.Lake.Bronze;
 using System.Text;
 using System.Text.Json.Nodes;
 using Fhirhouse.Governance.Erasure;
-using Fhirhouse.Ingest.Lake;
-using Fhirhouse.Ingest.Views;
+using Fhirhouse.Lake.Tables;
+using Fhirhouse.Views;
 using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Tests.Erasure;
@@ -33,7 +37,7 @@ public sealed class PatientErasureTests
         foreach (var path in await LakeScan.TablesAsync(store))
         {
             var snapshot = await (await Delta.DeltaTable.OpenAsync(store, path)).GetSnapshotAsync();
-            var moved = path == LakeTables.RawManifest ? new[] { "raw_key", "sha256", "size", "status", "resources" } : ["raw_key"];
+            var moved = path == RawManifestTable.TablePath ? new[] { "raw_key", "sha256", "size", "status", "resources" } : ["raw_key"];
             var skip = moved.Select(snapshot.Schema.IndexOf).ToHashSet();
             var rows = await snapshot.ReadRowsAsync().Select(r => string.Join('|', r.Where((_, i) => !skip.Contains(i))
                 .Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)))).ToListAsync();
@@ -75,7 +79,7 @@ public sealed class PatientErasureTests
         Assert.Empty(await LakeScan.VersionsHoldingAsync(lake, needles));
         var after = await RowsByTableAsync(lake.Store);
         Assert.Equal(before.Keys, after.Keys);
-        foreach (var path in new[] { LakeTables.Bronze, ViewTables.CurrentVersions, ViewTables.PathOf("patient"), ViewTables.PathOf("observation"), GovernanceLake.GoldTable })
+        foreach (var path in new[] { BronzeTable.TablePath, ViewTables.CurrentVersions, ViewTables.PathOf("patient"), ViewTables.PathOf("observation"), GovernanceLake.GoldTable })
         {
             Assert.True(before[path].Count > after[path].Count, $"{path}: the patient had no rows before");
         }
@@ -89,7 +93,7 @@ public sealed class PatientErasureTests
         Assert.False(report.NothingFound);
         Assert.True(erasure.Signer.Verify(report));
         Assert.Equal(erasure.SubjectOf(patientId), report.Subject);
-        Assert.Contains(report.Tables, t => t.Path == LakeTables.Bronze && t.RowsDeleted == before[LakeTables.Bronze].Count - after[LakeTables.Bronze].Count);
+        Assert.Contains(report.Tables, t => t.Path == BronzeTable.TablePath && t.RowsDeleted == before[BronzeTable.TablePath].Count - after[BronzeTable.TablePath].Count);
         Assert.Contains(report.Tables, t => t.Path == GovernanceLake.GoldTable && t.RowsDeleted == 1);
         Assert.Contains(report.Tables, t => t.Path == ViewTables.PathOf("observation") && t.FilesVacuumed.Count > 0 && t.LogFilesRemoved > 0);
         Assert.NotEmpty(report.Payloads);
@@ -163,16 +167,16 @@ public sealed class PatientErasureTests
         var patientId = lake0.Patients.Keys.Order(StringComparer.Ordinal).First();
         lake0.Dispose();
         using var lake = await GovernanceLake.BuildAsync(patients: 3, seed: 11, quarantinedPatient: patientId);
-        var quarantined = await LakeScan.RowsAsync(lake.Store, LakeTables.Quarantine);
-        var bronzeBefore = await LakeScan.RowsAsync(lake.Store, LakeTables.Bronze);
+        var quarantined = await LakeScan.RowsAsync(lake.Store, QuarantineTable.TablePath);
+        var bronzeBefore = await LakeScan.RowsAsync(lake.Store, BronzeTable.TablePath);
         Assert.Single(quarantined);
         var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
 
         var report = await erasure.EraseAsync(patientId, Options(new RecordingErasureAudit()));
 
-        Assert.Empty(await LakeScan.RowsAsync(lake.Store, LakeTables.Quarantine));
+        Assert.Empty(await LakeScan.RowsAsync(lake.Store, QuarantineTable.TablePath));
         var mixed = Assert.Single(report.Payloads, p => p.EmptiedLines.SequenceEqual([2L]));
-        var survivor = Assert.Single((await LakeScan.RowsAsync(lake.Store, LakeTables.Bronze)), r => (string)r[7]! == mixed.NewKey);
+        var survivor = Assert.Single((await LakeScan.RowsAsync(lake.Store, BronzeTable.TablePath)), r => (string)r[7]! == mixed.NewKey);
         Assert.Equal(1L, survivor[8]);
         Assert.Contains(bronzeBefore, r => (string)r[1]! == (string)survivor[1]! && (string)r[7]! == mixed.Key);
         var payload = Encoding.UTF8.GetString(await lake.Store.ReadAllBytesAsync(mixed.NewKey!));
@@ -237,7 +241,7 @@ public sealed class PatientErasureTests
 
         var newcomer = Path.Combine(lake.Root, "newcomer.ndjson");
         await File.WriteAllTextAsync(newcomer, "{\"resourceType\":\"Patient\",\"id\":\"newcomer\",\"gender\":\"other\"}\n");
-        var ingestor = await Ingest.Pipeline.PayloadIngestor.OpenAsync(lake.Store, new Ingest.Pipeline.IngestOptions());
+        var ingestor = await Lake.Landing.PayloadIngestor.OpenAsync(lake.Store, new Lake.Landing.IngestOptions());
         await new Ingest.Files.FileIngestor(ingestor).IngestAsync(Ingest.Files.FileIngestor.Resolve([newcomer]));
         var views = await ViewMaterializer.OpenAsync(lake.Store);
         var refreshed = await views.RefreshAsync(Fhir.Views.DefaultViews.All);
@@ -257,18 +261,18 @@ public sealed class PatientErasureTests
         var needles = NeedlesOf(lake, patientId);
         var bundle = Path.Combine(lake.Root, "delete.json");
         await File.WriteAllTextAsync(bundle, $$$"""{"resourceType":"Bundle","type":"transaction","entry":[{"request":{"method":"DELETE","url":"Patient/{{{patientId}}}"}}]}""");
-        var ingestor = await Ingest.Pipeline.PayloadIngestor.OpenAsync(lake.Store, new Ingest.Pipeline.IngestOptions());
+        var ingestor = await Lake.Landing.PayloadIngestor.OpenAsync(lake.Store, new Lake.Landing.IngestOptions());
         await new Ingest.Files.FileIngestor(ingestor).IngestAsync(Ingest.Files.FileIngestor.Resolve([bundle]));
         await (await ViewMaterializer.OpenAsync(lake.Store)).RefreshAsync(Fhir.Views.DefaultViews.All);
         Assert.DoesNotContain(await LakeScan.RowsAsync(lake.Store, ViewTables.PathOf("patient")), r => (string?)r[0] == patientId);
-        var manifest = await LakeScan.RowsAsync(lake.Store, LakeTables.RawManifest);
+        var manifest = await LakeScan.RowsAsync(lake.Store, RawManifestTable.TablePath);
 
         var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(patientId, Options(new RecordingErasureAudit()));
 
         Assert.Empty(await LakeScan.ObjectsHoldingAsync(lake, needles));
         Assert.Empty(await LakeScan.VersionsHoldingAsync(lake, needles));
         Assert.Contains(report.Payloads, p => p.NewKey is null && p.Key.EndsWith(".json", StringComparison.Ordinal));
-        Assert.Equal(manifest.Count - report.Payloads.Count(p => p.NewKey is null), (await LakeScan.RowsAsync(lake.Store, LakeTables.RawManifest)).Count);
+        Assert.Equal(manifest.Count - report.Payloads.Count(p => p.NewKey is null), (await LakeScan.RowsAsync(lake.Store, RawManifestTable.TablePath)).Count);
         Assert.Contains(report.Tables, t => t.Path == ViewTables.PathOf("patient") && t.LogFilesRemoved > 0);
     }
 
@@ -295,7 +299,7 @@ public sealed class PatientErasureTests
             gzip.Write(Encoding.UTF8.GetBytes(string.Join('\n', resources[kept].Concat(resources[gone]).Select(r => { r["meta"]!["versionId"] = "8"; return r.ToJsonString(); })) + "\n"));
         }
 
-        var ingestor = await Ingest.Pipeline.PayloadIngestor.OpenAsync(lake.Store, new Ingest.Pipeline.IngestOptions());
+        var ingestor = await Lake.Landing.PayloadIngestor.OpenAsync(lake.Store, new Lake.Landing.IngestOptions());
         await new Ingest.Files.FileIngestor(ingestor).IngestAsync(Ingest.Files.FileIngestor.Resolve([bundle, gzipped]));
 
         var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(gone, Options(new RecordingErasureAudit()));
@@ -324,7 +328,7 @@ public sealed class PatientErasureTests
         var patientId = lake.Patients.Keys.Order(StringComparer.Ordinal).First();
         var newcomer = Path.Combine(lake.Root, "newcomer.ndjson");
         await File.WriteAllTextAsync(newcomer, "{\"resourceType\":\"Patient\",\"id\":\"newcomer\"}\n");
-        var ingestor = await Ingest.Pipeline.PayloadIngestor.OpenAsync(lake.Store, new Ingest.Pipeline.IngestOptions());
+        var ingestor = await Lake.Landing.PayloadIngestor.OpenAsync(lake.Store, new Lake.Landing.IngestOptions());
         var landed = false;
         var concurrentIngest = new OnProgress(p =>
         {

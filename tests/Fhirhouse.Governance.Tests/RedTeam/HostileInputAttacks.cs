@@ -1,8 +1,8 @@
 using System.Text;
 using Fhirhouse.Fhir.Views;
 using Fhirhouse.Ingest.Files;
-using Fhirhouse.Ingest.Pipeline;
-using Fhirhouse.Ingest.Views;
+using Fhirhouse.Lake.Landing;
+using Fhirhouse.Views;
 
 namespace Fhirhouse.Governance.Tests.RedTeam;
 

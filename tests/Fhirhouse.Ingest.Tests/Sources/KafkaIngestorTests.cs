@@ -1,6 +1,6 @@
 using System.Text;
-using Fhirhouse.Ingest.Bronze;
-using Fhirhouse.Ingest.Pipeline;
+using Fhirhouse.Lake.Bronze;
+using Fhirhouse.Lake.Landing;
 using Fhirhouse.Ingest.Sources.Kafka;
 using Fhirhouse.Storage;
 using Fhirhouse.Storage.Local;

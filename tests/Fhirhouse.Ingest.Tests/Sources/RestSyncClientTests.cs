@@ -1,4 +1,4 @@
-using Fhirhouse.Ingest.Pipeline;
+using Fhirhouse.Lake.Landing;
 using Fhirhouse.Ingest.Sources.Rest;
 using Fhirhouse.Storage;
 using Fhirhouse.Storage.Local;

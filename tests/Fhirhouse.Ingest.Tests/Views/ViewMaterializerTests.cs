@@ -1,8 +1,8 @@
 using Fhirhouse.Delta;
 using Fhirhouse.Fhir.Views;
 using Fhirhouse.Ingest.Files;
-using Fhirhouse.Ingest.Pipeline;
-using Fhirhouse.Ingest.Views;
+using Fhirhouse.Lake.Landing;
+using Fhirhouse.Views;
 using Fhirhouse.Storage;
 using Fhirhouse.Storage.Local;
 using Fhirhouse.Testing;

@@ -1,3 +1,4 @@
+using Fhirhouse.Lake;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -6,9 +7,9 @@ using System.Text;
 using System.Text.Json;
 using Fhirhouse.Delta.Transactions;
 using Fhirhouse.Fhir.Ndjson;
-using Fhirhouse.Ingest.Pipeline;
-using Fhirhouse.Ingest.Quarantine;
-using Fhirhouse.Ingest.Raw;
+using Fhirhouse.Lake.Landing;
+using Fhirhouse.Lake.Quarantine;
+using Fhirhouse.Lake.Raw;
 using Fhirhouse.Storage;
 using Polly;
 using Polly.Retry;
@@ -27,7 +28,7 @@ namespace Fhirhouse.Ingest.Sources.Bulk;
 /// </summary>
 public sealed class BulkExportClient : IDisposable
 {
-    public const string JobPrefix = "jobs/bulk/";
+    public const string JobPrefix = LakeLayout.BulkClientJobs;
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
     private readonly HttpClient _http;
     private readonly PayloadIngestor _ingestor;

@@ -1,4 +1,5 @@
-using Fhirhouse.Ingest.Pipeline;
+using Fhirhouse.Ingest.Files;
+using Fhirhouse.Lake.Landing;
 
 namespace Fhirhouse.Ingest.Sources.Bulk;
 

@@ -1,6 +1,7 @@
+using Fhirhouse.Ingest.Files;
 using Confluent.Kafka;
 using Fhirhouse.Delta;
-using Fhirhouse.Ingest.Pipeline;
+using Fhirhouse.Lake.Landing;
 
 namespace Fhirhouse.Ingest.Sources.Kafka;
 

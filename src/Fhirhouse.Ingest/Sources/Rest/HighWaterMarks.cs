@@ -1,3 +1,4 @@
+using Fhirhouse.Lake;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -12,7 +13,7 @@ namespace Fhirhouse.Ingest.Sources.Rest;
 /// </summary>
 internal sealed class HighWaterMarks(IObjectStore lake, Uri baseUrl)
 {
-    private readonly string _prefix = "jobs/sync/rest/" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(baseUrl.AbsoluteUri.TrimEnd('/'))))[..16] + "/";
+    private readonly string _prefix = LakeLayout.RestSync + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(baseUrl.AbsoluteUri.TrimEnd('/'))))[..16] + "/";
 
     public string KeyOf(string type) => _prefix + type + ".json";
 

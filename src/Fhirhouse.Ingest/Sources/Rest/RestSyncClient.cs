@@ -1,7 +1,8 @@
+using Fhirhouse.Ingest.Files;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using Fhirhouse.Ingest.Pipeline;
+using Fhirhouse.Lake.Landing;
 using Fhirhouse.Storage;
 using Polly;
 using Polly.Retry;

@@ -1,7 +1,0 @@
-namespace Fhirhouse.Ingest.Validation;
-
-/// <summary>Checks a resource beyond its structure; returns null when valid, else the first errors as one message.</summary>
-public interface IResourceValidator
-{
-    string? Validate(ReadOnlySpan<byte> resourceJson);
-}
