@@ -7,6 +7,9 @@ namespace Fhirhouse.Delta;
 /// <summary>The change data feed: row-level changes between two versions.</summary>
 public sealed partial class DeltaTable
 {
+    /// <summary>The column of a change data file that says what happened to the row.</summary>
+    internal const string ChangeTypeColumn = "_change_type";
+
     /// <summary>
     /// The changes of versions <paramref name="fromVersion"/>..<paramref name="toVersion"/> (latest when null), oldest first.
     /// Each row is the table row followed by <c>_change_type</c> (insert, delete, update_preimage, update_postimage),

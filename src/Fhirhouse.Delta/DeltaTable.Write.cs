@@ -159,9 +159,14 @@ public sealed partial class DeltaTable
         }
 
         var files = await writeFiles(cancellationToken).ConfigureAwait(false);
+        var adds = ToAdds(snapshot, files, Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        return await CommitAddsAsync(snapshot, adds, overwrite, txn, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>The add actions of data files a caller wrote under the table, refused when their partition values do not fit it.</summary>
+    internal List<AddFile> ToAdds(Snapshot snapshot, IReadOnlyList<DataFile> files, long now)
+    {
         var partitionColumns = snapshot.Metadata.PartitionColumns;
-        var now = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var adds = new List<AddFile>(files.Count);
         foreach (var file in files)
         {
@@ -175,7 +180,7 @@ public sealed partial class DeltaTable
             adds.Add(new AddFile(DeltaPath.Encode(file.RelativePath), file.PartitionValues, file.Size, now, true, file.Stats));
         }
 
-        return await CommitAddsAsync(snapshot, adds, overwrite, txn, cancellationToken).ConfigureAwait(false);
+        return adds;
     }
 
     private async Task<CommitResult> WriteAsync(IEnumerable<object?[]> rows, bool overwrite, AppTransaction? txn, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Fhirhouse.Delta;
+using Fhirhouse.Delta.Operations;
 using Fhirhouse.Delta.Columnar;
 using Fhirhouse.Delta.Transactions;
 using Fhirhouse.Fhir.Views;
@@ -206,13 +207,10 @@ public sealed class ViewMaterializer
         }
 
         using var evaluation = Evaluate(view, recompute);
-        if (replaced.Count > 0)
-        {
-            var keyIndex = view.Columns.Count;
-            await table.DeleteAsync(r => replaced.Contains((string)r[keyIndex]!), cancellationToken).ConfigureAwait(false);
-        }
 
-        var commit = await table.AppendFilesAsync(
+        // One commit: the rows of the changed resources go and their new rows come, so a reader never sees them missing.
+        var commit = await table.ReplaceWhereAsync(
+            RowPredicate.In(DerivedTable.ResourceKeyColumn, replaced),
             async token => evaluation.Rows.Count > 0 ? [await table.WriteColumnsAsync(evaluation.Rows, cancellationToken: token).ConfigureAwait(false)] : [],
             new AppTransaction(DerivedTable.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false);
         return new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.Refreshed, bronzeVersion, commit.Version,

@@ -46,6 +46,45 @@ internal static class ColumnBounds
         return Within(min, max, lower, upper);
     }
 
+    /// <summary>
+    /// Whether <paramref name="file"/> may hold a row whose column equals one of <paramref name="sortedValues"/> (sorted by
+    /// <see cref="CompareValues"/>): the partition value is one of them, or one lies within the file's min/max; files
+    /// without statistics for the column are kept, files whose column is all null are not.
+    /// </summary>
+    public static bool MayContainAny(AddFile file, StructField field, string physicalName, bool isPartition, object[] sortedValues)
+    {
+        if (isPartition)
+        {
+            var value = file.PartitionValues.TryGetValue(physicalName, out var text) ? PartitionValueParser.Parse(text, field.Type, field.Name) : null;
+            return value is not null && Array.BinarySearch(sortedValues, value is int or short or sbyte ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : value, s_comparer) >= 0;
+        }
+
+        if (string.IsNullOrEmpty(file.Stats))
+        {
+            return true;
+        }
+
+        using var stats = JsonDocument.Parse(file.Stats);
+        if (!TryGet(stats.RootElement, "minValues", physicalName, out var minElement) || !TryGet(stats.RootElement, "maxValues", physicalName, out var maxElement))
+        {
+            return !AllNull(stats.RootElement, physicalName);
+        }
+
+        if (Parse(minElement, field.Type) is not { } min || Parse(maxElement, field.Type) is not { } max)
+        {
+            return true;
+        }
+
+        var first = Array.BinarySearch(sortedValues, min, s_comparer);
+        var at = first >= 0 ? first : ~first;
+        return at < sortedValues.Length && Compare(sortedValues[at], max) <= 0;
+    }
+
+    /// <summary>The order of statistics: ordinal for strings, numeric for numbers, natural for dates and times.</summary>
+    public static int CompareValues(object? a, object? b) => a is null || b is null ? (a is null ? 0 : 1) - (b is null ? 0 : 1) : Compare(a, b);
+
+    private static readonly IComparer<object> s_comparer = Comparer<object>.Create(CompareValues);
+
     private static bool Within(object min, object max, object? lower, object? upper) =>
         (lower is null || Compare(max, lower) >= 0) && (upper is null || Compare(min, upper) <= 0);
 

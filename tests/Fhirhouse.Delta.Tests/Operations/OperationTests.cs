@@ -1,3 +1,4 @@
+using Fhirhouse.Delta.Operations;
 using Fhirhouse.Delta.Schema;
 using Fhirhouse.Storage.Local;
 using Fhirhouse.Testing;
@@ -47,6 +48,73 @@ public sealed class OperationTests
         Assert.DoesNotContain(9L, content.Keys);
         Assert.Contains(18L, content.Keys);
         Assert.Equal(30, (await ContentAsync(table, 1)).Count);
+    }
+
+    [Fact]
+    public async Task Delete_with_an_IN_predicate_reads_only_the_files_whose_statistics_or_partition_may_hold_the_values()
+    {
+        using var temp = new TempFolder();
+        var store = new RecordingStore(new LocalObjectStore(temp.Path));
+        var table = await DeltaTable.CreateAsync(store, "t", s_schema, ["part"], null, new DeltaTableOptions { TimeProvider = TestTables.Clock() });
+        for (var batch = 0; batch < 4; batch++)
+        {
+            await table.AppendAsync(Enumerable.Range((batch * 10) + 1, 10).Select(i => Row(i, "v" + i)));
+        }
+
+        Assert.Equal(12, (await table.GetSnapshotAsync()).Files.Count);
+        store.ReadKeys.Clear();
+        var byId = await table.DeleteAsync(RowPredicate.In("id", [5L, 27L]));
+
+        Assert.Equal(2, byId.FilesRemoved);
+        Assert.Equal(6, store.ReadKeys.Count(k => k.EndsWith(".parquet", StringComparison.Ordinal) && !k.Contains("_delta_log", StringComparison.Ordinal)));
+        Assert.Equal(38, (await ContentAsync(table)).Count);
+
+        store.ReadKeys.Clear();
+        var byPartition = await table.DeleteAsync(RowPredicate.Equal("part", 0));
+        Assert.Equal(4, byPartition.FilesRemoved);
+        Assert.Equal(4, store.ReadKeys.Count(k => k.EndsWith(".parquet", StringComparison.Ordinal) && !k.Contains("_delta_log", StringComparison.Ordinal)));
+        Assert.DoesNotContain((await ContentAsync(table)).Keys, id => id % 3 == 0);
+
+        var nothing = await table.DeleteAsync(RowPredicate.In("id", [1000L]));
+        Assert.True(nothing.Skipped);
+        Assert.Throws<ArgumentException>(() => RowPredicate.In("id", [null!]));
+        await Assert.ThrowsAsync<ArgumentException>(() => table.DeleteAsync(RowPredicate.In("id", ["5"])));
+        await Assert.ThrowsAsync<ArgumentException>(() => table.DeleteAsync(RowPredicate.In("missing", [5L])));
+    }
+
+    [Fact]
+    public async Task Replace_where_deletes_and_adds_in_one_commit_with_its_change_data_and_runs_once_per_txn()
+    {
+        using var temp = new TempFolder();
+        var table = await NewTableAsync(temp, TestTables.Clock(), cdf: true);
+        var before = (await table.GetSnapshotAsync()).Version;
+        var txn = new Fhirhouse.Delta.Transactions.AppTransaction("refresh", 7);
+
+        var result = await table.ReplaceWhereAsync(
+            RowPredicate.In("id", [3L, 4L]),
+            token => table.WriteDataFilesAsync([Row(3, "new3"), Row(4, "new4"), Row(31, "v31")], token),
+            txn);
+
+        Assert.Equal(before + 1, result.Version);
+        var content = await ContentAsync(table);
+        Assert.Equal(31, content.Count);
+        Assert.Equal(("new3", "new4", "v31"), (content[3], content[4], content[31]));
+        Assert.Equal(30, (await ContentAsync(table, before)).Count);
+        var changes = new List<(long Id, string Type)>();
+        await foreach (var change in table.ReadChangesAsync(result.Version, result.Version))
+        {
+            changes.Add(((long)change[0]!, (string)change[s_schema.Fields.Count]!));
+        }
+
+        Assert.Equal(
+            [(3, "delete"), (3, "insert"), (4, "delete"), (4, "insert"), (31, "insert")],
+            changes.OrderBy(c => c.Id).ThenBy(c => c.Type, StringComparer.Ordinal).ToList());
+
+        var written = 0;
+        var again = await table.ReplaceWhereAsync(RowPredicate.In("id", [3L]), _ => { written++; return Task.FromResult<IReadOnlyList<DataFile>>([]); }, txn);
+        Assert.True(again.Skipped);
+        Assert.Equal(0, written);
+        Assert.Equal(7, (await table.GetSnapshotAsync()).GetTransactionVersion("refresh"));
     }
 
     [Fact]

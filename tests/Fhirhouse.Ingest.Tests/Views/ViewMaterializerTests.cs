@@ -169,6 +169,62 @@ public sealed class ViewMaterializerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_refresh_is_one_commit_and_a_reader_polling_during_it_never_sees_a_resource_missing()
+    {
+        var store = new LocalObjectStore(Path.Combine(_folder.Path, "lake"));
+        const int patients = 120;
+        await IngestAsync(store, "a.ndjson", string.Concat(Enumerable.Range(0, patients).Select(i => Patient($"p{i:D3}", "female", 1))));
+        var materializer = await ViewMaterializer.OpenAsync(store);
+        var views = new[] { DefaultViews.Get("patient") };
+        await materializer.BuildAsync(views);
+        await IngestAsync(store, "b.ndjson", string.Concat(Enumerable.Range(0, patients).Where(i => i % 2 == 0).Select(i => Patient($"p{i:D3}", "male", 2))));
+        var table = await DeltaTable.OpenAsync(store, ViewTables.PathOf("patient"));
+        var before = (await table.GetSnapshotAsync()).Version;
+
+        using var stop = new CancellationTokenSource();
+        var seen = new List<(long Version, int Rows, int Keys)>();
+        var polling = new TaskCompletionSource();
+        var poller = Task.Run(async () =>
+        {
+            do
+            {
+                var reader = await DeltaTable.OpenAsync(store, ViewTables.PathOf("patient"));
+                seen.Add(await KeysAsync(await reader.GetSnapshotAsync()));
+                polling.TrySetResult();
+            }
+            while (!stop.IsCancellationRequested);
+        });
+        await polling.Task;
+        var result = (await materializer.RefreshAsync(views)).Single();
+        await stop.CancelAsync();
+        await poller;
+
+        Assert.Equal(ViewMaterializationKind.Refreshed, result.Kind);
+        Assert.Equal(patients / 2, result.ResourcesReplaced);
+        var after = (await table.GetSnapshotAsync()).Version;
+        Assert.Equal(before + 1, after);
+        for (var version = before; version <= after; version++)
+        {
+            Assert.Equal((version, patients, patients), await KeysAsync(await table.GetSnapshotAsync(version)));
+        }
+
+        Assert.NotEmpty(seen);
+        Assert.All(seen, s => Assert.Equal((patients, patients), (s.Rows, s.Keys)));
+        Assert.Equal(patients / 2, (await RowsAsync(store)).Count(r => r.Gender == "male"));
+
+        static async Task<(long, int, int)> KeysAsync(Snapshot snapshot)
+        {
+            var keys = new List<string>();
+            await foreach (var row in snapshot.ReadRowsAsync())
+            {
+                keys.Add((string)row[^1]!);
+            }
+
+            return (snapshot.Version, keys.Count, keys.Distinct(StringComparer.Ordinal).Count());
+        }
+    }
+
+    [Fact]
     public async Task A_view_is_built_on_first_refresh_and_a_view_without_a_name_is_refused()
     {
         var store = new LocalObjectStore(Path.Combine(_folder.Path, "lake"));
