@@ -125,9 +125,11 @@ public sealed partial class DeltaTable
     /// columns left out), whose values are <paramref name="partitionValues"/> for every row of the file.
     /// </summary>
     /// <exception cref="ArgumentException">The batch's columns are not the table's data columns, or the partition values do not match.</exception>
+    /// <exception cref="ObjectDisposedException">The batch is disposed.</exception>
     public async Task<DataFile> WriteColumnsAsync(ColumnBatch batch, IReadOnlyDictionary<string, string?>? partitionValues = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        batch.ThrowIfDisposed();
         partitionValues ??= new Dictionary<string, string?>(StringComparer.Ordinal);
         var snapshot = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         TableFeatures.EnsureWritable(snapshot.Protocol, snapshot.Metadata, Path);

@@ -6,13 +6,16 @@ namespace Fhirhouse.Delta.Columnar;
 /// Rows of a table's data columns held by column, unboxed, text as UTF-8 in native memory: a writer fills each
 /// <see cref="ColumnBuffer"/> with one value per row, calls <see cref="EndRow"/>, and writes the batch as one data file
 /// with <see cref="DeltaTable.WriteColumnsAsync"/> (the Parquet types and statistics the row writer gives, without an
-/// <c>object?[]</c> per row). <see cref="Clear"/> keeps the memory for the next batch. Not thread-safe.
+/// <c>object?[]</c> per row). <see cref="Clear"/> keeps the memory for the next batch. The batch owns its memory:
+/// once disposed, its columns, rows and writes throw <see cref="ObjectDisposedException"/> (only <see cref="Schema"/>,
+/// <see cref="Count"/> and <see cref="ReservedBytes"/> stay readable). Not thread-safe.
 /// </summary>
 public sealed class ColumnBatch : IDisposable
 {
     private readonly NativeArena _arena = new();
     private readonly ColumnBuffer[] _columns;
     private int _markedRows;
+    private bool _disposed;
 
     /// <summary>A batch of the columns of <paramref name="schema"/> (string, long, timestamp, double, boolean, and arrays of them).</summary>
     /// <exception cref="NotSupportedException">A column has another type.</exception>
@@ -20,7 +23,7 @@ public sealed class ColumnBatch : IDisposable
     {
         ArgumentNullException.ThrowIfNull(schema);
         Schema = schema;
-        _columns = [.. schema.Fields.Select(f => new ColumnBuffer(f, _arena))];
+        _columns = [.. schema.Fields.Select(f => new ColumnBuffer(f, this))];
     }
 
     /// <summary>The columns, in order.</summary>
@@ -29,18 +32,39 @@ public sealed class ColumnBatch : IDisposable
     /// <summary>Rows completed.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Native bytes reserved for text (reused after <see cref="Clear"/>).</summary>
+    /// <summary>Native bytes reserved for text (reused after <see cref="Clear"/>; 0 once disposed).</summary>
     public long ReservedBytes => _arena.Reserved;
 
     /// <summary>The column at <paramref name="index"/> (schema order).</summary>
-    public ColumnBuffer this[int index] => _columns[index];
+    /// <exception cref="ObjectDisposedException">The batch is disposed.</exception>
+    public ColumnBuffer this[int index]
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _columns[index];
+        }
+    }
 
-    internal IReadOnlyList<ColumnBuffer> Columns => _columns;
+    /// <summary>The columns, for the writer (which must not read a disposed batch's freed text).</summary>
+    internal IReadOnlyList<ColumnBuffer> Columns
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _columns;
+        }
+    }
+
+    /// <summary>Where the columns copy their text.</summary>
+    internal NativeArena Arena => _arena;
 
     /// <summary>Completes a row: every column must have received exactly one value (or one array) since the last row.</summary>
     /// <exception cref="InvalidOperationException">A column has none, or more than one.</exception>
+    /// <exception cref="ObjectDisposedException">The batch is disposed.</exception>
     public void EndRow()
     {
+        ThrowIfDisposed();
         var expected = Count + 1;
         foreach (var column in _columns)
         {
@@ -55,8 +79,10 @@ public sealed class ColumnBatch : IDisposable
     }
 
     /// <summary>Remembers the rows so far, so that <see cref="ResetToMark"/> can drop the rows appended after (one mark at a time).</summary>
+    /// <exception cref="ObjectDisposedException">The batch is disposed.</exception>
     public void Mark()
     {
+        ThrowIfDisposed();
         _markedRows = Count;
         foreach (var column in _columns)
         {
@@ -65,8 +91,10 @@ public sealed class ColumnBatch : IDisposable
     }
 
     /// <summary>Drops every row (complete or not) appended since <see cref="Mark"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The batch is disposed.</exception>
     public void ResetToMark()
     {
+        ThrowIfDisposed();
         Count = _markedRows;
         foreach (var column in _columns)
         {
@@ -75,8 +103,10 @@ public sealed class ColumnBatch : IDisposable
     }
 
     /// <summary>Forgets every row; the memory stays for the next batch.</summary>
+    /// <exception cref="ObjectDisposedException">The batch is disposed.</exception>
     public void Clear()
     {
+        ThrowIfDisposed();
         foreach (var column in _columns)
         {
             column.Clear();
@@ -86,5 +116,12 @@ public sealed class ColumnBatch : IDisposable
         Count = _markedRows = 0;
     }
 
-    public void Dispose() => _arena.Dispose();
+    /// <summary>Frees the native memory of the text; calling it again does nothing.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _arena.Dispose();
+    }
+
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }

@@ -1,4 +1,3 @@
-using Encoding = System.Text.Encoding;
 using Fhirhouse.Delta.Schema;
 using ParquetSharp;
 
@@ -8,10 +7,12 @@ namespace Fhirhouse.Delta.Columnar;
 /// The values of one column of a <see cref="ColumnBatch"/>, kept as Parquet will store them: definition and repetition
 /// levels, and the non-null values unboxed (text as UTF-8 in the batch's <see cref="NativeArena"/>). A row of a plain
 /// column is one <c>Append</c> or <see cref="AppendNull"/>; a row of an array column is <see cref="AppendNull"/> (a
-/// null array) or <see cref="BeginList"/>, its elements, <see cref="EndList"/>.
+/// null array) or <see cref="BeginList"/>, its elements, <see cref="EndList"/>. Once its batch is disposed, every
+/// method throws <see cref="ObjectDisposedException"/>.
 /// </summary>
 public sealed class ColumnBuffer
 {
+    private readonly ColumnBatch _batch;
     private readonly NativeArena _arena;
     private readonly bool _nullable;
     private readonly bool _elementNullable;
@@ -27,10 +28,11 @@ public sealed class ColumnBuffer
     private string? _lastText;
     private ByteArray _lastBytes;
 
-    internal ColumnBuffer(StructField field, NativeArena arena)
+    internal ColumnBuffer(StructField field, ColumnBatch batch)
     {
         Field = field;
-        _arena = arena;
+        _batch = batch;
+        _arena = batch.Arena;
         _nullable = field.Nullable;
         var type = field.Type;
         if (type is ArrayType array)
@@ -96,6 +98,7 @@ public sealed class ColumnBuffer
     /// <summary>A null row, or a null element inside <see cref="BeginList"/>/<see cref="EndList"/>.</summary>
     public void AppendNull()
     {
+        _batch.ThrowIfDisposed();
         if (_inList)
         {
             if (!_elementNullable)
@@ -128,16 +131,13 @@ public sealed class ColumnBuffer
     /// A text value (a string column), encoded as UTF-8; the same string instance as the previous text value is stored
     /// once (rows of one payload repeat their raw key).
     /// </summary>
-    public unsafe void Append(string text)
+    public void Append(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         Expect(ValueKind.Text);
         if (!ReferenceEquals(text, _lastText))
         {
-            var length = Encoding.UTF8.GetByteCount(text);
-            var target = _arena.Reserve(length);
-            Encoding.UTF8.GetBytes(text, new Span<byte>((void*)target, length));
-            (_lastText, _lastBytes) = (text, new ByteArray(target, length));
+            (_lastText, _lastBytes) = (text, _arena.AddUtf8(text));
         }
 
         Put(ref _bytes, _lastBytes);
@@ -174,6 +174,7 @@ public sealed class ColumnBuffer
     /// <summary>Starts the array of this row (an array column); its elements follow, then <see cref="EndList"/>.</summary>
     public void BeginList()
     {
+        _batch.ThrowIfDisposed();
         if (!IsList || _inList)
         {
             throw new InvalidOperationException(IsList ? $"Column '{Field.Name}': the array of this row is already open." : $"Column '{Field.Name}' is not an array.");
@@ -186,6 +187,7 @@ public sealed class ColumnBuffer
     /// <summary>Ends the array of this row (empty when no element was appended).</summary>
     public void EndList()
     {
+        _batch.ThrowIfDisposed();
         if (!_inList)
         {
             throw new InvalidOperationException($"Column '{Field.Name}': no array is open.");
@@ -255,6 +257,7 @@ public sealed class ColumnBuffer
 
     private void Expect(ValueKind kind)
     {
+        _batch.ThrowIfDisposed();
         if (Kind != kind)
         {
             throw new ArgumentException($"Column '{Field.Name}' is {Field.Type}, not {kind.ToString().ToLowerInvariant()}.");

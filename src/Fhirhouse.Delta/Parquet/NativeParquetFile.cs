@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Fhirhouse.Storage;
 using ParquetSharp;
 using ParquetSharp.IO;
@@ -8,28 +7,29 @@ namespace Fhirhouse.Delta.Parquet;
 /// <summary>
 /// A Parquet object of the store read whole into native memory (decrypted, for an encrypted store) and opened from
 /// there: ParquetSharp then reads column chunks without a managed buffer per read (its stream adapter allocates one
-/// as large as each chunk), so scanning large files costs no garbage-collected memory.
+/// as large as each chunk), so scanning large files costs no garbage-collected memory. The file owns that memory:
+/// <see cref="Reader"/> and everything read through it are valid until <see cref="Dispose"/>, after which
+/// <see cref="Reader"/> throws <see cref="ObjectDisposedException"/>.
 /// </summary>
 public sealed class NativeParquetFile : IDisposable
 {
     private const int ReadChunk = 1 << 20;
-    private readonly nint _data;
-    private readonly long _pressure;
+    private readonly NativeBlock _data;
     private readonly ParquetSharp.IO.Buffer _buffer;
     private readonly BufferReader _input;
+    private readonly ParquetFileReader _reader;
     private bool _disposed;
 
-    private NativeParquetFile(nint data, long length)
+    private NativeParquetFile(NativeBlock data)
     {
         _data = data;
-        _pressure = Math.Max(1, length);
-        _buffer = new ParquetSharp.IO.Buffer(data, length);
+        _buffer = new ParquetSharp.IO.Buffer(data.Start, data.Length);
         try
         {
             _input = new BufferReader(_buffer);
             try
             {
-                Reader = new ParquetFileReader(_input);
+                _reader = new ParquetFileReader(_input);
             }
             catch
             {
@@ -45,7 +45,15 @@ public sealed class NativeParquetFile : IDisposable
     }
 
     /// <summary>The reader over the file; valid until this is disposed.</summary>
-    public ParquetFileReader Reader { get; }
+    /// <exception cref="ObjectDisposedException">The file is disposed (its memory is freed).</exception>
+    public ParquetFileReader Reader
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _reader;
+        }
+    }
 
     /// <summary>Reads the object at <paramref name="key"/> into native memory and opens it.</summary>
     /// <exception cref="InvalidDataException">The object is not a readable Parquet file (the message names it).</exception>
@@ -62,14 +70,14 @@ public sealed class NativeParquetFile : IDisposable
     private static unsafe NativeParquetFile Load(Stream stream, string key, CancellationToken cancellationToken)
     {
         var length = stream.Length;
-        var data = (nint)NativeMemory.Alloc((nuint)Math.Max(1, length));
+        var data = new NativeBlock(length);
         try
         {
             long read = 0;
             while (read < length)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var n = stream.Read(new Span<byte>((void*)(data + (nint)read), (int)Math.Min(ReadChunk, length - read)));
+                var n = stream.Read(new Span<byte>((void*)(data.Start + (nint)read), (int)Math.Min(ReadChunk, length - read)));
                 if (n == 0)
                 {
                     throw new InvalidDataException($"'{key}' ended after {read} of its {length} bytes.");
@@ -78,25 +86,24 @@ public sealed class NativeParquetFile : IDisposable
                 read += n;
             }
 
-            GC.AddMemoryPressure(Math.Max(1, length));
             try
             {
-                return new NativeParquetFile(data, length);
+                return new NativeParquetFile(data);
             }
             catch (ParquetException e)
             {
-                GC.RemoveMemoryPressure(Math.Max(1, length));
                 throw new InvalidDataException($"'{key}' is not a readable Parquet file: {e.Message}", e);
             }
         }
         catch
         {
-            NativeMemory.Free((void*)data);
+            data.Dispose();
             throw;
         }
     }
 
-    public unsafe void Dispose()
+    /// <summary>Closes the reader and frees the file's memory; calling it again does nothing.</summary>
+    public void Dispose()
     {
         if (_disposed)
         {
@@ -104,10 +111,9 @@ public sealed class NativeParquetFile : IDisposable
         }
 
         _disposed = true;
-        Reader.Dispose();
+        _reader.Dispose();
         _input.Dispose();
         _buffer.Dispose();
-        NativeMemory.Free((void*)_data);
-        GC.RemoveMemoryPressure(_pressure);
+        _data.Dispose();
     }
 }

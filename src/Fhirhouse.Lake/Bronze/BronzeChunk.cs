@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using Encoding = System.Text.Encoding;
 using Fhirhouse.Fhir.Resources;
 using Fhirhouse.Delta.Columnar;
 using ParquetSharp;
@@ -110,15 +109,9 @@ internal sealed class BronzeChunk : IDisposable
         return partition;
     }
 
-    private unsafe ByteArray Text(string value)
-    {
-        var length = Encoding.UTF8.GetByteCount(value);
-        var target = _arena.Reserve(length);
-        Encoding.UTF8.GetBytes(value, new Span<byte>((void*)target, length));
-        return new ByteArray(target, length);
-    }
+    private ByteArray Text(string value) => _arena.AddUtf8(value);
 
-    private unsafe ByteArray Hash(ReadOnlySpan<byte> json, ReadOnlySpan<byte> sha256)
+    private ByteArray Hash(ReadOnlySpan<byte> json, ReadOnlySpan<byte> sha256)
     {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         if (sha256.IsEmpty)
@@ -130,9 +123,7 @@ internal sealed class BronzeChunk : IDisposable
             sha256.CopyTo(digest);
         }
 
-        var target = _arena.Reserve(2 * SHA256.HashSizeInBytes);
-        Convert.TryToHexStringLower(digest, new Span<byte>((void*)target, 2 * SHA256.HashSizeInBytes), out _);
-        return new ByteArray(target, 2 * SHA256.HashSizeInBytes);
+        return _arena.AddHexLower(digest);
     }
 }
 

@@ -228,4 +228,34 @@ public sealed class ColumnBatchTests
         Assert.Equal(4, read.Count);
         Assert.All(read, r => Assert.Equal("Lyon", r[^1]));
     }
+
+    [Fact]
+    public async Task A_disposed_batch_throws_object_disposed_on_use_and_a_second_dispose_is_harmless()
+    {
+        using var temp = new TempFolder();
+        var table = await DeltaTable.CreateAsync(new LocalObjectStore(temp.Path), "batch", Schema);
+        var batch = new ColumnBatch(Schema);
+        Fill(batch, Rows());
+        var text = batch[1];
+        var count = batch[2];
+        var codes = batch[6];
+
+        batch.Dispose();
+        batch.Dispose();
+
+        Assert.Equal(4, batch.Count);
+        Assert.Equal(0, batch.ReservedBytes);
+        Assert.Throws<ObjectDisposedException>(() => batch[0]);
+        Assert.Throws<ObjectDisposedException>(() => text.Append("after"));
+        Assert.Throws<ObjectDisposedException>(() => text.Append("after"u8));
+        Assert.Throws<ObjectDisposedException>(() => count.Append(1L));
+        Assert.Throws<ObjectDisposedException>(text.AppendNull);
+        Assert.Throws<ObjectDisposedException>(codes.BeginList);
+        Assert.Throws<ObjectDisposedException>(batch.EndRow);
+        Assert.Throws<ObjectDisposedException>(batch.Mark);
+        Assert.Throws<ObjectDisposedException>(batch.ResetToMark);
+        Assert.Throws<ObjectDisposedException>(batch.Clear);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => table.WriteColumnsAsync(batch));
+        Assert.Empty((await table.GetSnapshotAsync()).Files);
+    }
 }

@@ -1,244 +1,208 @@
-using Fhirhouse.Delta.Parquet;
 using Fhirhouse.Storage.Local;
 using Fhirhouse.Testing;
-using Xunit.Abstractions;
 
 namespace Fhirhouse.Delta.Tests.Golden;
 
-/// <summary>Every table of delta-kernel-rs's golden data, read at its latest version and compared with Spark's rows.</summary>
-public sealed class KernelGoldenTests(ITestOutputHelper output)
+/// <summary>
+/// Every table of delta-kernel-rs's golden data (shared/testdata/delta/kernel-golden), each pinned to one outcome: read
+/// at its latest version with exactly Spark's rows (<c>expected/</c>), replayed (log-only cases, whose data files were
+/// never written), refused with the named feature, rejected as an invalid log with the named reason, or not a table.
+/// </summary>
+public sealed class KernelGoldenTests
 {
-    private static readonly Dictionary<string, Type> s_mustFail = new(StringComparer.Ordinal)
+    private const string Unreliable = "delta-kernel-rs marks this case's expected data as unreliable (shared/testdata/README.md)";
+
+    /// <summary>Case and the version Spark left it at; the rows are the case's <c>expected/</c>.</summary>
+    public static TheoryData<string, long> OpenedWithExpectedRows => new()
     {
-        ["deltalog-invalid-protocol-version"] = typeof(UnsupportedTableFeatureException),
-        ["deltalog-state-reconstruction-from-checkpoint-missing-metadata"] = typeof(DeltaProtocolException),
-        ["deltalog-state-reconstruction-from-checkpoint-missing-protocol"] = typeof(DeltaProtocolException),
-        ["deltalog-state-reconstruction-without-metadata"] = typeof(DeltaProtocolException),
-        ["deltalog-state-reconstruction-without-protocol"] = typeof(DeltaProtocolException),
-        ["no-delta-log-folder"] = typeof(DeltaTableNotFoundException),
-        ["versions-not-contiguous"] = typeof(DeltaProtocolException),
+        { "124-decimal-decode-bug", 0 },
+        { "125-iterator-bug", 11 },
+        { "basic-decimal-table", 0 },
+        { "basic-decimal-table-legacy", 0 },
+        { "basic-with-inserts-deletes-checkpoint", 13 },
+        { "basic-with-inserts-merge", 1 },
+        { "basic-with-inserts-overwrite-restore", 3 },
+        { "basic-with-inserts-updates", 1 },
+        { "basic-with-vacuum-protocol-check-feature", 1 },
+        { "corrupted-last-checkpoint-kernel", 11 },
+        { "data-reader-array-complex-objects", 0 },
+        { "data-reader-array-primitives", 0 },
+        { "data-reader-date-types-America", 0 },
+        { "data-reader-date-types-Asia", 0 },
+        { "data-reader-date-types-Etc", 0 },
+        { "data-reader-date-types-Iceland", 0 },
+        { "data-reader-date-types-Jst", 0 },
+        { "data-reader-date-types-Pst", 0 },
+        { "data-reader-date-types-utc", 0 },
+        { "data-reader-escaped-chars", 2 },
+        { "data-reader-map", 0 },
+        { "data-reader-nested-struct", 0 },
+        { "data-reader-nullable-field-invalid-schema-key", 0 },
+        { "data-reader-primitives", 0 },
+        { "data-reader-timestamp_ntz", 1 },
+        { "data-reader-timestamp_ntz-id-mode", 1 },
+        { "data-reader-timestamp_ntz-name-mode", 1 },
+        { "data-skipping-basic-stats-all-types", 0 },
+        { "data-skipping-basic-stats-all-types-checkpoint", 0 },
+        { "data-skipping-basic-stats-all-types-columnmapping-id", 0 },
+        { "data-skipping-basic-stats-all-types-columnmapping-name", 0 },
+        { "data-skipping-change-stats-collected-across-versions", 4 },
+        { "data-skipping-partition-and-data-column", 3 },
+        { "decimal-various-scale-precision", 0 },
+        { "deltalog-getChanges", 2 },
+        { "dv-partitioned-with-checkpoint", 15 },
+        { "dv-with-columnmapping", 15 },
+        { "kernel-timestamp-int96", 0 },
+        { "kernel-timestamp-pst", 0 },
+        { "kernel-timestamp-timestamp_micros", 0 },
+        { "kernel-timestamp-timestamp_millis", 0 },
+        { "log-replay-dv-key-cases", 3 },
+        { "log-replay-latest-metadata-protocol", 2 },
+        { "log-replay-special-characters", 1 },
+        { "log-replay-special-characters-a", 1 },
+        { "multi-part-checkpoint", 1 },
+        { "only-checkpoint-files", 2 },
+        { "parquet-decimal-dictionaries", 0 },
+        { "parquet-decimal-dictionaries-v2", 0 },
+        { "parquet-decimal-type", 0 },
+        { "snapshot-data0", 0 },
+        { "snapshot-data1", 1 },
+        { "snapshot-data2", 2 },
+        { "snapshot-data2-deleted", 4 },
+        { "snapshot-data3", 3 },
+        { "snapshot-repartitioned", 5 },
+        { "snapshot-vacuumed", 5 },
+        { "table-with-columnmapping-mode-id", 0 },
+        { "table-with-columnmapping-mode-name", 0 },
+        { "time-travel-partition-changes-a", 0 },
+        { "time-travel-partition-changes-b", 1 },
+        { "time-travel-schema-changes-a", 0 },
+        { "time-travel-schema-changes-b", 1 },
+        { "time-travel-start", 0 },
+        { "time-travel-start-start20", 1 },
+        { "time-travel-start-start20-start40", 2 },
+        { "v2-checkpoint-json", 2 },
+        { "v2-checkpoint-parquet", 2 },
     };
 
-    // Not in the README's must-fail list, but its log has no metaData action at all (only protocol and add), which the
-    // protocol requires: no reader can know its schema. It must fail with the error that says so.
-    private static readonly Dictionary<string, string> s_invalidLogs = new(StringComparer.Ordinal)
+    /// <summary>Cases without <c>expected/</c> whose add actions name files never written: version, files and tombstones of the replay.</summary>
+    public static TheoryData<string, long, int, int> ReplayedLogOnly => new()
     {
-        ["data-reader-absolute-paths-escaped-chars"] = "no metaData action",
+        { "checkpoint", 14, 1, 14 },
+        { "deltalog-commit-info", 0, 1, 0 },
+        { "update-deleted-directory", 0, 10, 0 },
     };
 
-    // The delta-kernel-rs team marks the expected data of these cases as unreliable (see shared/testdata/README.md).
-    private static readonly HashSet<string> s_unreliable = new(StringComparer.Ordinal)
+    /// <summary>Must fail: the reader refuses the table by the feature it lacks.</summary>
+    public static TheoryData<string, string> RefusedByFeature => new()
     {
-        "data-reader-partition-values", "parquet-all-types", "parquet-all-types-legacy-format", "hive",
-        "canonicalized-paths-normal-a", "canonicalized-paths-normal-b", "canonicalized-paths-special-a",
-        "canonicalized-paths-special-b", "delete-re-add-same-file-different-transactions", "log-replay-special-characters-b",
+        { "deltalog-invalid-protocol-version", "readerVersion 99" },
     };
+
+    /// <summary>
+    /// Must fail as invalid logs, with the reason. <c>data-reader-absolute-paths-escaped-chars</c> is not in the
+    /// README's must-fail list, but its log has no metaData action at all (only protocol and add), which the protocol
+    /// requires: no reader can know its schema.
+    /// </summary>
+    public static TheoryData<string, string> RejectedAsInvalid => new()
+    {
+        { "data-reader-absolute-paths-escaped-chars", "the log has no metaData action" },
+        { "deltalog-state-reconstruction-from-checkpoint-missing-metadata", "the log has no metaData action" },
+        { "deltalog-state-reconstruction-from-checkpoint-missing-protocol", "the log has no protocol action" },
+        { "deltalog-state-reconstruction-without-metadata", "the log has no metaData action" },
+        { "deltalog-state-reconstruction-without-protocol", "the log has no protocol action" },
+        { "versions-not-contiguous", "versions are not contiguous: commit 1 is missing" },
+    };
+
+    public static TheoryData<string> NotATable => new() { "no-delta-log-folder" };
+
+    [Theory]
+    [MemberData(nameof(OpenedWithExpectedRows))]
+    public async Task Kernel_golden_table_reads_at_its_latest_version_with_exactly_sparks_rows(string name, long version)
+    {
+        var snapshot = await (await OpenAsync(name)).GetSnapshotAsync();
+
+        Assert.Equal(version, snapshot.Version);
+        await GoldenRows.AssertExpectedAsync(name, snapshot.Schema, await GoldenRows.ReadAsync(snapshot));
+    }
+
+    [Theory]
+    [InlineData("canonicalized-paths-normal-a", Skip = Unreliable)]
+    [InlineData("canonicalized-paths-normal-b", Skip = Unreliable)]
+    [InlineData("canonicalized-paths-special-a", Skip = Unreliable)]
+    [InlineData("canonicalized-paths-special-b", Skip = Unreliable)]
+    [InlineData("data-reader-partition-values", Skip = Unreliable)]
+    [InlineData("delete-re-add-same-file-different-transactions", Skip = Unreliable)]
+    [InlineData("hive", Skip = Unreliable)]
+    [InlineData("log-replay-special-characters-b", Skip = Unreliable)]
+    [InlineData("parquet-all-types", Skip = Unreliable)]
+    [InlineData("parquet-all-types-legacy-format", Skip = Unreliable)]
+    public async Task Kernel_golden_table_with_unreliable_expected_data_reads_sparks_rows(string name)
+    {
+        var snapshot = await (await OpenAsync(name)).GetSnapshotAsync();
+
+        await GoldenRows.AssertExpectedAsync(name, snapshot.Schema, await GoldenRows.ReadAsync(snapshot));
+    }
+
+    [Theory]
+    [MemberData(nameof(ReplayedLogOnly))]
+    public async Task Kernel_golden_log_only_table_replays_to_its_files_and_tombstones(string name, long version, int files, int tombstones)
+    {
+        Assert.False(Directory.Exists(Path.Combine(GoldenRows.KernelCase(name), "expected")));
+
+        var snapshot = await (await OpenAsync(name)).GetSnapshotAsync();
+
+        Assert.Equal((version, files, tombstones), (snapshot.Version, snapshot.Files.Count, snapshot.Tombstones.Count));
+    }
+
+    [Theory]
+    [MemberData(nameof(RefusedByFeature))]
+    public async Task Kernel_golden_table_is_refused_with_the_feature_it_needs(string name, string feature)
+    {
+        var error = await Assert.ThrowsAsync<UnsupportedTableFeatureException>(() => OpenAndReadAsync(name));
+
+        Assert.Equal(feature, error.Feature);
+    }
+
+    [Theory]
+    [MemberData(nameof(RejectedAsInvalid))]
+    public async Task Kernel_golden_invalid_log_is_rejected_with_the_reason(string name, string reason)
+    {
+        var error = await Assert.ThrowsAsync<DeltaProtocolException>(() => OpenAndReadAsync(name));
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(NotATable))]
+    public async Task Kernel_golden_folder_without_a_log_is_not_a_table(string name)
+    {
+        await Assert.ThrowsAsync<DeltaTableNotFoundException>(() => OpenAndReadAsync(name));
+    }
 
     [Fact]
-    public async Task Every_kernel_golden_table_reads_as_spark_wrote_it_or_is_refused_by_name()
+    public void Every_kernel_golden_case_is_pinned_to_exactly_one_outcome()
     {
-        var root = RepoPaths.TestData("delta", "kernel-golden");
-        int passed = 0, refused = 0, skipped = 0;
-        var failures = new List<string>();
-        foreach (var caseDir in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
-        {
-            var name = Path.GetFileName(caseDir);
-            if (s_unreliable.Contains(name))
-            {
-                skipped++;
-                output.WriteLine($"skipped-unreliable {name}");
-                continue;
-            }
+        var pinned = OpenedWithExpectedRows.Select(r => (string)r[0])
+            .Concat(ReplayedLogOnly.Select(r => (string)r[0]))
+            .Concat(RefusedByFeature.Select(r => (string)r[0]))
+            .Concat(RejectedAsInvalid.Select(r => (string)r[0]))
+            .Concat(((IEnumerable<object[]>)NotATable).Select(r => (string)r[0]))
+            .Concat(typeof(KernelGoldenTests).GetMethod(nameof(Kernel_golden_table_with_unreliable_expected_data_reads_sparks_rows))!
+                .GetCustomAttributes(typeof(InlineDataAttribute), inherit: false).Cast<InlineDataAttribute>()
+                .Select(a => (string)a.GetData(null!).Single()[0]))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var cases = Directory.GetDirectories(RepoPaths.TestData("delta", "kernel-golden")).Select(d => Path.GetFileName(d)).Order(StringComparer.Ordinal).ToList();
 
-            var outcome = await RunCaseAsync(caseDir, name);
-            output.WriteLine($"{outcome.Kind,-18} {name} {outcome.Detail}");
-            switch (outcome.Kind)
-            {
-                case "passed":
-                    passed++;
-                    break;
-                case "refused-by-design":
-                    refused++;
-                    break;
-                default:
-                    failures.Add($"{name}: {outcome.Detail}");
-                    break;
-            }
-        }
-
-        output.WriteLine($"kernel-golden: passed {passed} / refused-by-design {refused} / skipped-unreliable {skipped} / failed {failures.Count}");
-        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
-        Assert.True(passed >= 60, $"only {passed} cases passed");
+        Assert.Equal(cases, pinned);
     }
 
-    private static async Task<(string Kind, string Detail)> RunCaseAsync(string caseDir, string name)
+    private static Task<DeltaTable> OpenAsync(string name) => DeltaTable.OpenAsync(new LocalObjectStore(GoldenRows.KernelCase(name)), "delta");
+
+    private static async Task OpenAndReadAsync(string name)
     {
-        var store = new LocalObjectStore(caseDir);
-        if (s_invalidLogs.TryGetValue(name, out var reason))
-        {
-            try
-            {
-                await DeltaTable.OpenAsync(store, "delta");
-                return ("failed", "opened a log with " + reason);
-            }
-            catch (DeltaProtocolException e) when (e.Message.Contains("metaData", StringComparison.Ordinal))
-            {
-                return ("passed", "rejected as invalid: " + e.Message);
-            }
-        }
-
-        if (s_mustFail.TryGetValue(name, out var expectedError))
-        {
-            try
-            {
-                var table = await DeltaTable.OpenAsync(store, "delta");
-                var snapshot = await table.GetSnapshotAsync();
-                await foreach (var _ in snapshot.ReadRowsAsync())
-                {
-                }
-
-                return ("failed", "opened a table that must fail");
-            }
-            catch (Exception e) when (e.GetType() == expectedError)
-            {
-                return ("passed", "failed as it must: " + e.Message);
-            }
-            catch (Exception e)
-            {
-                return ("failed", $"wrong error {e.GetType().Name}: {e.Message}");
-            }
-        }
-
-        var expectedDir = Path.Combine(caseDir, "expected");
-        List<object?[]> actual;
-        Snapshot snap;
-        try
-        {
-            var table = await DeltaTable.OpenAsync(store, "delta");
-            snap = await table.GetSnapshotAsync();
-            actual = [];
-            if (!Directory.Exists(expectedDir))
-            {
-                // Log-only cases: their add actions name files that were never written; replaying the log is the test.
-                return ("passed", $"replayed to version {snap.Version}: {snap.Files.Count} files, {snap.Tombstones.Count} tombstones");
-            }
-
-            await foreach (var row in snap.ReadRowsAsync())
-            {
-                actual.Add(row);
-            }
-        }
-        catch (UnsupportedTableFeatureException e)
-        {
-            var protocol0 = await File.ReadAllTextAsync(Path.Combine(caseDir, "delta", "_delta_log", "00000000000000000000.json"));
-            return protocol0.Contains("\"minReaderVersion\":1", StringComparison.Ordinal) && !e.Feature.StartsWith("v2Checkpoint", StringComparison.Ordinal)
-                ? ("failed", "refused a reader-v1 table: " + e.Message)
-                : ("refused-by-design", e.Feature);
-        }
-        catch (Exception e)
-        {
-            return ("failed", $"{e.GetType().Name}: {e.Message}");
-        }
-
-        var expected = new List<object?[]>();
-        var handler = new ParquetSharpHandler(store);
-        foreach (var file in Directory.GetFiles(expectedDir, "*.parquet", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            var key = Path.GetRelativePath(caseDir, file).Replace(Path.DirectorySeparatorChar, '/');
-            expected.AddRange(await handler.ReadAsync(key, snap.Schema, Schema.ColumnMappingMode.None, default));
-        }
-
-        // A second, independent reader of Spark's expected files: DuckDB must find the same row count and, per
-        // top-level primitive column, the same non-null count and the same sum (of integers, day numbers,
-        // epoch microseconds, string lengths) as our rows.
-        var duckAggregates = DuckDbAggregates(Directory.GetFiles(expectedDir, "*.parquet", SearchOption.AllDirectories), snap.Schema);
-        var ourAggregates = Aggregates(actual, snap.Schema);
-        if (!duckAggregates.SequenceEqual(ourAggregates))
-        {
-            return ("failed", $"WRONG RESULT: DuckDB over expected/ says [{string.Join(", ", duckAggregates)}], our rows [{string.Join(", ", ourAggregates)}]");
-        }
-
-        var a = actual.Select(RowCanon.Row).Order(StringComparer.Ordinal).ToList();
-        var x = expected.Select(RowCanon.Row).Order(StringComparer.Ordinal).ToList();
-        if (a.SequenceEqual(x))
-        {
-            return ("passed", $"{a.Count} rows at version {snap.Version}");
-        }
-
-        var missing = x.Except(a).Take(3);
-        return Mismatch(a, x, missing);
+        var snapshot = await (await OpenAsync(name)).GetSnapshotAsync();
+        await GoldenRows.ReadAsync(snapshot);
     }
-
-    private static (string Kind, string Detail) Mismatch(List<string> a, List<string> x, IEnumerable<string> missing)
-    {
-        var extra = a.Except(x).Take(3);
-        return ("failed", $"WRONG RESULT: {a.Count} rows vs {x.Count} expected; missing {string.Join(" ; ", missing)}; unexpected {string.Join(" ; ", extra)}");
-    }
-
-    private static List<string> DuckDbAggregates(string[] files, Schema.StructType schema)
-    {
-        var selects = new List<string> { "count(*)::VARCHAR" };
-        foreach (var field in schema.Fields)
-        {
-            var column = "\"" + field.Name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-            if (SumKind(field.Type) is { } kind)
-            {
-                selects.Add($"count({column})::VARCHAR");
-                selects.Add(kind switch
-                {
-                    "int" => $"coalesce(sum({column}::HUGEINT), 0)::VARCHAR",
-                    "date" => $"coalesce(sum(({column} - DATE '1970-01-01')::HUGEINT), 0)::VARCHAR",
-                    "ts" => $"coalesce(sum(epoch_us({column})::HUGEINT), 0)::VARCHAR",
-                    _ => $"coalesce(sum(length({column})::HUGEINT), 0)::VARCHAR",
-                });
-            }
-        }
-
-        using var connection = new DuckDB.NET.Data.DuckDBConnection("Data Source=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SET TimeZone = 'UTC'; SELECT {string.Join(", ", selects)} FROM read_parquet([{string.Join(", ", files.Select(f => $"'{f.Replace("'", "''", StringComparison.Ordinal)}'"))}])";
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return Enumerable.Range(0, selects.Count).Select(i => reader.GetString(i)).ToList();
-    }
-
-    private static List<string> Aggregates(List<object?[]> rows, Schema.StructType schema)
-    {
-        var result = new List<string> { rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        for (var i = 0; i < schema.Fields.Count; i++)
-        {
-            if (SumKind(schema.Fields[i].Type) is not { } kind)
-            {
-                continue;
-            }
-
-            var values = rows.Select(r => r[i]).Where(v => v is not null).ToList();
-            System.Numerics.BigInteger sum = 0;
-            foreach (var v in values)
-            {
-                sum += kind switch
-                {
-                    "int" => new System.Numerics.BigInteger(Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)),
-                    "date" => ((DateOnly)v!).DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber,
-                    "ts" => (((DateTimeOffset)v!).UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10,
-                    _ => ((string)v!).EnumerateRunes().Count(),
-                };
-            }
-
-            result.Add(values.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            result.Add(sum.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        return result;
-    }
-
-    private static string? SumKind(Schema.DeltaType type) => type switch
-    {
-        Schema.PrimitiveType p when p == Schema.PrimitiveType.Integer || p == Schema.PrimitiveType.Long || p == Schema.PrimitiveType.Short || p == Schema.PrimitiveType.Byte => "int",
-        Schema.PrimitiveType p when p == Schema.PrimitiveType.Date => "date",
-        Schema.PrimitiveType p when p == Schema.PrimitiveType.Timestamp => "ts",
-        Schema.PrimitiveType p when p == Schema.PrimitiveType.String => "string",
-        _ => null,
-    };
 }

@@ -41,4 +41,24 @@ public sealed class NativeParquetFileTests
         Assert.Equal(2000, metadata.NumRows);
         Assert.Equal(file.Size, (await store.GetInfoAsync(table.DataFileKey(Uri.UnescapeDataString(file.Path))))?.Size);
     }
+
+    [Fact]
+    public async Task A_disposed_file_throws_object_disposed_and_a_second_dispose_is_harmless()
+    {
+        using var temp = new TempFolder();
+        var store = new LocalObjectStore(temp.Path);
+        var table = await DeltaTable.CreateAsync(store, "people", TestTables.People, options: TestTables.Options(TestTables.Clock()));
+        await table.AppendAsync(Enumerable.Range(1, 3).Select(i => TestTables.Person(i)));
+        var file = Assert.Single((await table.GetSnapshotAsync()).Files);
+        var parquet = await NativeParquetFile.OpenAsync(store, table.DataFileKey(Uri.UnescapeDataString(file.Path)), CancellationToken.None);
+        using (var metadata = parquet.Reader.FileMetaData)
+        {
+            Assert.Equal(3, metadata.NumRows);
+        }
+
+        parquet.Dispose();
+        parquet.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => parquet.Reader);
+    }
 }
