@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Fhirhouse.Storage;
 using ParquetSharp;
@@ -55,44 +56,60 @@ public sealed class NativeParquetFile : IDisposable
         var stream = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            return Load(stream, key, cancellationToken);
+            var length = stream.Length;
+            var data = AllocateNative(length);
+            try
+            {
+                // Read asynchronously (an S3 stream has no synchronous read) through a pooled buffer, cleared after, into native memory.
+                var chunk = ArrayPool<byte>.Shared.Rent((int)Math.Min(ReadChunk, Math.Max(1, length)));
+                try
+                {
+                    long read = 0;
+                    while (read < length)
+                    {
+                        var n = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, length - read)), cancellationToken).ConfigureAwait(false);
+                        if (n == 0)
+                        {
+                            throw new InvalidDataException($"'{key}' ended after {read} of its {length} bytes.");
+                        }
+
+                        CopyToNative(chunk.AsSpan(0, n), data + (nint)read);
+                        read += n;
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(chunk, clearArray: true);
+                }
+
+                return Open(data, length, key);
+            }
+            catch
+            {
+                FreeNative(data);
+                throw;
+            }
         }
     }
 
-    private static unsafe NativeParquetFile Load(Stream stream, string key, CancellationToken cancellationToken)
+    private static unsafe nint AllocateNative(long length) => (nint)NativeMemory.Alloc((nuint)Math.Max(1, length));
+
+    private static unsafe void FreeNative(nint data) => NativeMemory.Free((void*)data);
+
+    private static unsafe void CopyToNative(ReadOnlySpan<byte> bytes, nint target) => bytes.CopyTo(new Span<byte>((void*)target, bytes.Length));
+
+    /// <summary>Opens the file read into <paramref name="data"/>; the caller frees it when this throws.</summary>
+    private static NativeParquetFile Open(nint data, long length, string key)
     {
-        var length = stream.Length;
-        var data = (nint)NativeMemory.Alloc((nuint)Math.Max(1, length));
+        GC.AddMemoryPressure(Math.Max(1, length));
         try
         {
-            long read = 0;
-            while (read < length)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var n = stream.Read(new Span<byte>((void*)(data + (nint)read), (int)Math.Min(ReadChunk, length - read)));
-                if (n == 0)
-                {
-                    throw new InvalidDataException($"'{key}' ended after {read} of its {length} bytes.");
-                }
-
-                read += n;
-            }
-
-            GC.AddMemoryPressure(Math.Max(1, length));
-            try
-            {
-                return new NativeParquetFile(data, length);
-            }
-            catch (ParquetException e)
-            {
-                GC.RemoveMemoryPressure(Math.Max(1, length));
-                throw new InvalidDataException($"'{key}' is not a readable Parquet file: {e.Message}", e);
-            }
+            return new NativeParquetFile(data, length);
         }
-        catch
+        catch (ParquetException e)
         {
-            NativeMemory.Free((void*)data);
-            throw;
+            GC.RemoveMemoryPressure(Math.Max(1, length));
+            throw new InvalidDataException($"'{key}' is not a readable Parquet file: {e.Message}", e);
         }
     }
 
