@@ -1,3 +1,4 @@
+using System.Buffers;
 using Fhirhouse.Storage;
 using ParquetSharp;
 using ParquetSharp.IO;
@@ -63,44 +64,50 @@ public sealed class NativeParquetFile : IDisposable
         var stream = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            return Load(stream, key, cancellationToken);
-        }
-    }
-
-    private static unsafe NativeParquetFile Load(Stream stream, string key, CancellationToken cancellationToken)
-    {
-        var length = stream.Length;
-        var data = new NativeBlock(length);
-        try
-        {
-            long read = 0;
-            while (read < length)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var n = stream.Read(new Span<byte>((void*)(data.Start + (nint)read), (int)Math.Min(ReadChunk, length - read)));
-                if (n == 0)
-                {
-                    throw new InvalidDataException($"'{key}' ended after {read} of its {length} bytes.");
-                }
-
-                read += n;
-            }
-
+            var length = stream.Length;
+            var data = new NativeBlock(length);
             try
             {
-                return new NativeParquetFile(data);
+                // Read asynchronously (an S3 stream has no synchronous read) through a pooled buffer, cleared after, into native memory.
+                var chunk = ArrayPool<byte>.Shared.Rent((int)Math.Min(ReadChunk, Math.Max(1, length)));
+                try
+                {
+                    long read = 0;
+                    while (read < length)
+                    {
+                        var n = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, length - read)), cancellationToken).ConfigureAwait(false);
+                        if (n == 0)
+                        {
+                            throw new InvalidDataException($"'{key}' ended after {read} of its {length} bytes.");
+                        }
+
+                        CopyToNative(chunk.AsSpan(0, n), data.Start + (nint)read);
+                        read += n;
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(chunk, clearArray: true);
+                }
+
+                try
+                {
+                    return new NativeParquetFile(data);
+                }
+                catch (ParquetException e)
+                {
+                    throw new InvalidDataException($"'{key}' is not a readable Parquet file: {e.Message}", e);
+                }
             }
-            catch (ParquetException e)
+            catch
             {
-                throw new InvalidDataException($"'{key}' is not a readable Parquet file: {e.Message}", e);
+                data.Dispose();
+                throw;
             }
-        }
-        catch
-        {
-            data.Dispose();
-            throw;
         }
     }
+
+    private static unsafe void CopyToNative(ReadOnlySpan<byte> bytes, nint target) => bytes.CopyTo(new Span<byte>((void*)target, bytes.Length));
 
     /// <summary>Closes the reader and frees the file's memory; calling it again does nothing.</summary>
     public void Dispose()

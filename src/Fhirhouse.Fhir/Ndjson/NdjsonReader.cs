@@ -21,11 +21,27 @@ public static class NdjsonReader
     /// <summary>The stream itself, or a decompressing view of it when it starts with the gzip magic bytes (it must be seekable).</summary>
     public static Stream Decompressed(Stream seekable)
     {
+        ArgumentNullException.ThrowIfNull(seekable);
         Span<byte> magic = stackalloc byte[2];
-        var n = seekable.Read(magic);
+        var n = seekable.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
         seekable.Position = 0;
-        return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(seekable, CompressionMode.Decompress) : seekable;
+        return IsGzip(magic[..n]) ? new GZipStream(seekable, CompressionMode.Decompress) : seekable;
     }
+
+    /// <summary>
+    /// <see cref="Decompressed(Stream)"/> reading the magic bytes asynchronously: for streams of object stores, which
+    /// may have no synchronous read (S3).
+    /// </summary>
+    public static async Task<Stream> DecompressedAsync(Stream seekable, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(seekable);
+        var magic = new byte[2];
+        var n = await seekable.ReadAtLeastAsync(magic, 2, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        seekable.Position = 0;
+        return IsGzip(magic.AsSpan(0, n)) ? new GZipStream(seekable, CompressionMode.Decompress) : seekable;
+    }
+
+    private static bool IsGzip(ReadOnlySpan<byte> magic) => magic is [0x1f, 0x8b];
 
     /// <summary>
     /// The non-blank lines of <paramref name="stream"/>, in order. A line longer than <paramref name="maxLineBytes"/>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Fhirhouse.Delta;
 using Fhirhouse.Delta.Actions;
 using Fhirhouse.Delta.Parquet;
+using Fhirhouse.Storage;
 using ParquetSharp;
 
 namespace Fhirhouse.Lake.Bronze;
@@ -16,6 +17,9 @@ namespace Fhirhouse.Lake.Bronze;
 public static class BronzeScan
 {
     private const int Batch = 1024;
+
+    /// <summary>What ParquetSharp reads first from the end of a file (Arrow's default footer read).</summary>
+    private const int FooterPrefetch = 64 * 1024;
 
     /// <summary>Where a bronze row is: the snapshot's file and the row's position in it.</summary>
     public readonly record struct Location(int File, long Row);
@@ -66,25 +70,27 @@ public static class BronzeScan
         {
             var file = snapshot.Files[f];
             var type = TypeOf(file, table);
-            // Through the store's stream, so that only the small columns' chunks are read and decrypted (not the JSON).
-            var stream = await table.Store.OpenReadAsync(KeyOf(table, file), cancellationToken).ConfigureAwait(false);
+            // Through the store's stream, so that only the small columns' chunks are read and decrypted (not the JSON);
+            // ParquetSharp reads synchronously, so what it needs is fetched asynchronously first (ReadAsync below).
+            var stream = new PrefetchedReadStream(await table.Store.OpenReadAsync(KeyOf(table, file), cancellationToken).ConfigureAwait(false));
             await using (stream.ConfigureAwait(false))
             {
-                using var reader = new ParquetFileReader(stream, leaveOpen: true);
+                await stream.PrefetchTailAsync(FooterPrefetch, cancellationToken).ConfigureAwait(false);
+                using var reader = await ReadAsync(stream, () => new ParquetFileReader(stream, leaveOpen: true), cancellationToken).ConfigureAwait(false);
                 using var metadata = reader.FileMetaData;
                 long offset = 0;
                 for (var g = 0; g < metadata.NumRowGroups; g++)
                 {
                     using var group = reader.RowGroup(g);
                     var rows = (int)group.MetaData.NumRows;
-                    var ids = Strings(group, metadata, "id", rows);
-                    var versions = Strings(group, metadata, "version_id", rows);
-                    var updated = Times(group, metadata, "last_updated", rows);
-                    var deleted = Column<bool>(group, metadata, "deleted", rows);
-                    var ingested = Times(group, metadata, "ingested_at", rows);
-                    var rawKeys = Strings(group, metadata, "raw_key", rows);
-                    var patients = Strings(group, metadata, "patient_id", rows);
-                    var lines = Column<long>(group, metadata, "raw_line", rows);
+                    var ids = await ReadAsync(stream, () => Strings(group, metadata, "id", rows), cancellationToken).ConfigureAwait(false);
+                    var versions = await ReadAsync(stream, () => Strings(group, metadata, "version_id", rows), cancellationToken).ConfigureAwait(false);
+                    var updated = await ReadAsync(stream, () => Times(group, metadata, "last_updated", rows), cancellationToken).ConfigureAwait(false);
+                    var deleted = await ReadAsync(stream, () => Column<bool>(group, metadata, "deleted", rows), cancellationToken).ConfigureAwait(false);
+                    var ingested = await ReadAsync(stream, () => Times(group, metadata, "ingested_at", rows), cancellationToken).ConfigureAwait(false);
+                    var rawKeys = await ReadAsync(stream, () => Strings(group, metadata, "raw_key", rows), cancellationToken).ConfigureAwait(false);
+                    var patients = await ReadAsync(stream, () => Strings(group, metadata, "patient_id", rows), cancellationToken).ConfigureAwait(false);
+                    var lines = await ReadAsync(stream, () => Column<long>(group, metadata, "raw_line", rows), cancellationToken).ConfigureAwait(false);
                     for (var r = 0; r < rows; r++)
                     {
                         var row = new BronzeRow(type, ids[r]!, versions[r], updated[r], deleted[r], patients[r], "", Intern(rawKeysSeen, rawKeys[r]!), lines[r], null, ingested[r]!.Value, null);
@@ -178,6 +184,28 @@ public static class BronzeScan
         return file.PartitionValues.TryGetValue("resource_type", out var type) && type is not null
             ? type
             : throw new InvalidDataException($"Bronze file '{file.Path}' of '{table.Path}' has no resource_type partition value.");
+    }
+
+    /// <summary>
+    /// Runs a synchronous ParquetSharp read over <paramref name="stream"/>; when it needed bytes the store can only give
+    /// asynchronously (S3), they are fetched asynchronously and the read runs again (a column chunk is read whole, so
+    /// once per chunk). No thread waits on a task.
+    /// </summary>
+    private static async Task<T> ReadAsync<T>(PrefetchedReadStream stream, Func<T> read, CancellationToken cancellationToken)
+    {
+        (long Offset, int Length)? previous = null;
+        while (true)
+        {
+            try
+            {
+                return read();
+            }
+            catch (Exception e) when (e is not OperationCanceledException && stream.TakeMissedRange() is { } missed && missed != previous)
+            {
+                await stream.PrefetchAsync(missed.Offset, missed.Length, cancellationToken).ConfigureAwait(false);
+                previous = missed;
+            }
+        }
     }
 
     private static string KeyOf(DeltaTable table, AddFile file) => table.DataFileKey(Uri.UnescapeDataString(file.Path));

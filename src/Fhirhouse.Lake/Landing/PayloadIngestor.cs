@@ -116,7 +116,7 @@ public sealed class PayloadIngestor
 
     private async Task ReadAsync(Batch batch, PayloadFormat format, CancellationToken cancellationToken)
     {
-        await using (var stream = NdjsonReader.Decompressed(await Raw.OpenAsync(batch.Payload.Key, cancellationToken).ConfigureAwait(false)))
+        await using (var stream = await NdjsonReader.DecompressedAsync(await Raw.OpenAsync(batch.Payload.Key, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false))
         {
             if (format == PayloadFormat.Ndjson)
             {

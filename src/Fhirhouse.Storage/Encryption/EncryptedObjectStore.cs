@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Fhirhouse.Storage.Keys;
+using Fhirhouse.Storage.Keys.Caching;
 
 namespace Fhirhouse.Storage.Encryption;
 
@@ -10,8 +11,9 @@ namespace Fhirhouse.Storage.Encryption;
 /// (format in docs/encryption.md). Listings and sizes are of the plaintext; reads decrypt only the segments they touch;
 /// anything that does not authenticate throws <see cref="TamperedObjectException"/> naming the object.
 /// Keys under <see cref="ReservedPrefix"/> belong to the lake itself and are not reachable through this store.
+/// Unwrapped data keys are cached (<see cref="EncryptedObjectStoreOptions.DataKeyCache"/>); disposing the store zeroes them.
 /// </summary>
-public sealed class EncryptedObjectStore : IObjectStore
+public sealed class EncryptedObjectStore : IObjectStore, IDisposable
 {
     /// <summary>Objects of the lake itself (its plaintext metadata), outside the encrypted key space.</summary>
     public const string ReservedPrefix = "_fhirhouse/";
@@ -19,21 +21,33 @@ public sealed class EncryptedObjectStore : IObjectStore
     private readonly IObjectStore _inner;
     private readonly IKeyProvider _keys;
     private readonly EncryptedObjectStoreOptions _options;
+    private readonly CachingKeyProvider? _ownCache;
 
     public EncryptedObjectStore(IObjectStore inner, IKeyProvider keys, EncryptedObjectStoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(keys);
         _inner = inner;
-        _keys = keys;
         _options = options ?? new EncryptedObjectStoreOptions();
+        if (keys is not CachingKeyProvider && _options.DataKeyCache is { } cache)
+        {
+            _ownCache = new CachingKeyProvider(keys, cache);
+        }
+
+        _keys = _ownCache ?? keys;
     }
 
     /// <summary>The store holding the ciphertext.</summary>
     public IObjectStore Inner => _inner;
 
-    /// <summary>The provider of the key-encryption keys.</summary>
+    /// <summary>
+    /// The provider of the key-encryption keys, behind the store's data-key cache when it has one: destroy and retire
+    /// keys through it (or through the provider itself: both drop what the cache holds of them).
+    /// </summary>
     public IKeyProvider KeyProvider => _keys;
+
+    /// <summary>Zeroes the data keys the store's own cache holds; a cache given to the store is its owner's to dispose.</summary>
+    public void Dispose() => _ownCache?.Dispose();
 
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

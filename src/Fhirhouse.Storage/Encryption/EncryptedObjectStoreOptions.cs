@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using Fhirhouse.Storage.Keys;
+using Fhirhouse.Storage.Keys.Caching;
 
 namespace Fhirhouse.Storage.Encryption;
 
-/// <summary>How an <see cref="EncryptedObjectStore"/> chooses keys and draws randomness.</summary>
+/// <summary>How an <see cref="EncryptedObjectStore"/> chooses keys, caches unwrapped data keys and draws randomness.</summary>
 public sealed record EncryptedObjectStoreOptions
 {
     /// <summary>The KEK id used when no <see cref="KeyScopes"/> is given.</summary>
@@ -17,4 +18,11 @@ public sealed record EncryptedObjectStoreOptions
 
     /// <summary>The source of data keys and nonce prefixes; must be a CSPRNG. Default: the system's.</summary>
     public RandomNumberGenerator Random { get; init; } = RandomNumberGenerator.Create();
+
+    /// <summary>
+    /// The cache of unwrapped data keys the store puts in front of its provider (see <see cref="CachingKeyProvider"/>);
+    /// default 4,096 keys for 5 minutes; null: every object open asks the provider. Ignored when the provider given to
+    /// the store already is a <see cref="CachingKeyProvider"/> (one cache shared by several stores).
+    /// </summary>
+    public DataKeyCacheOptions? DataKeyCache { get; init; } = new();
 }

@@ -39,8 +39,28 @@ internal sealed class EncryptingStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    /// <summary>A synchronous consumer reads the source synchronously (no task is waited on).</summary>
+    public override int Read(Span<byte> buffer)
+    {
+        if (_outStart == _outEnd)
+        {
+            if (_done)
+            {
+                return 0;
+            }
+
+            if (!TakeReadAhead())
+            {
+                _currentLength = _source.ReadAtLeast(_current, _current.Length, throwOnEndOfStream: false);
+            }
+
+            Seal(_currentLength == EnvelopeFormat.SegmentSize ? _source.ReadAtLeast(_next, _next.Length, throwOnEndOfStream: false) : 0);
+        }
+
+        return CopyOut(buffer);
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -54,13 +74,17 @@ internal sealed class EncryptingStream : Stream
                 return 0;
             }
 
-            await SealNextSegmentAsync(cancellationToken).ConfigureAwait(false);
+            if (!TakeReadAhead())
+            {
+                _currentLength = await _source.ReadAtLeastAsync(_current, _current.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            Seal(_currentLength == EnvelopeFormat.SegmentSize
+                ? await _source.ReadAtLeastAsync(_next, _next.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)
+                : 0);
         }
 
-        var n = Math.Min(buffer.Length, _outEnd - _outStart);
-        _out.AsMemory(_outStart, n).CopyTo(buffer);
-        _outStart += n;
-        return n;
+        return CopyOut(buffer.Span);
     }
 
     public override void Flush()
@@ -85,21 +109,31 @@ internal sealed class EncryptingStream : Stream
         base.Dispose(disposing);
     }
 
-    private async ValueTask SealNextSegmentAsync(CancellationToken cancellationToken)
+    private int CopyOut(Span<byte> buffer)
+    {
+        var n = Math.Min(buffer.Length, _outEnd - _outStart);
+        _out.AsSpan(_outStart, n).CopyTo(buffer);
+        _outStart += n;
+        return n;
+    }
+
+    /// <summary>Makes the segment read ahead the current one; false before the first segment, which nothing read ahead.</summary>
+    private bool TakeReadAhead()
     {
         if (_nextLength < 0)
         {
-            _currentLength = await _source.ReadAtLeastAsync(_current, _current.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            (_current, _next) = (_next, _current);
-            _currentLength = _nextLength;
+            return false;
         }
 
-        _nextLength = _currentLength == EnvelopeFormat.SegmentSize
-            ? await _source.ReadAtLeastAsync(_next, _next.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)
-            : 0;
+        (_current, _next) = (_next, _current);
+        _currentLength = _nextLength;
+        return true;
+    }
+
+    /// <summary>Seals the current segment, the last one when nothing (<paramref name="nextRead"/> = 0) follows it.</summary>
+    private void Seal(int nextRead)
+    {
+        _nextLength = nextRead;
         var last = _nextLength == 0;
         _cipher.Encrypt(_index++, last, _current.AsSpan(0, _currentLength), _out);
         _outStart = 0;

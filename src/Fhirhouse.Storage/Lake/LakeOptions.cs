@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Amazon.S3;
 using Fhirhouse.Storage.Keys;
+using Fhirhouse.Storage.Keys.Caching;
 
 namespace Fhirhouse.Storage.Lake;
 
@@ -19,6 +20,12 @@ public sealed record LakeOptions
     /// <summary>The KEK provider of an envelope lake.</summary>
     public IKeyProvider? KeyProvider { get; init; }
 
+    /// <summary>
+    /// The cache of unwrapped data keys of an envelope lake (default 4,096 keys for 5 minutes, on <see cref="Time"/>
+    /// unless it names its own clock); null: every object open asks the key provider.
+    /// </summary>
+    public DataKeyCacheOptions? DataKeyCache { get; init; } = new();
+
     /// <summary>Key scopes of an envelope lake (default: one key, "lake").</summary>
     public IKeyScopeResolver? KeyScopes { get; init; }
 
@@ -28,7 +35,7 @@ public sealed record LakeOptions
     /// <summary>The KMS key of a new sse-kms lake.</summary>
     public string? SseKmsKeyId { get; init; }
 
-    /// <summary>Clock for the creation time recorded in the metadata.</summary>
+    /// <summary>Clock for the creation time recorded in the metadata and for the data-key cache.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>CSPRNG for data keys and nonces.</summary>

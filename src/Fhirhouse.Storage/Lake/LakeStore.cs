@@ -7,9 +7,10 @@ namespace Fhirhouse.Storage.Lake;
 
 /// <summary>
 /// An opened lake: <see cref="Objects"/> is the store every room uses (encrypted for an envelope lake, SSE-KMS-checked S3
-/// for an sse-kms lake); <see cref="Stored"/> is the underlying store as it holds the bytes.
+/// for an sse-kms lake); <see cref="Stored"/> is the underlying store as it holds the bytes. Disposing it zeroes the
+/// data keys cached by an envelope lake's store.
 /// </summary>
-public sealed class LakeStore
+public sealed class LakeStore : IDisposable
 {
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
@@ -33,6 +34,8 @@ public sealed class LakeStore
 
     /// <summary>The encrypting store of an envelope lake (rotation, rewrap, verification); null for sse-kms.</summary>
     public EncryptedObjectStore? Encrypted => Objects as EncryptedObjectStore;
+
+    public void Dispose() => Encrypted?.Dispose();
 
     /// <summary>
     /// Opens the lake at <see cref="LakeOptions.Uri"/>, creating its metadata on first use (envelope by default).
@@ -96,6 +99,7 @@ public sealed class LakeStore
         {
             KeyScopes = options.KeyScopes ?? new EncryptedObjectStoreOptions().KeyScopes,
             Random = options.Random,
+            DataKeyCache = options.DataKeyCache is { Time: null } cache ? cache with { Time = options.Time } : options.DataKeyCache,
         });
         return new LakeStore(location, metadata, stored, encrypted);
     }

@@ -8,7 +8,6 @@ internal static partial class PosixFile
 {
     private const int EEXIST = 17;
     private const int ORdonly = 0;
-    private const int ODirectory = 0x10000;
 
     /// <summary>Creates <paramref name="target"/> as a hard link to <paramref name="source"/>; false when the target exists.</summary>
     public static bool TryLink(string source, string target)
@@ -48,7 +47,7 @@ internal static partial class PosixFile
             return;
         }
 
-        var fd = Open(folder, ORdonly | ODirectory);
+        var fd = Open(folder, ORdonly | DirectoryFlag(RuntimeInformation.ProcessArchitecture));
         if (fd < 0)
         {
             throw new IOException($"open('{folder}') for fsync failed", new Win32Exception(Marshal.GetLastPInvokeError()));
@@ -66,6 +65,18 @@ internal static partial class PosixFile
             _ = Close(fd);
         }
     }
+
+    /// <summary>
+    /// Linux's O_DIRECTORY, which differs between architectures: 0o40000 on ARM and PowerPC, 0o200000 (asm-generic) on
+    /// x86, x86-64, s390x, RISC-V and LoongArch. Unknown architectures get 0: opening a folder read-only is valid
+    /// without it, and the caller only ever passes a folder.
+    /// </summary>
+    internal static int DirectoryFlag(Architecture architecture) => architecture switch
+    {
+        Architecture.Arm or Architecture.Armv6 or Architecture.Arm64 or Architecture.Ppc64le => 0x4000,
+        Architecture.X86 or Architecture.X64 or Architecture.S390x or Architecture.RiscV64 or Architecture.LoongArch64 => 0x10000,
+        _ => 0,
+    };
 
     [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Link(string oldPath, string newPath);

@@ -19,8 +19,28 @@ internal sealed class S3RangeStream(S3ObjectStore store, string key, long length
         set => _position = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value));
     }
 
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    /// <summary>
+    /// Serves only bytes already fetched (the read-ahead window of the last asynchronous read): S3 has no synchronous
+    /// API and no thread is blocked on a task here. Synchronous readers prefetch what they need
+    /// (<see cref="PrefetchedReadStream"/>).
+    /// </summary>
+    public override int Read(Span<byte> buffer)
+    {
+        if (_position >= length || buffer.Length == 0)
+        {
+            return 0;
+        }
+
+        if (_position < _windowStart || _position >= _windowStart + _windowLength)
+        {
+            throw new NotSupportedException(
+                $"S3 object '{key}' is read asynchronously: bytes from {_position} were not fetched. Use ReadAsync, or prefetch them (PrefetchedReadStream) for a synchronous reader.");
+        }
+
+        return CopyOut(buffer);
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -48,9 +68,14 @@ internal sealed class S3RangeStream(S3ObjectStore store, string key, long length
             }
         }
 
+        return CopyOut(buffer.Span);
+    }
+
+    private int CopyOut(Span<byte> buffer)
+    {
         var within = (int)(_position - _windowStart);
         var n = Math.Min(buffer.Length, _windowLength - within);
-        _window.AsMemory(within, n).CopyTo(buffer);
+        _window.AsSpan(within, n).CopyTo(buffer);
         _position += n;
         return n;
     }

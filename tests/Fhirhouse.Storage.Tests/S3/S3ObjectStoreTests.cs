@@ -57,12 +57,61 @@ public sealed class S3ObjectStoreTests(S3rverServer server) : IDisposable
         await using var stream = await store.OpenReadAsync("f.bin");
         stream.Seek(-8, SeekOrigin.End);
         var footer = new byte[8];
-        stream.ReadExactly(footer);
+        await stream.ReadExactlyAsync(footer);
         Assert.Equal(data[^8..], footer);
         stream.Position = 0;
         var all = new byte[data.Length];
         await stream.ReadExactlyAsync(all);
         Assert.Equal(data, all);
+    }
+
+    [Fact]
+    public async Task A_synchronous_read_is_served_from_fetched_bytes_and_refused_elsewhere_without_blocking()
+    {
+        var store = Store(new S3ObjectStoreOptions { ReadAheadBytes = 1000 });
+        var data = RandomNumberGenerator.GetBytes(10_000);
+        await store.PutAsync("s.bin", data);
+        await using var stream = await store.OpenReadAsync("s.bin");
+        var first = new byte[10];
+        await stream.ReadExactlyAsync(first);
+        server.Http.Clear();
+
+        var within = new byte[100];
+        stream.ReadExactly(within);
+        Assert.Equal(data[10..110], within);
+        stream.Position = 5000;
+        var error = Assert.Throws<NotSupportedException>(() => stream.ReadExactly(within));
+
+        Assert.Contains("s.bin", error.Message, StringComparison.Ordinal);
+        Assert.Contains("5000", error.Message, StringComparison.Ordinal);
+        Assert.Empty(server.Http.Requests);
+    }
+
+    [Fact]
+    public async Task A_synchronous_reader_gets_prefetched_ranges_of_an_encrypted_s3_object()
+    {
+        using var keys = new KeyringFixture();
+        using var encrypted = new EncryptedObjectStore(Store(), keys.Keyring);
+        var data = RandomNumberGenerator.GetBytes(300_000);
+        await encrypted.PutAsync("e.parquet", data);
+        await using var stream = new PrefetchedReadStream(await encrypted.OpenReadAsync("e.parquet"));
+
+        stream.Position = 200_000;
+        var missing = new byte[1000];
+        Assert.Throws<NotSupportedException>(() => stream.ReadExactly(missing));
+        Assert.Equal((200_000L, 1000), stream.TakeMissedRange());
+        Assert.Null(stream.TakeMissedRange());
+
+        await stream.PrefetchAsync(200_000, 1000);
+        await stream.PrefetchTailAsync(8);
+        stream.Position = 200_000;
+        stream.ReadExactly(missing);
+        Assert.Equal(data[200_000..201_000], missing);
+        stream.Seek(-8, SeekOrigin.End);
+        var tail = new byte[8];
+        stream.ReadExactly(tail);
+        Assert.Equal(data[^8..], tail);
+        Assert.Equal(1008, stream.PrefetchedBytes);
     }
 
     [Fact]

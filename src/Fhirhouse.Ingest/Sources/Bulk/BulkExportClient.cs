@@ -255,7 +255,7 @@ public sealed class BulkExportClient : IDisposable
 
         var receivedAt = _options.Time.GetUtcNow();
         var rows = new List<QuarantineRow>();
-        await using (var stream = NdjsonReader.Decompressed(await _ingestor.Raw.OpenAsync(payload.Key, cancellationToken).ConfigureAwait(false)))
+        await using (var stream = await NdjsonReader.DecompressedAsync(await _ingestor.Raw.OpenAsync(payload.Key, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false))
         {
             await foreach (var line in NdjsonReader.ReadAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false))
             {

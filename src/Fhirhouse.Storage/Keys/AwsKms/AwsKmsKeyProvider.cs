@@ -1,5 +1,6 @@
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
+using Fhirhouse.Storage.Keys.Caching;
 using Kms = Amazon.KeyManagementService.Model;
 
 namespace Fhirhouse.Storage.Keys.AwsKms;
@@ -142,6 +143,10 @@ public sealed class AwsKmsKeyProvider(IAmazonKeyManagementService kms, string al
         catch (NotFoundException)
         {
             // Already gone: destruction is idempotent.
+        }
+        finally
+        {
+            KeyRemovals.Announce(keyId, null);
         }
     }
 

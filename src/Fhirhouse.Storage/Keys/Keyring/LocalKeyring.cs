@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Fhirhouse.Storage.Keys.Caching;
 using Fhirhouse.Storage.Local;
 
 namespace Fhirhouse.Storage.Keys.Keyring;
@@ -182,7 +183,7 @@ public sealed class LocalKeyring : IKeyProvider
     }
 
     public Task RetireVersionAsync(string keyId, int version, CancellationToken cancellationToken = default) =>
-        MutateAsync(document =>
+        KeyRemovals.AfterAsync(MutateAsync(document =>
         {
             var index = document.Keys.FindIndex(k => k.Id == keyId);
             if (index < 0)
@@ -206,10 +207,10 @@ public sealed class LocalKeyring : IKeyProvider
             }
 
             return true;
-        }, cancellationToken);
+        }, cancellationToken), keyId, version);
 
     public Task DestroyKeyAsync(string keyId, CancellationToken cancellationToken = default) =>
-        MutateAsync(document =>
+        KeyRemovals.AfterAsync(MutateAsync(document =>
         {
             var index = document.Keys.FindIndex(k => k.Id == keyId);
             if (index >= 0)
@@ -225,7 +226,7 @@ public sealed class LocalKeyring : IKeyProvider
             }
 
             return true;
-        }, cancellationToken);
+        }, cancellationToken), keyId, null);
 
     /// <summary>
     /// Re-wraps every KEK under <paramref name="newMaster"/> (e.g. to move from the generated key file to a passphrase);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using Fhirhouse.Storage.Keys.Caching;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 
@@ -128,7 +129,13 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
         }
     }
 
-    public Task RetireVersionAsync(string keyId, int version, CancellationToken cancellationToken = default)
+    public Task RetireVersionAsync(string keyId, int version, CancellationToken cancellationToken = default) =>
+        KeyRemovals.AfterAsync(RetireVersion(keyId, version), keyId, version);
+
+    public Task DestroyKeyAsync(string keyId, CancellationToken cancellationToken = default) =>
+        KeyRemovals.AfterAsync(DestroyKey(keyId), keyId, null);
+
+    private Task RetireVersion(string keyId, int version)
     {
         lock (_gate)
         {
@@ -147,7 +154,7 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
         }
     }
 
-    public Task DestroyKeyAsync(string keyId, CancellationToken cancellationToken = default)
+    private Task DestroyKey(string keyId)
     {
         lock (_gate)
         {
