@@ -151,18 +151,11 @@ internal static class ViewsCommand
         }
     }
 
-    /// <summary>The views to use; a ViewDefinition that does not compile is bad usage (exit 2), naming its file and place.</summary>
-    public static IReadOnlyList<ViewDefinition> Load(string? folder)
-    {
-        try
-        {
-            return ViewCatalog.Load(folder);
-        }
-        catch (ViewDefinitionException e)
-        {
-            throw new ArgumentException(e.Message, e);
-        }
-    }
+    /// <summary>
+    /// The views to use; a ViewDefinition that does not compile is a <see cref="ViewDefinitionException"/> of kind usage
+    /// (exit 2), naming its file and place.
+    /// </summary>
+    public static IReadOnlyList<ViewDefinition> Load(string? folder) => ViewCatalog.Load(folder);
 
     private static List<ViewDefinition> Select(IReadOnlyList<ViewDefinition> views, string[] names)
     {
