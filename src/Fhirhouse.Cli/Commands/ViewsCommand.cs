@@ -148,7 +148,7 @@ internal static class ViewsCommand
         foreach (var r in results.Where(r => r.ValuesNulled > 0))
         {
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"views: {r.View} stored {r.ValuesNulled} values as null that do not fit their column's type (a number that overflows it, text in a number column): {Columns(r)}; their rows are kept, and a decimal's exact text is kept in its NAME_text column"));
+                $"views: {r.View} stored {r.ValuesNulled} values as null that do not fit their column's type (a number that overflows it, text in a number column): {Columns(r)}; their rows are kept"));
         }
     }
 
