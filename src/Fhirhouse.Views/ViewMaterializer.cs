@@ -17,8 +17,8 @@ namespace Fhirhouse.Views;
 /// <c>_resource_key</c> ("Type/id"). <see cref="BuildAsync"/> computes a view from the current version of every
 /// resource in bronze (deleted ones excluded); <see cref="RefreshAsync"/> keeps it current from bronze's change data
 /// feed, recomputing only the resources that changed and replacing their rows (updates and deletes reach the view).
-/// Each view table records the bronze version it reflects as the Delta transaction (appId "bronze", version), so a
-/// refresh is exactly-once: one interrupted between its delete and its append is completed by the next one.
+/// Each view table records the bronze version it reflects as the Delta transaction (appId "bronze", version), in the
+/// same commit as the rows (a build, and a refresh, is one commit), so a refresh is exactly-once.
 /// </summary>
 public sealed class ViewMaterializer
 {
