@@ -1,6 +1,6 @@
-using Fhirhouse.Storage;
 using Fhirhouse.Lake;
 using Fhirhouse.Lake.Erasure;
+using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Erasure;
 

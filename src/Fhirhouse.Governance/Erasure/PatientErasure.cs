@@ -1,16 +1,8 @@
-using Fhirhouse.Lake.Erasure;
-using Fhirhouse.Lake;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Fhirhouse.Delta;
-using Fhirhouse.Delta.Schema;
-using Fhirhouse.Delta.Transactions;
 using Fhirhouse.Fhir.Resources;
 using Fhirhouse.Governance.Secrets;
-using Fhirhouse.Lake.Tables;
+using Fhirhouse.Lake;
 using Fhirhouse.Storage;
 using Fhirhouse.Storage.Keys;
 

@@ -1,15 +1,9 @@
-using Fhirhouse.Lake.Erasure;
-using Fhirhouse.Lake.Raw;
-using Fhirhouse.Lake.Quarantine;
-using Fhirhouse.Lake;
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Fhirhouse.Delta;
-using Fhirhouse.Delta.Schema;
-using Fhirhouse.Delta.Transactions;
-using Fhirhouse.Lake.Tables;
+using Fhirhouse.Lake;
+using Fhirhouse.Lake.Erasure;
+using Fhirhouse.Lake.Quarantine;
+using Fhirhouse.Lake.Raw;
 using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Erasure;

@@ -1,14 +1,8 @@
-using Fhirhouse.Lake.Erasure;
-using Fhirhouse.Lake.Raw;
-using Fhirhouse.Lake.Quarantine;
-using Fhirhouse.Lake.Bronze;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Fhirhouse.Delta;
 using Fhirhouse.Delta.Schema;
-using Fhirhouse.Delta.Transactions;
+using Fhirhouse.Lake.Bronze;
+using Fhirhouse.Lake.Quarantine;
+using Fhirhouse.Lake.Raw;
 using Fhirhouse.Lake.Tables;
 using Fhirhouse.Storage;
 

@@ -1,14 +1,7 @@
-using Fhirhouse.Lake.Erasure;
-using Fhirhouse.Lake.Bronze;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Fhirhouse.Delta;
-using Fhirhouse.Delta.Schema;
 using Fhirhouse.Delta.Transactions;
+using Fhirhouse.Lake.Bronze;
 using Fhirhouse.Lake.Tables;
-using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Erasure;
 
