@@ -67,6 +67,16 @@ public sealed partial class DeltaTable
         Log.LoadSnapshotAsync(version, cancellationToken);
 
     /// <summary>
+    /// Whether a version after <paramref name="snapshot"/>'s is committed (one existence check: versions are numbered
+    /// without gaps), so that a reader can keep a latest snapshot until then.
+    /// </summary>
+    public Task<bool> HasNewerVersionAsync(Snapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return Store.ExistsAsync(Log.CommitKey(snapshot.Version + 1), cancellationToken);
+    }
+
+    /// <summary>
     /// The snapshot of the latest version committed at or before <paramref name="timestamp"/> (commit times from
     /// commitInfo, else commit file times); throws <see cref="ArgumentOutOfRangeException"/> when the table is younger.
     /// </summary>

@@ -41,10 +41,11 @@ internal sealed class CopyOnWrite(DeltaTable table, Snapshot snapshot, string op
     {
         var cdf = snapshot.Metadata.ChangeDataFeedEnabled;
         var columns = snapshot.Schema.Fields.Count;
-        foreach (var file in snapshot.Files)
+        foreach (var scanFile in snapshot.ScanFiles())
         {
+            var file = scanFile.Add;
             _transaction.ReadFiles.Add(DeltaPath.Canonical(file.Path));
-            if (!predicate.MayMatch(file))
+            if (!predicate.MayMatch(scanFile))
             {
                 continue;
             }
