@@ -62,6 +62,28 @@ public sealed partial class DeltaTable
         return false;
     }
 
+    /// <summary>
+    /// The paths of the tables directly under <paramref name="folder"/> (<c>folder + name</c>, each holding a commit or
+    /// a checkpoint in its <c>_delta_log</c>), in key order.
+    /// </summary>
+    public static async IAsyncEnumerable<string> ListTablesAsync(IObjectStore store, string folder, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(folder);
+        string? last = null;
+        await foreach (var info in store.ListAsync(folder, cancellationToken).ConfigureAwait(false))
+        {
+            var rest = info.Key[folder.Length..];
+            var at = rest.IndexOf("/_delta_log/", StringComparison.Ordinal);
+            if (at > 0 && !rest[..at].Contains('/', StringComparison.Ordinal) && rest.IndexOf('/', at + "/_delta_log/".Length) < 0
+                && LogFile.TryParse(info.Key, info.Size, info.LastModified) is not null && folder + rest[..at] is var path && path != last)
+            {
+                last = path;
+                yield return path;
+            }
+        }
+    }
+
     /// <summary>The snapshot at <paramref name="version"/>, or the latest when null.</summary>
     public Task<Snapshot> GetSnapshotAsync(long? version = null, CancellationToken cancellationToken = default) =>
         Log.LoadSnapshotAsync(version, cancellationToken);
