@@ -129,26 +129,48 @@ public sealed partial class DeltaTable
     public async Task<DataFile> WriteColumnsAsync(ColumnBatch batch, IReadOnlyDictionary<string, string?>? partitionValues = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        batch.ThrowIfDisposed();
-        partitionValues ??= new Dictionary<string, string?>(StringComparer.Ordinal);
+        var files = await WriteColumnsAsync([(batch, partitionValues ?? new Dictionary<string, string?>(StringComparer.Ordinal))], cancellationToken).ConfigureAwait(false);
+        return files[0];
+    }
+
+    /// <summary>
+    /// Writes each <see cref="ColumnBatch"/> as one data file of the table in the partition of its values (a table
+    /// partitioned by resource type: one batch per type), without committing them; as
+    /// <see cref="WriteColumnsAsync(ColumnBatch, IReadOnlyDictionary{string, string?}?, CancellationToken)"/> does for one.
+    /// </summary>
+    /// <exception cref="ArgumentException">A batch's columns are not the table's data columns, or its partition values do not match.</exception>
+    /// <exception cref="ObjectDisposedException">A batch is disposed.</exception>
+    public async Task<IReadOnlyList<DataFile>> WriteColumnsAsync(
+        IReadOnlyList<(ColumnBatch Batch, IReadOnlyDictionary<string, string?> PartitionValues)> batches, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
         var snapshot = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         TableFeatures.EnsureWritable(snapshot.Protocol, snapshot.Metadata, Path);
         var partitionColumns = snapshot.Metadata.PartitionColumns;
-        if (partitionValues.Count != partitionColumns.Count || partitionColumns.Any(c => !partitionValues.ContainsKey(c)))
-        {
-            throw new ArgumentException(
-                $"Table '{Path}' is partitioned by [{string.Join(", ", partitionColumns)}]; the batch names [{string.Join(", ", partitionValues.Keys)}].", nameof(partitionValues));
-        }
-
         var dataSchema = new StructType([.. snapshot.Schema.Fields.Where(f => !partitionColumns.Contains(f.Name))]);
-        if (!dataSchema.Equals(batch.Schema))
+        var files = new List<DataFile>(batches.Count);
+        foreach (var (batch, partitionValues) in batches)
         {
-            throw new ArgumentException($"The batch's columns {batch.Schema} are not the data columns {dataSchema} of table '{Path}'.", nameof(batch));
+            ArgumentNullException.ThrowIfNull(batch, nameof(batches));
+            ArgumentNullException.ThrowIfNull(partitionValues, nameof(batches));
+            batch.ThrowIfDisposed();
+            if (partitionValues.Count != partitionColumns.Count || partitionColumns.Any(c => !partitionValues.ContainsKey(c)))
+            {
+                throw new ArgumentException(
+                    $"Table '{Path}' is partitioned by [{string.Join(", ", partitionColumns)}]; the batch names [{string.Join(", ", partitionValues.Keys)}].", nameof(batches));
+            }
+
+            if (!dataSchema.Equals(batch.Schema))
+            {
+                throw new ArgumentException($"The batch's columns {batch.Schema} are not the data columns {dataSchema} of table '{Path}'.", nameof(batches));
+            }
+
+            var path = NewDataFilePath(partitionColumns.Select(c => new KeyValuePair<string, string?>(c, partitionValues[c])));
+            var size = await NativeParquetOutput.PutAsync(Store, DataFileKey(path), output => ColumnBatchWriter.Write(output, batch), cancellationToken).ConfigureAwait(false);
+            files.Add(new DataFile(path, partitionValues, size, ColumnBatchWriter.Statistics(batch)));
         }
 
-        var path = NewDataFilePath(partitionColumns.Select(c => new KeyValuePair<string, string?>(c, partitionValues[c])));
-        var size = await NativeParquetOutput.PutAsync(Store, DataFileKey(path), output => ColumnBatchWriter.Write(output, batch), cancellationToken).ConfigureAwait(false);
-        return new DataFile(path, partitionValues, size, ColumnBatchWriter.Statistics(batch));
+        return files;
     }
 
     private async Task<CommitResult> CommitFilesAsync(

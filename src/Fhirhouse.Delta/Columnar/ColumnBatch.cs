@@ -17,14 +17,37 @@ public sealed class ColumnBatch : IDisposable
     private int _markedRows;
     private bool _disposed;
 
-    /// <summary>A batch of the columns of <paramref name="schema"/> (string, long, timestamp, double, boolean, and arrays of them).</summary>
+    /// <summary>
+    /// A batch of the columns of <paramref name="schema"/> (string, long, timestamp, double, boolean, and arrays of them),
+    /// each written with its <paramref name="columnOptions"/> (by column name; the defaults for the others).
+    /// </summary>
     /// <exception cref="NotSupportedException">A column has another type.</exception>
-    public ColumnBatch(StructType schema)
+    /// <exception cref="ArgumentException">An option names no plain column of the schema.</exception>
+    public ColumnBatch(StructType schema, IReadOnlyDictionary<string, ColumnWriteOptions>? columnOptions = null)
     {
         ArgumentNullException.ThrowIfNull(schema);
         Schema = schema;
         _columns = [.. schema.Fields.Select(f => new ColumnBuffer(f, this))];
+        Options = new ColumnWriteOptions[_columns.Length];
+        Array.Fill(Options, s_defaults);
+        foreach (var (name, options) in columnOptions ?? new Dictionary<string, ColumnWriteOptions>())
+        {
+            var index = schema.IndexOf(name);
+            if (index < 0 || _columns[index].IsList)
+            {
+                throw new ArgumentException(
+                    $"Column options name '{name}', which is not a plain column of [{string.Join(", ", schema.Fields.Where(f => f.Type is not ArrayType).Select(f => f.Name))}].",
+                    nameof(columnOptions));
+            }
+
+            Options[index] = options ?? throw new ArgumentException($"The options of column '{name}' are null.", nameof(columnOptions));
+        }
     }
+
+    private static readonly ColumnWriteOptions s_defaults = new();
+
+    /// <summary>How each column is written, in schema order.</summary>
+    internal ColumnWriteOptions[] Options { get; }
 
     /// <summary>The columns, in order.</summary>
     public StructType Schema { get; }
