@@ -13,7 +13,9 @@ public sealed class ScanFile
     private readonly ScanColumns _columns;
     private string? _key;
     private IReadOnlyDictionary<string, string?>? _partitionValues;
-    private (FileStatistics? Value, bool Parsed) _statistics;
+    /// <summary>Marks statistics parsed as none (null means not parsed yet): one reference, read and written atomically.</summary>
+    private static readonly object s_noStatistics = new();
+    private object? _statistics;
 
     internal ScanFile(ScanColumns columns, AddFile add)
     {
@@ -49,12 +51,12 @@ public sealed class ScanFile
         get
         {
             var statistics = _statistics;
-            if (!statistics.Parsed)
+            if (statistics is null)
             {
-                _statistics = statistics = (FileStatistics.Parse(Add.Stats, _columns), true);
+                _statistics = statistics = (object?)FileStatistics.Parse(Add.Stats, _columns) ?? s_noStatistics;
             }
 
-            return statistics.Value;
+            return statistics as FileStatistics;
         }
     }
 

@@ -7,7 +7,8 @@ namespace Fhirhouse.Lake.Bronze;
 /// <summary>
 /// The bronze rows of one commit, kept by partition (resource type) as they arrive, each partition a Delta
 /// <see cref="ColumnBatch"/> of <see cref="BronzeTable.DataSchema"/> written with <see cref="BronzeTable.WriteOptions"/>:
-/// the resource JSON and the other strings as UTF-8 bytes in native memory, the numbers unboxed. Nothing is converted
+/// the resource JSON and the other strings as UTF-8 bytes in one native arena shared by the batches (memory follows the
+/// chunk's rows, whatever the number of resource types), the numbers unboxed. Nothing is converted
 /// to .NET strings or boxed on the way to Parquet. Reused chunk after chunk.
 /// </summary>
 internal sealed class BronzeChunk : IDisposable
@@ -24,13 +25,14 @@ internal sealed class BronzeChunk : IDisposable
     private static readonly int s_ingestedAt = Column("ingested_at");
     private static readonly int s_resource = Column("resource");
 
+    private readonly NativeArena _arena = new();
     private readonly Dictionary<string, ColumnBatch> _partitions = new(StringComparer.Ordinal);
 
     /// <summary>Rows held.</summary>
     public int Count { get; private set; }
 
     /// <summary>Native bytes reserved for values (reused from chunk to chunk).</summary>
-    public long ReservedBytes => _partitions.Values.Sum(b => b.ReservedBytes);
+    public long ReservedBytes => _arena.Reserved;
 
     /// <summary>The partitions with rows, by resource type.</summary>
     public IEnumerable<KeyValuePair<string, ColumnBatch>> Partitions => _partitions.Where(p => p.Value.Count > 0);
@@ -98,6 +100,7 @@ internal sealed class BronzeChunk : IDisposable
             partition.Clear();
         }
 
+        _arena.Reset();
         Count = 0;
     }
 
@@ -107,6 +110,8 @@ internal sealed class BronzeChunk : IDisposable
         {
             partition.Dispose();
         }
+
+        _arena.Dispose();
     }
 
     private static int Column(string name) => BronzeTable.DataSchema.IndexOf(name);
@@ -136,7 +141,7 @@ internal sealed class BronzeChunk : IDisposable
     {
         if (!_partitions.TryGetValue(resourceType, out var partition))
         {
-            _partitions[resourceType] = partition = new ColumnBatch(BronzeTable.DataSchema, BronzeTable.WriteOptions);
+            _partitions[resourceType] = partition = new ColumnBatch(BronzeTable.DataSchema, BronzeTable.WriteOptions, _arena);
         }
 
         return partition;
