@@ -274,7 +274,7 @@ public sealed class QueryEngine : IDisposable
 
                 if (!string.Equals(again, path, StringComparison.Ordinal))
                 {
-                    throw new QueryException($"The plaintext of '{key}' moved while a statement read it; run the statement again.");
+                    throw new QueryException($"The plaintext of '{key}' moved while a statement read it; run the statement again.", isTransient: true);
                 }
             }
         }

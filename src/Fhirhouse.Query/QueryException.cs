@@ -1,15 +1,15 @@
+using Fhirhouse.Errors;
+
 namespace Fhirhouse.Query;
 
-/// <summary>A query that cannot run: refused (not read-only, several statements), or failed in DuckDB; the message says why.</summary>
-public sealed class QueryException : InvalidOperationException
+/// <summary>
+/// A query that cannot run: refused (not read-only, several statements), or failed in DuckDB; the message says why. A
+/// data error unless made otherwise (a statement retried after a file moved is transient).
+/// </summary>
+public sealed class QueryException : FhirhouseException
 {
-    public QueryException(string message)
-        : base(message)
-    {
-    }
-
-    public QueryException(string message, Exception innerException)
-        : base(message, innerException)
+    public QueryException(string message, Exception? innerException = null, ErrorKind kind = ErrorKind.Data, bool isTransient = false)
+        : base(ErrorCodes.QueryFailed, kind, message, innerException, isTransient)
     {
     }
 

@@ -59,7 +59,7 @@ public sealed class BulkExportServer : IAsyncDisposable
         app.UseExceptionHandler(errors => errors.Run(async context =>
         {
             var failure = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
-            await OperationOutcomes.WriteAsync(context, 500, "exception", failure?.Message ?? "internal error").ConfigureAwait(false);
+            await ProblemMapping.WriteAsync(context, failure, options.RetryAfterSeconds).ConfigureAwait(false);
         }));
         app.Use(async (context, next) =>
         {
@@ -67,9 +67,9 @@ public sealed class BulkExportServer : IAsyncDisposable
             {
                 await next(context).ConfigureAwait(false);
             }
-            catch (FhirProblemException problem)
+            catch (Exception failure) when (failure is not OperationCanceledException && !context.Response.HasStarted)
             {
-                await OperationOutcomes.WriteAsync(context, problem.Status, problem.Code, problem.Message).ConfigureAwait(false);
+                await ProblemMapping.WriteAsync(context, failure, options.RetryAfterSeconds).ConfigureAwait(false);
             }
         });
         options.BeforeEndpoints?.Invoke(app);

@@ -17,8 +17,8 @@ namespace Fhirhouse.Views;
 /// <c>_resource_key</c> ("Type/id"). <see cref="BuildAsync"/> computes a view from the current version of every
 /// resource in bronze (deleted ones excluded); <see cref="RefreshAsync"/> keeps it current from bronze's change data
 /// feed, recomputing only the resources that changed and replacing their rows (updates and deletes reach the view).
-/// Each view table records the bronze version it reflects as the Delta transaction (appId "bronze", version), so a
-/// refresh is exactly-once: one interrupted between its delete and its append is completed by the next one.
+/// Each view table records the bronze version it reflects as the Delta transaction (appId "bronze", version), in the
+/// same commit as the rows (a build, and a refresh, is one commit), so a refresh is exactly-once.
 /// </summary>
 public sealed class ViewMaterializer
 {
@@ -70,7 +70,7 @@ public sealed class ViewMaterializer
             var snapshot = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             if (snapshot.GetTransactionVersion(DerivedTable.BronzeAppId) >= bronzeVersion)
             {
-                results.Add(new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.UpToDate, bronzeVersion, snapshot.Version, 0, 0, 0, 0, null, 0));
+                results.Add(new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.UpToDate, bronzeVersion, snapshot.Version, 0, 0, 0, 0, null, []));
             }
             else
             {
@@ -101,7 +101,7 @@ public sealed class ViewMaterializer
             var piece = written[p.View];
             var commit = await p.Table.OverwriteFilesAsync(piece.Files, new AppTransaction(DerivedTable.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false);
             return new ViewMaterialization(NameOf(p.View), p.Table.Path, ViewMaterializationKind.Built, bronzeVersion, commit.Version,
-                piece.Resources, piece.Rows, piece.Resources, piece.Failures, piece.FirstFailure, piece.ValuesNulled);
+                piece.Resources, piece.Rows, piece.Resources, piece.Failures, piece.FirstFailure, piece.NulledColumns);
         }, cancellationToken)).ToList();
         await currentWrite.ConfigureAwait(false);
         results.AddRange(await Task.WhenAll(writes).ConfigureAwait(false));
@@ -152,7 +152,7 @@ public sealed class ViewMaterializer
         foreach (var (view, table, applied) in built.Where(b => b.Applied >= bronzeVersion))
         {
             var version = (await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Version;
-            results.Add(new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.UpToDate, applied, version, 0, 0, 0, 0, null, 0));
+            results.Add(new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.UpToDate, applied, version, 0, 0, 0, 0, null, []));
         }
 
         if (stale.Count > 0)
@@ -214,7 +214,7 @@ public sealed class ViewMaterializer
             async token => evaluation.Rows.Count > 0 ? [await table.WriteColumnsAsync(evaluation.Rows, cancellationToken: token).ConfigureAwait(false)] : [],
             new AppTransaction(DerivedTable.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false);
         return new ViewMaterialization(NameOf(view), table.Path, ViewMaterializationKind.Refreshed, bronzeVersion, commit.Version,
-            recompute.Count, evaluation.Rows.Count, replaced.Count, evaluation.Failures, evaluation.FirstFailure, evaluation.ValuesNulled);
+            recompute.Count, evaluation.Rows.Count, replaced.Count, evaluation.Failures, evaluation.FirstFailure, evaluation.NulledColumns);
     }
 
     /// <summary>Brings <c>fhir_current</c> up to the latest bronze version from the change data feed; returns that version.</summary>
@@ -329,7 +329,7 @@ public sealed class ViewMaterializer
                 {
                     var run = runs[v];
                     List<DataFile> files = run.Rows.Count > 0 ? [await tables[pieceViews[v]].WriteColumnsAsync(run.Rows, cancellationToken: token).ConfigureAwait(false)] : [];
-                    perPiece[i][v] = new Written(files, pieces[i].Value.Count, run.Rows.Count, run.Failures, run.FirstFailure, run.ValuesNulled);
+                    perPiece[i][v] = new Written(files, pieces[i].Value.Count, run.Rows.Count, run.Failures, run.FirstFailure, run.NulledColumns);
                     run.Clear();
                     idle[pieceViews[v]].Add(run);
                 }
@@ -345,7 +345,7 @@ public sealed class ViewMaterializer
             }
         }
 
-        var result = tables.Keys.ToDictionary(v => v, _ => new Written([], 0, 0, 0, null, 0));
+        var result = tables.Keys.ToDictionary(v => v, _ => new Written([], 0, 0, 0, null, []));
         for (var i = 0; i < pieces.Count; i++)
         {
             var pieceViews = byType[bronze.Files[pieces[i].Key].PartitionValues["resource_type"]!];
@@ -360,7 +360,7 @@ public sealed class ViewMaterializer
                     Rows = sum.Rows + part.Rows,
                     Failures = sum.Failures + part.Failures,
                     FirstFailure = sum.FirstFailure ?? part.FirstFailure,
-                    ValuesNulled = sum.ValuesNulled + part.ValuesNulled,
+                    NulledColumns = Add(pieceViews[v], sum.NulledColumns, part.NulledColumns),
                 };
             }
         }
@@ -398,7 +398,24 @@ public sealed class ViewMaterializer
 
 
     /// <summary>A view's data files written by a build (not yet committed), with what was evaluated.</summary>
-    private sealed record Written(List<DataFile> Files, long Resources, long Rows, long Failures, string? FirstFailure, long ValuesNulled);
+    private sealed record Written(List<DataFile> Files, long Resources, long Rows, long Failures, string? FirstFailure, IReadOnlyList<ViewColumnNulls> NulledColumns);
+
+    /// <summary>The nulled values of two parts of a view added up per column, in the view's column order.</summary>
+    private static List<ViewColumnNulls> Add(ViewDefinition view, IReadOnlyList<ViewColumnNulls> a, IReadOnlyList<ViewColumnNulls> b)
+    {
+        if (a.Count == 0 || b.Count == 0)
+        {
+            return [.. a.Count == 0 ? b : a];
+        }
+
+        var sums = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (column, values) in a.Concat(b))
+        {
+            sums[column] = sums.GetValueOrDefault(column) + values;
+        }
+
+        return [.. view.Columns.Where(c => sums.ContainsKey(c.Name)).Select(c => new ViewColumnNulls(c.Name, sums[c.Name]))];
+    }
 
     /// <summary>
     /// One view evaluated over resources: its rows by column (with their resource key), the resources on which it
@@ -416,7 +433,7 @@ public sealed class ViewMaterializer
 
         public string? FirstFailure { get; private set; }
 
-        public long ValuesNulled => _sink.ValuesNulled;
+        public IReadOnlyList<ViewColumnNulls> NulledColumns => _sink.NulledColumns;
 
         public void Add(string key, JsonElement resource) => Run(key, resource, static (e, json, sink) => e.Evaluate(json, sink));
 
@@ -427,25 +444,22 @@ public sealed class ViewMaterializer
         /// <summary>Forgets the rows and failures, keeping the memory, for the next resources.</summary>
         public void Clear()
         {
-            Rows.Clear();
+            _sink.Clear();
             Failures = 0;
             FirstFailure = null;
-            _sink.ValuesNulled = 0;
         }
 
         private void Run<T>(string key, T resource, Func<ViewEvaluator, T, IViewRowSink, int> evaluate)
         {
             _sink.SetResourceKey(key);
-            Rows.Mark();
-            var nulled = _sink.ValuesNulled;
+            _sink.Mark();
             try
             {
                 evaluate(_evaluator, resource, _sink);
             }
             catch (Exception e) when (e is ViewDefinitionException or JsonException)
             {
-                Rows.ResetToMark();
-                _sink.ValuesNulled = nulled;
+                _sink.ResetToMark();
                 Failures++;
                 FirstFailure ??= $"{key}: {e.Message}";
             }

@@ -167,8 +167,12 @@ public sealed class HostileInputTests : IDisposable
             Assert.Equal(0, byView["observation"].GetProperty("failures").GetInt32());
             Assert.Equal(2, byView["births"].GetProperty("rows").GetInt32());
             Assert.Equal(1, byView["births"].GetProperty("valuesNulled").GetInt32());
+            Assert.Equal(["value=2"], byView["observation"].GetProperty("valuesNulledByColumn").EnumerateObject().Select(c => $"{c.Name}={c.Value.GetInt64()}"));
+            Assert.Equal(["births=1"], byView["births"].GetProperty("valuesNulledByColumn").EnumerateObject().Select(c => $"{c.Name}={c.Value.GetInt64()}"));
         }
 
+        var exact = await SqlAsync("SELECT list(value_text ORDER BY id) AS texts FROM observation");
+        Assert.Equal(["1e999", "-1e999", "7.5"], exact[0].GetProperty("texts").EnumerateArray().Select(t => t.GetString()));
         var observations = await SqlAsync("SELECT id, value, unit FROM observation ORDER BY id");
         Assert.Equal(
             ["o1: null kg", "o2: null kg", "o3: 7.5 kg"],
@@ -182,6 +186,28 @@ public sealed class HostileInputTests : IDisposable
         Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", Path.Combine(_folder.Path, "in", "more.ndjson"))).Exit);
         var text = await Run("views", "build", "observation");
         Assert.Equal(ExitCodes.Ok, text.Exit);
-        Assert.Contains("3 values nulled", text.Out, StringComparison.Ordinal);
+        Assert.Contains("3 values nulled (value 3)", text.Out, StringComparison.Ordinal);
+        Assert.Contains("views: observation stored 3 values as null that do not fit their column's type (a number that overflows it, text in a number column): value 3;", text.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Views_build_keeps_each_decimal_exact_in_its_text_column_beside_the_double_sql_reads()
+    {
+        string[] values = ["0.1", "0.2", "0.1000000000000000055511151231257827", "12345678901234567890.123", "1.50"];
+        var file = Write("decimals.ndjson", [.. values.Select((v, i) =>
+            Text($$$"""{"resourceType":"Observation","id":"o{{{i}}}","status":"final","code":{"text":"x"},"valueQuantity":{"value":{{{v}}},"unit":"mg"}}"""))]);
+        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", file)).Exit);
+
+        var (exit, output, error) = await Run("views", "build", "observation");
+
+        Assert.True(exit == ExitCodes.Ok, error);
+        Assert.DoesNotContain("nulled", output, StringComparison.Ordinal);
+        var rows = await SqlAsync("SELECT id, value_text, typeof(value) AS double_type, CAST(CAST(value_text AS DECIMAL(38, 3)) AS VARCHAR) AS as_decimal FROM observation ORDER BY id");
+        Assert.Equal(values, rows.EnumerateArray().Select(r => r.GetProperty("value_text").GetString()));
+        Assert.All(rows.EnumerateArray(), r => Assert.Equal("DOUBLE", r.GetProperty("double_type").GetString()));
+        Assert.Equal("12345678901234567890.123", rows[3].GetProperty("as_decimal").GetString());
+        // The double adds as doubles do; the exact text adds as decimals.
+        var sums = await SqlAsync("SELECT CAST(sum(value) AS VARCHAR) AS doubles, CAST(sum(CAST(value_text AS DECIMAL(18, 1))) AS VARCHAR) AS decimals FROM observation WHERE id IN ('o0', 'o1')");
+        Assert.Equal(("0.30000000000000004", "0.3"), (sums[0].GetProperty("doubles").GetString(), sums[0].GetProperty("decimals").GetString()));
     }
 }

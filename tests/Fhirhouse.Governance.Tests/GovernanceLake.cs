@@ -109,7 +109,15 @@ internal sealed class GovernanceLake : IDisposable
 
         // A finished bulk export: every Observation and Patient, and its job document listing the files and their counts.
         var current = await ingestor.Bronze.ReadCurrentAsync();
-        var job = new JsonObject { ["id"] = ExportFolder[13..^1], ["status"] = "completed", ["files"] = new JsonArray() };
+        var job = new JsonObject
+        {
+            ["id"] = ExportFolder[13..^1],
+            ["status"] = "completed",
+            ["request"] = new JsonObject { ["level"] = "System", ["typeFilters"] = new JsonArray(), ["lenient"] = false, ["requestUrl"] = "http://localhost/$export" },
+            ["transactionTime"] = "2026-01-01T00:00:00+00:00",
+            ["bronzeVersion"] = 1,
+            ["files"] = new JsonArray(),
+        };
         foreach (var type in new[] { "Observation", "Patient" })
         {
             var lines = current.Values.Where(r => r.ResourceType == type && r.Resource is not null).Select(r => r.Resource!).ToList();

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text;
 using Fhirhouse.Governance.Audit;
 using Fhirhouse.Governance.Erasure;
+using Fhirhouse.Ingest.Sources;
+using Fhirhouse.Server.Export;
 using Fhirhouse.Storage.Lake;
 
 namespace Fhirhouse.Cli.Commands;
@@ -44,7 +46,14 @@ internal static class ForgetCommand
             }
 
             var erasure = await PatientErasure.OpenAsync(store.Objects, KeysOf(store), cancellationToken).ConfigureAwait(false);
-            var options = new ErasureOptions { Operator = identity.User, Audit = new AuditedErasure(governed.Audit, identity), DryRun = parse.GetValue(dryRun), Time = context.Time };
+            var options = new ErasureOptions
+            {
+                Operator = identity.User,
+                Audit = new AuditedErasure(governed.Audit, identity),
+                DryRun = parse.GetValue(dryRun),
+                Time = context.Time,
+                Participants = [new ExportErasure(store.Objects), new SourceStateErasure(store.Objects)],
+            };
             var report = await context.WithProgressAsync("forget", async update =>
             {
                 var progress = new SynchronousProgress<ErasureProgress>(p => update(p.Total == 0 ? 1 : (double)p.Done / p.Total, $"{p.Zone}: {p.Item}"));

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json;
+using Fhirhouse.Errors;
 using Fhirhouse.Governance.Enforcement;
 using Fhirhouse.Governance.Identity;
 using Fhirhouse.Governance.Policies;
@@ -10,8 +12,9 @@ namespace Fhirhouse.Cli.Commands;
 /// <summary>
 /// <c>--role</c>, <c>--purpose</c>, <c>--user</c> and <c>--policies</c>, shared by every command that reads the lake's
 /// data: the identity defaults from the operator's configuration (<c>$FHIRHOUSE_OPERATOR</c>, else
-/// <c>~/.fhirhouse/operator.json</c>), the policies from <c>$FHIRHOUSE_POLICIES</c>, else <c>./policies</c>, else the
-/// shipped ones.
+/// <c>~/.fhirhouse/operator.json</c>: <c>{ "user": "...", "role": "...", "purpose": "..." }</c>), the policies from
+/// <c>--policies</c>, else <c>$FHIRHOUSE_POLICIES</c>, else the ones shipped beside the program. The host reads this
+/// configuration; the libraries take the identity and the policies as they are given.
 /// </summary>
 internal sealed class GovernanceOptionSet
 {
@@ -21,7 +24,7 @@ internal sealed class GovernanceOptionSet
 
     public Option<string?> User { get; } = new("--user") { Description = "Who reads, for the audit log (default: the operator configuration, else the login name)." };
 
-    public Option<string?> Policies { get; } = new("--policies") { Description = "The folder of policy files (default: $FHIRHOUSE_POLICIES, else ./policies, else the shipped policies)." };
+    public Option<string?> Policies { get; } = new("--policies") { Description = "The folder of policy files (default: $FHIRHOUSE_POLICIES, else the shipped policies)." };
 
     public void AddTo(Command command)
     {
@@ -31,11 +34,56 @@ internal sealed class GovernanceOptionSet
         command.Options.Add(Policies);
     }
 
-    /// <summary>The identity; <see cref="ArgumentException"/> (exit 2) saying how to set it when none is configured.</summary>
+    /// <summary>The identity; a usage error (exit 2) saying how to set it when none is configured or the file is malformed.</summary>
     public AccessIdentity Identity(ParseResult parse) =>
-        OperatorIdentity.Resolve(parse.GetValue(User), parse.GetValue(Role), parse.GetValue(Purpose), OperatorIdentity.DefaultFile());
+        ResolveIdentity(parse.GetValue(User), parse.GetValue(Role), parse.GetValue(Purpose), OperatorFile());
 
-    public PolicySet LoadPolicies(ParseResult parse) => PolicySet.Load(PolicySet.Locate(parse.GetValue(Policies)));
+    public PolicySet LoadPolicies(ParseResult parse) => PolicySet.Load(PolicyFolder(parse.GetValue(Policies)));
+
+    /// <summary>The policy folder: <paramref name="option"/> (<c>--policies</c>), else <c>$FHIRHOUSE_POLICIES</c>, else the shipped policies.</summary>
+    public static string PolicyFolder(string? option) =>
+        option is { Length: > 0 } ? option
+        : Environment.GetEnvironmentVariable("FHIRHOUSE_POLICIES") is { Length: > 0 } variable ? variable
+        : PolicySet.Shipped;
+
+    /// <summary>The operator's configuration file: <c>$FHIRHOUSE_OPERATOR</c>, else <c>~/.fhirhouse/operator.json</c>.</summary>
+    public static string OperatorFile() =>
+        Environment.GetEnvironmentVariable("FHIRHOUSE_OPERATOR") is { Length: > 0 } path
+            ? path
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".fhirhouse", "operator.json");
+
+    /// <summary>The identity from the options, completed from <paramref name="configurationFile"/> (when it exists), else the login name for the user.</summary>
+    public static AccessIdentity ResolveIdentity(string? user, string? role, string? purpose, string configurationFile)
+    {
+        if ((role is null || purpose is null || user is null) && File.Exists(configurationFile))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(File.ReadAllText(configurationFile));
+                user ??= Text(document.RootElement, "user");
+                role ??= Text(document.RootElement, "role");
+                purpose ??= Text(document.RootElement, "purpose");
+            }
+            catch (JsonException e)
+            {
+                throw new FhirhouseException(ErrorCodes.InvalidValue, ErrorKind.Usage,
+                    $"{configurationFile}: not valid JSON (line {e.LineNumber + 1}); expected {{ \"user\": \"...\", \"role\": \"...\", \"purpose\": \"...\" }}.", e);
+            }
+        }
+
+        if (role is not { Length: > 0 } || purpose is not { Length: > 0 })
+        {
+            throw new FhirhouseException(ErrorCodes.InvalidValue, ErrorKind.Usage,
+                $"No identity to read the lake with: give --role and --purpose (e.g. --role analyst --purpose operations), or write them in {configurationFile} " +
+                "as { \"user\": \"you\", \"role\": \"analyst\", \"purpose\": \"operations\" } ($FHIRHOUSE_OPERATOR names another file). " +
+                "Roles and purposes are those of the policies (docs/governance.md).");
+        }
+
+        return new AccessIdentity(user is { Length: > 0 } ? user : Environment.UserName, role, purpose);
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>The lake's governance: the policies, the audit log, the mask key (wrapped by the lake's key provider, else the keyring).</summary>
     public static Task<LakeGovernance> OpenAsync(LakeStore lake, string keyring, PolicySet policies, CliContext context, CancellationToken cancellationToken) =>

@@ -87,7 +87,7 @@ internal static class IngestBulkCommand
                     : null,
             };
 
-            var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
+            var store = await lake.OpenAsync(parse, context, cancellationToken, create: true).ConfigureAwait(false);
             var ingestor = await PayloadIngestor.OpenAsync(store.Objects, new IngestOptions { Time = context.Time }, cancellationToken).ConfigureAwait(false);
             using var http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All }) { Timeout = TimeSpan.FromMinutes(10) };
             using var client = new BulkExportClient(http, store.Objects, ingestor, options);

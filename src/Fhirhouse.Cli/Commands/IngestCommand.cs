@@ -48,7 +48,7 @@ internal static class IngestCommand
             }
 
             var files = FileIngestor.Resolve(parse.GetValue(paths)!);
-            var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
+            var store = await lake.OpenAsync(parse, context, cancellationToken, create: true).ConfigureAwait(false);
             var level = parse.GetValue(validation) switch { "none" => ValidationLevel.None, "full" => ValidationLevel.Full, _ => ValidationLevel.Structure };
             var summary = await RunAsync(context, store.Objects, files, level, longest, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))

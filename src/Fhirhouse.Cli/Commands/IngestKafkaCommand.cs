@@ -52,7 +52,7 @@ internal static class IngestKafkaCommand
                 UntilIdle = parse.GetValue(idle) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Config = settings,
             }.Validate();
-            var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
+            var store = await lake.OpenAsync(parse, context, cancellationToken, create: true).ConfigureAwait(false);
             var ingestor = await PayloadIngestor.OpenAsync(store.Objects, new IngestOptions { Time = context.Time }, cancellationToken).ConfigureAwait(false);
             var summary = await new KafkaIngestor(ingestor, options).RunAsync(
                 new SynchronousProgress<PayloadResult>(r => context.Error.WriteLine($"ingest: kafka {r.Location}: {r.Resources} resources, {r.Quarantined} quarantined")),

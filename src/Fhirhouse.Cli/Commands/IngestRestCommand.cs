@@ -49,7 +49,7 @@ internal static class IngestRestCommand
                 PageSize = parse.GetValue(count),
                 BearerToken = parse.GetValue(token) ?? (Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } variable ? variable : null),
             }.Validate();
-            var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
+            var store = await lake.OpenAsync(parse, context, cancellationToken, create: true).ConfigureAwait(false);
             var ingestor = await PayloadIngestor.OpenAsync(store.Objects, new IngestOptions { Time = context.Time }, cancellationToken).ConfigureAwait(false);
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
             var summary = await new RestSyncClient(store.Objects, ingestor, http, options).SyncAsync(

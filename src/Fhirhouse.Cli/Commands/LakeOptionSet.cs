@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Amazon.S3;
+using Fhirhouse.Errors;
 using Fhirhouse.Storage.Keys.Keyring;
 using Fhirhouse.Storage.Lake;
 
@@ -33,8 +34,21 @@ internal sealed class LakeOptionSet
         command.Options.Add(Keyring);
     }
 
-    public Task<LakeStore> OpenAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken) =>
-        OpenAsync(parse.GetValue(Lake)!, parse.GetValue(Keyring)!, context, cancellationToken);
+    /// <summary>
+    /// Opens the lake of <c>--lake</c>. A local lake folder must exist (a usage error naming it otherwise) unless
+    /// <paramref name="create"/>: only the commands that land data create a lake.
+    /// </summary>
+    public Task<LakeStore> OpenAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken, bool create = false)
+    {
+        var uri = parse.GetValue(Lake)!;
+        var location = LakeLocation.Parse(uri);
+        if (!create && location.Scheme == "file" && !Directory.Exists(location.Path))
+        {
+            throw FhirhouseException.PathNotFound(location.Path, "lake folder (--lake)");
+        }
+
+        return OpenAsync(uri, parse.GetValue(Keyring)!, context, cancellationToken);
+    }
 
     public static async Task<LakeStore> OpenAsync(string lakeUri, string keyringPath, CliContext context, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Fhirhouse.Errors;
 using Fhirhouse.Query;
 
 namespace Fhirhouse.Cli.Commands;
@@ -79,9 +80,10 @@ internal sealed class SqlShell(CliContext context, QueryEngine engine, string fo
             await SqlCommand.RunOneAsync(context, engine, sql, format, null, asOf, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is QueryException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is FhirhouseException or ArgumentException or InvalidOperationException)
         {
-            await context.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            // The statement failed, the shell goes on: the same one line as the command would say.
+            await context.Error.WriteLineAsync(FhirhouseCli.Describe(e).Message).ConfigureAwait(false);
             return false;
         }
     }

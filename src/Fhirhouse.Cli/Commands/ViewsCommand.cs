@@ -91,7 +91,7 @@ internal static class ViewsCommand
                 {
                     view = r.View, kind = r.Kind.ToString().ToLowerInvariant(), bronzeVersion = r.BronzeVersion, tableVersion = r.TableVersion,
                     resources = r.Resources, rows = r.RowsWritten, resourcesReplaced = r.ResourcesReplaced, failures = r.Failures, firstFailure = r.FirstFailure,
-                    valuesNulled = r.ValuesNulled,
+                    valuesNulled = r.ValuesNulled, valuesNulledByColumn = r.NulledColumns.ToDictionary(c => c.Column, c => c.Values, StringComparer.Ordinal),
                 }), Indented));
             }
             else
@@ -135,7 +135,7 @@ internal static class ViewsCommand
         {
             var replaced = r.Kind == ViewMaterializationKind.Refreshed ? $", {r.ResourcesReplaced:N0} resources replaced" : "";
             var failed = r.Failures > 0 ? $", {r.Failures:N0} FAILED" : "";
-            var nulled = r.ValuesNulled > 0 ? $", {r.ValuesNulled:N0} {(r.ValuesNulled == 1 ? "value" : "values")} nulled" : "";
+            var nulled = r.ValuesNulled > 0 ? $", {r.ValuesNulled:N0} {(r.ValuesNulled == 1 ? "value" : "values")} nulled ({Columns(r)})" : "";
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {r.View,-20} {r.Kind.ToString().ToLowerInvariant(),-10} {r.Resources,9:N0} resources -> {r.RowsWritten,9:N0} rows (bronze v{r.BronzeVersion}, table v{r.TableVersion}{replaced}{failed}{nulled})"));
         }
@@ -147,22 +147,20 @@ internal static class ViewsCommand
 
         foreach (var r in results.Where(r => r.ValuesNulled > 0))
         {
-            context.Error.WriteLine($"views: {r.View} stored {r.ValuesNulled} values as null that do not fit their column's type (a number that overflows it, text in a number column); their rows are kept");
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"views: {r.View} stored {r.ValuesNulled} values as null that do not fit their column's type (a number that overflows it, text in a number column): {Columns(r)}; their rows are kept"));
         }
     }
 
-    /// <summary>The views to use; a ViewDefinition that does not compile is bad usage (exit 2), naming its file and place.</summary>
-    public static IReadOnlyList<ViewDefinition> Load(string? folder)
-    {
-        try
-        {
-            return ViewCatalog.Load(folder);
-        }
-        catch (ViewDefinitionException e)
-        {
-            throw new ArgumentException(e.Message, e);
-        }
-    }
+    /// <summary>The nulled values per column: <c>births 2, weight 1</c>.</summary>
+    private static string Columns(ViewMaterialization result) =>
+        string.Join(", ", result.NulledColumns.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Column} {c.Values:N0}")));
+
+    /// <summary>
+    /// The views to use; a ViewDefinition that does not compile is a <see cref="ViewDefinitionException"/> of kind usage
+    /// (exit 2), naming its file and place.
+    /// </summary>
+    public static IReadOnlyList<ViewDefinition> Load(string? folder) => ViewCatalog.Load(folder);
 
     private static List<ViewDefinition> Select(IReadOnlyList<ViewDefinition> views, string[] names)
     {

@@ -1,5 +1,6 @@
 using System.Data.SqlTypes;
 using System.Numerics;
+using Fhirhouse.Errors;
 
 namespace Fhirhouse.Delta.Parquet;
 
@@ -37,7 +38,7 @@ internal static class DecimalValue
                 var scaled = d * Pow10(scale);
                 if (scaled != decimal.Truncate(scaled))
                 {
-                    throw new ArgumentException($"The value {d} has more than {scale} decimal places.", nameof(value));
+                    throw new FhirhouseException(ErrorCodes.InvalidRow, ErrorKind.Data, $"A decimal value has more than the column's {scale} decimal places.");
                 }
 
                 return new BigInteger(scaled);

@@ -1,13 +1,15 @@
+using Fhirhouse.Errors;
+
 namespace Fhirhouse.Fhir.Resources;
 
 /// <summary>
 /// A payload that is not a usable FHIR resource: not JSON, not an object, no or unknown resourceType, no or invalid id.
 /// <see cref="Reason"/> says what is wrong; <see cref="Source"/> and <see cref="Line"/> say where, when known.
 /// </summary>
-public sealed class InvalidResourceException : FormatException
+public sealed class InvalidResourceException : FhirhouseException
 {
     public InvalidResourceException(string reason, string? source = null, long? line = null, Exception? inner = null)
-        : base(Describe(reason, source, line), inner)
+        : base(ErrorCodes.InvalidResource, ErrorKind.Data, Describe(reason, source, line), inner)
     {
         Reason = reason;
         Source = source;

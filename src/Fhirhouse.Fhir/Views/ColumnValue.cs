@@ -70,6 +70,23 @@ public readonly struct ColumnValue
     }
 
     /// <summary>
+    /// The UTF-8 text of a number read straight from the resource, as written (<c>1.50</c>, <c>1e400</c>,
+    /// <c>0.1000000000000000055511151231257827</c>), without allocating; false when the value is computed or not a
+    /// JSON number (<see cref="GetString"/> gives a computed number's text, its scale kept).
+    /// </summary>
+    public bool TryGetNumberUtf8(out ReadOnlySpan<byte> utf8)
+    {
+        if (_hasValue && _items is null && _item.Kind == ItemKind.Element && _item.Element.ValueKind == JsonValueKind.Number)
+        {
+            utf8 = JsonMarshal.GetRawUtf8Value(_item.Element);
+            return true;
+        }
+
+        utf8 = default;
+        return false;
+    }
+
+    /// <summary>
     /// A single number that is an integer (or a decimal with no fraction, within range) as a 64-bit integer, without
     /// parsing text; false for anything else, a number beyond the range of a 64-bit integer included
     /// (99999999999999999999, 1e999). This is how an <c>integer</c> column stores a value (see <see cref="ToObject"/>).

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fhirhouse.Errors;
 using Fhirhouse.Fhir.FhirPath;
 
 namespace Fhirhouse.Fhir.Views;
@@ -84,7 +85,7 @@ public sealed class ViewEvaluator
         }
         else
         {
-            throw new ViewDefinitionException(plan.Path, $"returned {values.Count} values for column '{column.Name}'; declare it with \"collection\": true or make the path return one value");
+            throw new ViewDefinitionException(plan.Path, $"returned {values.Count} values for column '{column.Name}'; declare it with \"collection\": true or make the path return one value", ErrorKind.Data);
         }
 
         Context.Return(input);
@@ -101,7 +102,9 @@ public sealed class ViewEvaluator
         catch (Exception e) when (e is FhirPathException or FormatException or OverflowException or ArgumentException or InvalidOperationException)
         {
             var id = Context.Resource.Element.TryGetProperty("id"u8, out var idElement) ? idElement.ToString() : "?";
-            throw new ViewDefinitionException(path, $"{e.Message} (on {_view.Resource}/{id})", e);
+            // A conversion error's message may quote the resource's value: only FHIRPath's own messages are kept.
+            var reason = e is FhirPathException ? e.Message : $"a value could not be evaluated ({e.GetType().Name})";
+            throw new ViewDefinitionException(path, $"{reason} (on {_view.Resource}/{id})", e, ErrorKind.Data);
         }
     }
 
@@ -149,7 +152,7 @@ public sealed class ViewEvaluator
 
             if (result.Count > 1 || (result.Count == 1 && result[0].PrimitiveKind != ItemKind.Boolean))
             {
-                throw new ViewDefinitionException(_view.WherePaths[i], "must return a boolean, not " + (result.Count > 1 ? $"{result.Count} values" : result[0].PrimitiveKind.ToString()));
+                throw new ViewDefinitionException(_view.WherePaths[i], "must return a boolean, not " + (result.Count > 1 ? $"{result.Count} values" : result[0].PrimitiveKind.ToString()), ErrorKind.Data);
             }
 
             var passes = result.Count == 1 && result[0].GetBoolean();

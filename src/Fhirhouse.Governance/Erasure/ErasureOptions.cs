@@ -1,3 +1,5 @@
+using Fhirhouse.Lake.Erasure;
+
 namespace Fhirhouse.Governance.Erasure;
 
 /// <summary>How an erasure runs. <see cref="Validate"/> names the bad setting.</summary>
@@ -23,6 +25,13 @@ public sealed record ErasureOptions
     /// </summary>
     public TimeSpan UncommittedGrace { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The rooms that keep patient data in formats of their own under <c>jobs/</c> (the export server's jobs, the
+    /// sources' resume state), registered by the host: each erases what it owns; objects no participant owns are
+    /// stripped or deleted when they mention the patient.
+    /// </summary>
+    public IReadOnlyList<IErasureParticipant> Participants { get; init; } = [];
+
     public ErasureOptions Validate()
     {
         if (string.IsNullOrWhiteSpace(Operator))
@@ -32,6 +41,7 @@ public sealed record ErasureOptions
 
         ArgumentNullException.ThrowIfNull(Audit);
         ArgumentNullException.ThrowIfNull(Time);
+        ArgumentNullException.ThrowIfNull(Participants);
         if (UncommittedGrace <= TimeSpan.Zero)
         {
             throw new ArgumentException($"UncommittedGrace must be positive (got {UncommittedGrace}): a shorter grace would delete the files of writers running beside the erasure.");

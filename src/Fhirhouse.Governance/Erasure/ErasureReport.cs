@@ -1,3 +1,5 @@
+using Fhirhouse.Lake.Erasure;
+
 namespace Fhirhouse.Governance.Erasure;
 
 /// <summary>

@@ -1,30 +1,22 @@
-using Fhirhouse.Lake.Bronze;
-using Fhirhouse.Lake;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Fhirhouse.Delta;
-using Fhirhouse.Delta.Schema;
-using Fhirhouse.Delta.Transactions;
+using Fhirhouse.Lake;
+using Fhirhouse.Lake.Bronze;
+using Fhirhouse.Lake.Erasure;
 using Fhirhouse.Lake.Tables;
 using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Erasure;
 
 /// <summary>
-/// One erasure run (<see cref="PatientErasure"/>): the journal, the matcher and the zones it works through, one file per
-/// zone (raw, jobs, tables, time travel).
+/// One erasure run (<see cref="PatientErasure"/>): reads or starts the journal, finds the tables and the patient's
+/// resource keys, then runs the steps in order (raw zone, job state, tables, time travel), each recorded in the journal
+/// so that an interrupted run resumes, and signs the report.
 /// </summary>
-internal sealed partial class ErasureRun(IObjectStore lake, ErasureReportSigner signer, string patientId, string subject, ErasureOptions options, IProgress<ErasureProgress>? progress)
+internal sealed class ErasureRun(IObjectStore lake, ErasureReportSigner signer, string patientId, string subject, ErasureOptions options, IProgress<ErasureProgress>? progress)
 {
     private const string JournalPrefix = PatientErasure.Prefix + "in-progress/";
-    private const string TablesPrefix = LakeLayout.Tables;
-
-    /// <summary>A horizon a day ahead of the clock: files written moments ago (this erasure's change data) go too, whatever the skew between our clock and the store's.</summary>
-    private static readonly TimeSpan s_everything = TimeSpan.FromDays(-1);
-
-    private static readonly string[] s_patientColumns = ["patient_id", "patient", "patient_reference", "subject", "subject_id", "subject_reference"];
 
     private static readonly string[] s_notes =
     [
@@ -33,67 +25,66 @@ internal sealed partial class ErasureRun(IObjectStore lake, ErasureReportSigner 
         "decrypted cache: the query engine decrypts into per-process memory (memfd) only and writes no plaintext to disk; restart long-running processes (the server) to drop what they hold",
     ];
 
-    private readonly DeltaTableOptions _tableOptions = new() { TimeProvider = options.Time, CheckpointInterval = 1 };
     private readonly string _journalKey = JournalPrefix + subject + ".json";
-    private ErasureJournal _journal = null!;
-    private PatientMatcher _matcher = null!;
-    private readonly HashSet<string> _candidates = new(StringComparer.Ordinal);
+    private readonly ErasureContext _context = new(lake, options, progress, JournalPrefix + subject + ".json");
 
     public async Task<(ErasureReport Report, string? Key)> ExecuteAsync(CancellationToken cancellationToken)
     {
         var started = options.Time.GetUtcNow();
-        _journal = !options.DryRun && await lake.ExistsAsync(_journalKey, cancellationToken).ConfigureAwait(false)
+        var context = _context;
+        context.Journal = !options.DryRun && await lake.ExistsAsync(_journalKey, cancellationToken).ConfigureAwait(false)
             ? JsonSerializer.Deserialize<ErasureJournal>(await lake.ReadAllBytesAsync(_journalKey, cancellationToken).ConfigureAwait(false), ErasureJson.Options)!
             : new ErasureJournal { Subject = subject, Operator = options.Operator, StartedAt = started };
-        _journal.Operator = options.Operator;
+        var journal = context.Journal;
+        journal.Operator = options.Operator;
         var tables = await FindTablesAsync(cancellationToken).ConfigureAwait(false);
-        var bronze = tables.Contains(BronzeTable.TablePath, StringComparer.Ordinal) ? await OpenAsync(BronzeTable.TablePath, cancellationToken).ConfigureAwait(false) : null;
-        if (_journal.BronzeVersionBefore is null && bronze is not null)
+        var bronze = tables.Contains(BronzeTable.TablePath, StringComparer.Ordinal) ? await context.OpenTableAsync(BronzeTable.TablePath, cancellationToken).ConfigureAwait(false) : null;
+        if (journal.BronzeVersionBefore is null && bronze is not null)
         {
             var version = (await bronze.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Version;
-            _journal.BronzeVersionBefore = version;
+            journal.BronzeVersionBefore = version;
             foreach (var path in tables)
             {
-                var snapshot = await (await OpenAsync(path, cancellationToken).ConfigureAwait(false)).GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                var snapshot = await (await context.OpenTableAsync(path, cancellationToken).ConfigureAwait(false)).GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
                 if (snapshot.GetTransactionVersion(DerivedTable.BronzeAppId) == version)
                 {
-                    _journal.Followers.Add(path);
+                    journal.Followers.Add(path);
                 }
             }
         }
 
-        _matcher = new PatientMatcher(patientId, await FindPatientKeysAsync(bronze, cancellationToken).ConfigureAwait(false));
-        await SaveAsync(cancellationToken).ConfigureAwait(false);
-        if (!_journal.RawDone)
+        context.Matcher = new PatientMatcher(patientId, await FindPatientKeysAsync(bronze, cancellationToken).ConfigureAwait(false));
+        await context.SaveAsync(cancellationToken).ConfigureAwait(false);
+        if (!journal.RawDone)
         {
-            await EraseRawAsync(tables, cancellationToken).ConfigureAwait(false);
+            await new RawZoneErasure(context).RunAsync(tables, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!_journal.JobsDone)
+        if (!journal.JobsDone)
         {
-            await EraseJobsAsync(cancellationToken).ConfigureAwait(false);
+            await new JobStateErasure(context).RunAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await EraseTablesAsync(tables, cancellationToken).ConfigureAwait(false);
+        await new TableRowErasure(context).RunAsync(tables, cancellationToken).ConfigureAwait(false);
         if (!options.DryRun)
         {
-            await SettleTimeTravelAsync(tables, cancellationToken).ConfigureAwait(false);
+            await new TimeTravelSettlement(context).RunAsync(tables, cancellationToken).ConfigureAwait(false);
         }
 
         var report = signer.Sign(new ErasureReport(
-            ErasureReport.CurrentFormat, subject, options.Operator, _journal.StartedAt, options.Time.GetUtcNow(), options.DryRun,
-            [.. _journal.Payloads.OrderBy(p => p.Key, StringComparer.Ordinal)],
-            [.. _journal.Tables.OrderBy(t => t.Path, StringComparer.Ordinal)],
-            [.. _journal.JobFiles.OrderBy(f => f.Key, StringComparer.Ordinal)],
-            [.. _journal.NeedRebuild.Order(StringComparer.Ordinal)],
-            s_notes,
+            ErasureReport.CurrentFormat, subject, options.Operator, journal.StartedAt, options.Time.GetUtcNow(), options.DryRun,
+            [.. journal.Payloads.OrderBy(p => p.Key, StringComparer.Ordinal)],
+            [.. journal.Tables.OrderBy(t => t.Path, StringComparer.Ordinal)],
+            [.. journal.JobFiles.OrderBy(f => f.Key, StringComparer.Ordinal)],
+            [.. journal.NeedRebuild.Order(StringComparer.Ordinal)],
+            [.. s_notes, .. options.Participants.Select(p => $"job state: {p.Name} erased by its owner (under {string.Join(", ", p.Prefixes)})")],
             null));
         if (options.DryRun)
         {
             return (report, null);
         }
 
-        Report("report", subject[..16], 0, 1);
+        context.Report("report", subject[..16], 0, 1);
         var stamp = report.CompletedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfffffff'Z'", CultureInfo.InvariantCulture);
         var bytes = ErasureReportSigner.Serialize(report);
         var key = $"{PatientErasure.ReportsPrefix}{subject}/{stamp}.json";
@@ -102,28 +93,15 @@ internal sealed partial class ErasureRun(IObjectStore lake, ErasureReportSigner 
             key = $"{PatientErasure.ReportsPrefix}{subject}/{stamp}-{n}.json";
         }
         await lake.DeleteAsync(_journalKey, cancellationToken).ConfigureAwait(false);
-        Report("report", key, 1, 1);
+        context.Report("report", key, 1, 1);
         return (report, key);
     }
-
-    private void Report(string zone, string item, int done, int total) => progress?.Report(new ErasureProgress(zone, item, done, total));
-
-    private async Task SaveAsync(CancellationToken cancellationToken)
-    {
-        if (!options.DryRun)
-        {
-            await lake.PutAsync(_journalKey, JsonSerializer.SerializeToUtf8Bytes(_journal, ErasureJson.Options), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private Task<DeltaTable> OpenAsync(string path, CancellationToken cancellationToken) =>
-        DeltaTable.OpenAsync(lake, path, _tableOptions, cancellationToken);
 
     /// <summary>Every Delta table under <c>tables/</c> (a folder holding a <c>_delta_log/</c>), in path order.</summary>
     private async Task<List<string>> FindTablesAsync(CancellationToken cancellationToken)
     {
         var paths = new SortedSet<string>(StringComparer.Ordinal);
-        await foreach (var info in lake.ListAsync(TablesPrefix, cancellationToken).ConfigureAwait(false))
+        await foreach (var info in lake.ListAsync(LakeLayout.Tables, cancellationToken).ConfigureAwait(false))
         {
             var log = info.Key.IndexOf("/_delta_log/", StringComparison.Ordinal);
             if (log > 0)
@@ -157,7 +135,7 @@ internal sealed partial class ErasureRun(IObjectStore lake, ErasureReportSigner 
             if (string.Equals(row[patient] as string, patientId, StringComparison.Ordinal) || string.Equals(key, "Patient/" + patientId, StringComparison.Ordinal))
             {
                 keys.Add(key);
-                _candidates.Add((string)row[raw]!);
+                _context.Candidates.Add((string)row[raw]!);
             }
             else if (row[patient] is null)
             {
@@ -167,7 +145,7 @@ internal sealed partial class ErasureRun(IObjectStore lake, ErasureReportSigner 
 
         foreach (var (_, payload) in unowned.Where(u => keys.Contains(u.Key)))
         {
-            _candidates.Add(payload);
+            _context.Candidates.Add(payload);
         }
 
         return keys;

@@ -1,3 +1,4 @@
+using Fhirhouse.Lake.Erasure;
 using Fhirhouse.Lake;
 using System.Globalization;
 using System.Security.Cryptography;

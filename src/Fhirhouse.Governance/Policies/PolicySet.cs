@@ -1,5 +1,6 @@
-using Fhirhouse.Lake;
 using System.Text.Json;
+using Fhirhouse.Errors;
+using Fhirhouse.Lake;
 using Fhirhouse.Query.Access;
 
 namespace Fhirhouse.Governance.Policies;
@@ -38,25 +39,9 @@ public sealed class PolicySet
     public IReadOnlyList<PolicyRule> Rules { get; }
 
     /// <summary>
-    /// The folder to read: <paramref name="option"/> (<c>--policies</c>), else <c>$FHIRHOUSE_POLICIES</c>, else
-    /// <c>./policies</c> when it exists, else the policies shipped beside the program.
+    /// The default policies, copied beside the program from the repository's <c>policies/</c>. Which folder to read is
+    /// the host's choice (an option, its configuration, else this one).
     /// </summary>
-    public static string Locate(string? option)
-    {
-        if (option is { Length: > 0 })
-        {
-            return option;
-        }
-
-        if (Environment.GetEnvironmentVariable("FHIRHOUSE_POLICIES") is { Length: > 0 } variable)
-        {
-            return variable;
-        }
-
-        return Directory.Exists("policies") ? Path.GetFullPath("policies") : Shipped;
-    }
-
-    /// <summary>The default policies, copied beside the program from the repository's <c>policies/</c>.</summary>
     public static string Shipped => Path.Combine(AppContext.BaseDirectory, "policies");
 
     /// <summary>Reads every policy file of <paramref name="folder"/>; throws <see cref="PolicyException"/> naming the file and rule of the first problem.</summary>
@@ -65,7 +50,7 @@ public sealed class PolicySet
         ArgumentNullException.ThrowIfNull(folder);
         if (!Directory.Exists(folder))
         {
-            throw new DirectoryNotFoundException($"The policy folder {Path.GetFullPath(folder)} does not exist (give --policies DIR or $FHIRHOUSE_POLICIES).");
+            throw FhirhouseException.PathNotFound(Path.GetFullPath(folder), "policy folder");
         }
 
         var files = Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal).ToList();

@@ -42,7 +42,7 @@ public static class LakeVerifier
             {
                 problems.Add(new ObjectProblem(info.Key, ObjectProblemKind.KeyUnavailable, e.Message));
             }
-            catch (IOException e) when (e is not ObjectNotFoundException)
+            catch (IOException e)
             {
                 problems.Add(new ObjectProblem(info.Key, ObjectProblemKind.Unreadable, e.Message));
             }

@@ -159,6 +159,38 @@ public sealed class ViewEvaluatorTests
         Assert.Equal(1, sink.Calls);
     }
 
+    [Fact]
+    public void A_number_read_from_the_resource_gives_its_text_as_written_and_a_computed_one_its_decimal_text()
+    {
+        var view = ViewDefinition.Parse("""
+            {"resource":"Observation","select":[{"column":[
+              {"name":"value","path":"value.ofType(Quantity).value","type":"decimal"},
+              {"name":"huge","path":"referenceRange.high.value","type":"decimal"},
+              {"name":"scaled","path":"referenceRange.low.value","type":"decimal"},
+              {"name":"computed","path":"1.50 + 0.25","type":"decimal"},
+              {"name":"text","path":"status","type":"decimal"}]}]}
+            """);
+        var sink = new CallbackSink(row =>
+        {
+            Assert.True(row[0].TryGetNumberUtf8(out var exact));
+            Assert.Equal("0.1000000000000000055511151231257827", Encoding.UTF8.GetString(exact));
+            Assert.True(row[1].TryGetNumberUtf8(out var huge));
+            Assert.Equal("1e400", Encoding.UTF8.GetString(huge));
+            Assert.True(row[2].TryGetNumberUtf8(out var scaled));
+            Assert.Equal("1.50", Encoding.UTF8.GetString(scaled));
+            Assert.False(row[3].TryGetNumberUtf8(out _));
+            Assert.Equal("1.75", row[3].GetString());
+            Assert.False(row[4].TryGetNumberUtf8(out _));
+        });
+
+        var resource = """
+            {"resourceType":"Observation","id":"o","status":"final","valueQuantity":{"value":0.1000000000000000055511151231257827},
+             "referenceRange":[{"low":{"value":1.50},"high":{"value":1e400}}]}
+            """;
+        Assert.Equal(1, view.CreateEvaluator().Evaluate(Encoding.UTF8.GetBytes(resource), sink));
+        Assert.Equal(1, sink.Calls);
+    }
+
     private delegate void RowCheck(ReadOnlySpan<ColumnValue> row);
 
     private sealed class CallbackSink(RowCheck check) : IViewRowSink

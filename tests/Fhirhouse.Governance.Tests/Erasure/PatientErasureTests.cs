@@ -5,6 +5,8 @@ using Fhirhouse.Lake.Bronze;
 using System.Text;
 using System.Text.Json.Nodes;
 using Fhirhouse.Governance.Erasure;
+using Fhirhouse.Ingest.Sources;
+using Fhirhouse.Server.Export;
 using Fhirhouse.Lake.Tables;
 using Fhirhouse.Views;
 using Fhirhouse.Storage;
@@ -14,7 +16,14 @@ namespace Fhirhouse.Governance.Tests.Erasure;
 /// <summary>Issue 7's erasure proof: a built lake, one patient erased, then every object and every readable version scanned.</summary>
 public sealed class PatientErasureTests
 {
-    private static ErasureOptions Options(RecordingErasureAudit audit, bool dryRun = false) => new() { Operator = "dpo@hospital", Audit = audit, DryRun = dryRun };
+    /// <summary>The options a host gives: the participants of the rooms that keep job state (the server's exports, the sources' resume state).</summary>
+    private static ErasureOptions Options(GovernanceLake lake, RecordingErasureAudit audit, bool dryRun = false) => new()
+    {
+        Operator = "dpo@hospital",
+        Audit = audit,
+        DryRun = dryRun,
+        Participants = [new ExportErasure(lake.Store), new SourceStateErasure(lake.Store)],
+    };
 
     /// <summary>What identifies the patient: id, identifier values, names, telecom and address lines, leaving out words found in anything not theirs (another patient, a practitioner of the same name).</summary>
     private static List<string> NeedlesOf(GovernanceLake lake, string patientId)
@@ -73,7 +82,7 @@ public sealed class PatientErasureTests
 
         var audit = new RecordingErasureAudit();
         var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
-        var report = await erasure.EraseAsync(patientId, Options(audit));
+        var report = await erasure.EraseAsync(patientId, Options(lake, audit));
 
         Assert.Empty(await LakeScan.ObjectsHoldingAsync(lake, needles));
         Assert.Empty(await LakeScan.VersionsHoldingAsync(lake, needles));
@@ -121,10 +130,10 @@ public sealed class PatientErasureTests
         var patientId = lake.Patients.Keys.Order(StringComparer.Ordinal).First();
         var audit = new RecordingErasureAudit();
         var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
-        var first = await erasure.EraseAsync(patientId, Options(audit));
+        var first = await erasure.EraseAsync(patientId, Options(lake, audit));
         var rows = await RowsByTableAsync(lake.Store);
 
-        var second = await erasure.EraseAsync(patientId, Options(audit));
+        var second = await erasure.EraseAsync(patientId, Options(lake, audit));
 
         Assert.False(first.NothingFound);
         Assert.True(second.NothingFound);
@@ -148,11 +157,11 @@ public sealed class PatientErasureTests
         var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
 
         var crash = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            erasure.EraseAsync(patientId, Options(audit), new CrashAt(zone, step)));
+            erasure.EraseAsync(patientId, Options(lake, audit), new CrashAt(zone, step)));
         Assert.Equal("injected crash", crash.Message);
         Assert.Equal("failed", audit.Events[^1].Outcome);
 
-        var report = await erasure.EraseAsync(patientId, Options(audit));
+        var report = await erasure.EraseAsync(patientId, Options(lake, audit));
 
         Assert.False(report.NothingFound);
         Assert.Empty(await LakeScan.ObjectsHoldingAsync(lake, needles));
@@ -172,7 +181,7 @@ public sealed class PatientErasureTests
         Assert.Single(quarantined);
         var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
 
-        var report = await erasure.EraseAsync(patientId, Options(new RecordingErasureAudit()));
+        var report = await erasure.EraseAsync(patientId, Options(lake, new RecordingErasureAudit()));
 
         Assert.Empty(await LakeScan.RowsAsync(lake.Store, QuarantineTable.TablePath));
         var mixed = Assert.Single(report.Payloads, p => p.EmptiedLines.SequenceEqual([2L]));
@@ -193,10 +202,10 @@ public sealed class PatientErasureTests
         var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
         var objects = await lake.Plain.ListAsync("").Select(o => (o.Key, o.Size)).ToListAsync();
 
-        var dry = await erasure.EraseAsync(patientId, Options(new RecordingErasureAudit(), dryRun: true));
+        var dry = await erasure.EraseAsync(patientId, Options(lake, new RecordingErasureAudit(), dryRun: true));
 
         Assert.Equal(objects, await lake.Plain.ListAsync("").Select(o => (o.Key, o.Size)).ToListAsync());
-        var real = await erasure.EraseAsync(patientId, Options(new RecordingErasureAudit()));
+        var real = await erasure.EraseAsync(patientId, Options(lake, new RecordingErasureAudit()));
         Assert.True(dry.DryRun);
         Assert.Equal(real.Tables.Where(t => t.RowsDeleted > 0).Select(t => (t.Path, t.RowsDeleted)), dry.Tables.Select(t => (t.Path, t.RowsDeleted)));
         Assert.Equal(real.Payloads.Select(p => (p.Key, p.NewKey, p.Removed)), dry.Payloads.Select(p => (p.Key, p.NewKey, p.Removed)));
@@ -210,7 +219,7 @@ public sealed class PatientErasureTests
         var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
         var objects = await lake.Plain.ListAsync("").Select(o => (o.Key, o.Size)).ToListAsync();
 
-        await Assert.ThrowsAsync<IOException>(() => erasure.EraseAsync(lake.Patients.Keys.First(), Options(new RecordingErasureAudit { Broken = true })));
+        await Assert.ThrowsAsync<IOException>(() => erasure.EraseAsync(lake.Patients.Keys.First(), Options(lake, new RecordingErasureAudit { Broken = true })));
 
         Assert.Equal(objects, await lake.Plain.ListAsync("").Select(o => (o.Key, o.Size)).ToListAsync());
     }
@@ -221,7 +230,7 @@ public sealed class PatientErasureTests
         using var lake = await GovernanceLake.BuildAsync(patients: 2, seed: 4);
         using var other = await GovernanceLake.BuildAsync(patients: 1, seed: 4);
         var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
-        var report = await erasure.EraseAsync(lake.Patients.Keys.First(), Options(new RecordingErasureAudit()));
+        var report = await erasure.EraseAsync(lake.Patients.Keys.First(), Options(lake, new RecordingErasureAudit()));
 
         Assert.True(erasure.Signer.Verify(report));
         Assert.False(erasure.Signer.Verify(report with { Operator = "someone else" }));
@@ -236,7 +245,7 @@ public sealed class PatientErasureTests
         using var lake = await GovernanceLake.BuildAsync(patients: 3, seed: 6);
         var patientId = lake.Patients.Keys.Order(StringComparer.Ordinal).First();
         var erasure = await PatientErasure.OpenAsync(lake.Store, lake.Keys);
-        var report = await erasure.EraseAsync(patientId, Options(new RecordingErasureAudit()));
+        var report = await erasure.EraseAsync(patientId, Options(lake, new RecordingErasureAudit()));
         Assert.Empty(report.NeedRebuild);
 
         var newcomer = Path.Combine(lake.Root, "newcomer.ndjson");
@@ -267,7 +276,7 @@ public sealed class PatientErasureTests
         Assert.DoesNotContain(await LakeScan.RowsAsync(lake.Store, ViewTables.PathOf("patient")), r => (string?)r[0] == patientId);
         var manifest = await LakeScan.RowsAsync(lake.Store, RawManifestTable.TablePath);
 
-        var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(patientId, Options(new RecordingErasureAudit()));
+        var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(patientId, Options(lake, new RecordingErasureAudit()));
 
         Assert.Empty(await LakeScan.ObjectsHoldingAsync(lake, needles));
         Assert.Empty(await LakeScan.VersionsHoldingAsync(lake, needles));
@@ -302,7 +311,7 @@ public sealed class PatientErasureTests
         var ingestor = await Lake.Landing.PayloadIngestor.OpenAsync(lake.Store, new Lake.Landing.IngestOptions());
         await new Ingest.Files.FileIngestor(ingestor).IngestAsync(Ingest.Files.FileIngestor.Resolve([bundle, gzipped]));
 
-        var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(gone, Options(new RecordingErasureAudit()));
+        var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(gone, Options(lake, new RecordingErasureAudit()));
 
         var bronze = await ingestor.Bronze.ReadAllAsync().ToListAsync();
         Assert.DoesNotContain(bronze, r => r.PatientId == gone);
@@ -339,7 +348,7 @@ public sealed class PatientErasureTests
             }
         });
 
-        var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(patientId, Options(new RecordingErasureAudit()), concurrentIngest);
+        var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(patientId, Options(lake, new RecordingErasureAudit()), concurrentIngest);
 
         Assert.True(landed);
         Assert.Contains(ViewTables.PathOf("patient"), report.NeedRebuild);
@@ -360,13 +369,69 @@ public sealed class PatientErasureTests
         await quiet.AppendAsync([["someone-else"]]);
         await quiet.AppendAsync([["another"]]);
 
-        var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(patientId, Options(new RecordingErasureAudit()));
+        var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(patientId, Options(lake, new RecordingErasureAudit()));
 
         var settled = Assert.Single(report.Tables, t => t.Path == GovernanceLake.GoldTable);
         Assert.Equal(0, settled.RowsDeleted);
         Assert.Empty(await LakeScan.VersionsHoldingAsync(lake, [patientId]));
         Assert.DoesNotContain(report.Tables, t => t.Path == "tables/gold/quiet");
         Assert.Equal(3, (await quiet.GetHistoryAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Resume_state_and_high_water_marks_survive_an_erasure_and_job_state_no_room_owns_is_still_cleared()
+    {
+        using var lake = await GovernanceLake.BuildAsync(patients: 4, seed: 3);
+        var patientId = lake.Patients.Keys.Order(StringComparer.Ordinal).First();
+        var other = lake.Patients.Keys.Order(StringComparer.Ordinal).Last();
+        var objects = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            // A Bulk Data client's unfinished job: server URLs and the files landed; the quoted id and a longer id that starts with it are not references to the patient.
+            ["jobs/bulk/aaaa.json"] = $$"""{"kickOffUrl":"https://ehr.example/fhir/$export","statusUrl":"https://ehr.example/status/"{{patientId}}"","done":["https://ehr.example/files/Patient/{{patientId}}0.ndjson"],"finished":false}""",
+            // A job that exported the patient alone: it goes.
+            ["jobs/bulk/bbbb.json"] = $$"""{"kickOffUrl":"https://ehr.example/fhir/Patient/{{patientId}}/$everything","statusUrl":"https://ehr.example/status/2","done":[],"finished":true}""",
+            ["jobs/sync/rest/cccc/Patient.json"] = """{"baseUrl":"https://ehr.example/fhir/","type":"Patient","highWater":"2026-01-01T00:00:00+00:00"}""",
+            // Objects no room owns: deleted when they mention the patient, kept otherwise.
+            ["jobs/scratch/notes.json"] = $$"""{"about":"Patient/{{patientId}}"}""",
+            ["jobs/scratch/other.json"] = $$"""{"about":"Patient/{{other}}"}""",
+        };
+        foreach (var (key, text) in objects)
+        {
+            await lake.Store.PutAsync(key, Encoding.UTF8.GetBytes(text));
+        }
+
+        var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(patientId, Options(lake, new RecordingErasureAudit()));
+
+        foreach (var key in new[] { "jobs/bulk/aaaa.json", "jobs/sync/rest/cccc/Patient.json", "jobs/scratch/other.json" })
+        {
+            Assert.Equal(objects[key], Encoding.UTF8.GetString(await lake.Store.ReadAllBytesAsync(key)));
+        }
+
+        Assert.False(await lake.Store.ExistsAsync("jobs/bulk/bbbb.json"));
+        Assert.False(await lake.Store.ExistsAsync("jobs/scratch/notes.json"));
+        Assert.Contains(report.JobFiles, f => f.Key == "jobs/bulk/bbbb.json" && f.Action == "deleted");
+        Assert.Contains(report.JobFiles, f => f.Key == "jobs/scratch/notes.json" && f.Action == "deleted");
+        Assert.DoesNotContain(report.JobFiles, f => f.Key is "jobs/bulk/aaaa.json" or "jobs/sync/rest/cccc/Patient.json" or "jobs/scratch/other.json");
+        Assert.Contains(report.Notes, n => n.Contains("Bulk Data server exports", StringComparison.Ordinal));
+        Assert.Contains(report.Notes, n => n.Contains("source resume state", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_export_whose_request_names_the_patient_is_deleted_whole()
+    {
+        using var lake = await GovernanceLake.BuildAsync(patients: 4, seed: 3);
+        var patientId = lake.Patients.Keys.Order(StringComparer.Ordinal).First();
+        var folder = "jobs/exports/fedcba9876543210fedcba9876543210/";
+        var job = $$"""{"id":"fedcba9876543210fedcba9876543210","status":"completed","request":{"level":"System","typeFilters":["Patient?_id={{patientId}}"],"lenient":false,"requestUrl":"http://localhost/$export?_typeFilter=Patient%3F_id%3D{{patientId}}"},"transactionTime":"2026-01-01T00:00:00+00:00","bronzeVersion":1,"files":[{"kind":"output","type":"Patient","name":"Patient-1.ndjson","count":1}]}""";
+        await lake.Store.PutAsync(folder + "job.json", Encoding.UTF8.GetBytes(job));
+        await lake.Store.PutAsync(folder + "Patient-1.ndjson", Encoding.UTF8.GetBytes(lake.Resources.First(r => r.Key == "Patient/" + patientId).Json + "\n"));
+
+        var report = await (await PatientErasure.OpenAsync(lake.Store, lake.Keys)).EraseAsync(patientId, Options(lake, new RecordingErasureAudit()));
+
+        Assert.False(await lake.Store.ExistsAsync(folder + "job.json"));
+        Assert.False(await lake.Store.ExistsAsync(folder + "Patient-1.ndjson"));
+        Assert.Contains(report.JobFiles, f => f.Key == folder + "job.json" && f.Action == "deleted");
+        Assert.True(await lake.Store.ExistsAsync(GovernanceLake.ExportFolder + "job.json"));
     }
 
     /// <summary>Throws from the progress callback at the given step of a zone: a crash midway, between two durable writes.</summary>

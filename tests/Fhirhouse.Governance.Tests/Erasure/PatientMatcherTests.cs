@@ -1,3 +1,4 @@
+using Fhirhouse.Lake.Erasure;
 using System.Text;
 using System.Text.Json;
 using Fhirhouse.Governance.Erasure;

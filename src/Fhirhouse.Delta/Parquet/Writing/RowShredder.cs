@@ -1,4 +1,5 @@
 using Fhirhouse.Delta.Schema;
+using Fhirhouse.Errors;
 
 namespace Fhirhouse.Delta.Parquet.Writing;
 
@@ -54,7 +55,7 @@ internal static class RowShredder
         {
             if (!node.Optional)
             {
-                throw new ArgumentException($"Column '{node.Name}' is not nullable but a row holds null for it.");
+                throw new FhirhouseException(ErrorCodes.InvalidRow, ErrorKind.Data, $"Column '{node.Name}' is not nullable but a row holds null for it.");
             }
 
             WriteAbsent(node, node.Def - 1, rep);

@@ -35,13 +35,18 @@ public sealed class KafkaIngestor(PayloadIngestor ingestor, KafkaIngestOptions o
         var pending = new SortedDictionary<int, List<ConsumeResult<Ignore, byte[]?>>>();
         var lastMessage = time.GetTimestamp();
         var assigned = false;
+        var toResume = new List<int>();
         using var consumer = new ConsumerBuilder<Ignore, byte[]?>(ConsumerConfig())
             .SetPartitionsAssignedHandler((_, partitions) =>
             {
                 // Joining the group takes a while: the idle clock starts once partitions are assigned.
                 lastMessage = time.GetTimestamp();
                 assigned = true;
-                return partitions.Select(p => new TopicPartitionOffset(p, ResumeOffset(p.Partition.Value))).ToList();
+
+                // Where bronze says to resume is read asynchronously on the consuming loop (the callback is synchronous):
+                // the partitions start from the group's committed offset and are moved there before anything lands.
+                toResume.AddRange(partitions.Select(p => p.Partition.Value));
+                return partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
             })
             .SetPartitionsRevokedHandler((_, partitions) =>
             {
@@ -66,6 +71,17 @@ public sealed class KafkaIngestor(PayloadIngestor ingestor, KafkaIngestOptions o
             while (!cancellationToken.IsCancellationRequested)
             {
                 var message = consumer.Consume(s_pollSlice);
+                if (toResume.Count > 0)
+                {
+                    var (moved, dropped) = await ResumeAsync(consumer, toResume, pending, cancellationToken).ConfigureAwait(false);
+                    buffered -= dropped;
+                    consumed -= dropped;
+                    if (message is not null && moved.Contains(message.Partition.Value))
+                    {
+                        message = null;
+                    }
+                }
+
                 if (message is { IsPartitionEOF: false })
                 {
                     if (!pending.TryGetValue(message.Partition.Value, out var list))
@@ -125,12 +141,48 @@ public sealed class KafkaIngestor(PayloadIngestor ingestor, KafkaIngestOptions o
         return config;
     }
 
-    /// <summary>Where a newly assigned partition resumes: after the offset bronze recorded, else the group's committed offset.</summary>
-    private Offset ResumeOffset(int partition)
+    /// <summary>
+    /// Moves newly assigned partitions to where bronze says to resume (after the offset it recorded; the group's committed
+    /// offset stands when it recorded none). Messages of the partitions moved that were already polled are dropped (the
+    /// seek fetches them again); returns the partitions moved and how many messages were dropped.
+    /// </summary>
+    private async Task<(HashSet<int> Moved, int Dropped)> ResumeAsync(
+        IConsumer<Ignore, byte[]?> consumer, List<int> partitions, SortedDictionary<int, List<ConsumeResult<Ignore, byte[]?>>> pending, CancellationToken cancellationToken)
     {
-        // The assignment callback is synchronous and runs on the consuming thread, which holds no synchronization context.
-        var recorded = ingestor.GetStreamPositionAsync(_options.AppIdOf(partition)).GetAwaiter().GetResult();
-        return recorded is { } last ? new Offset(last + 1) : Offset.Unset;
+        var dropped = 0;
+        var moved = new HashSet<int>();
+        foreach (var partition in partitions.Distinct().ToList())
+        {
+            if (await ResumeOffsetAsync(partition, cancellationToken).ConfigureAwait(false) is not { } offset)
+            {
+                continue;
+            }
+
+            if (pending.Remove(partition, out var polled))
+            {
+                dropped += polled.Count;
+            }
+
+            try
+            {
+                consumer.Seek(new TopicPartitionOffset(_options.Topic, partition, offset));
+                moved.Add(partition);
+            }
+            catch (KafkaException)
+            {
+                // Revoked again meanwhile: its next owner resumes from bronze in the same way.
+            }
+        }
+
+        partitions.Clear();
+        return (moved, dropped);
+    }
+
+    /// <summary>Where a partition resumes: after the offset bronze recorded, or null when bronze recorded none.</summary>
+    private async Task<Offset?> ResumeOffsetAsync(int partition, CancellationToken cancellationToken)
+    {
+        var recorded = await ingestor.GetStreamPositionAsync(_options.AppIdOf(partition), cancellationToken).ConfigureAwait(false);
+        return recorded is { } last ? new Offset(last + 1) : null;
     }
 
     private static void Forget(SortedDictionary<int, List<ConsumeResult<Ignore, byte[]?>>> pending, List<TopicPartitionOffset> partitions)
@@ -169,7 +221,10 @@ public sealed class KafkaIngestor(PayloadIngestor ingestor, KafkaIngestOptions o
                 // its commit stands; resume after what bronze now records.
                 try
                 {
-                    consumer.Seek(new TopicPartitionOffset(topic, partition, ResumeOffset(partition)));
+                    if (await ResumeOffsetAsync(partition, cancellationToken).ConfigureAwait(false) is { } resume)
+                    {
+                        consumer.Seek(new TopicPartitionOffset(topic, partition, resume));
+                    }
                 }
                 catch (KafkaException)
                 {

@@ -161,7 +161,7 @@ public sealed class AwsKmsKeyProvider(IAmazonKeyManagementService kms, string al
         NotFoundException => new KeyUnavailableException(keyId, null, "no such key in AWS KMS"),
         KMSInvalidStateException => new KeyUnavailableException(keyId, null, $"the AWS KMS key is not usable (pending deletion or deleted): {e.Message}"),
         DisabledException => new KeyUnavailableException(keyId, null, "the AWS KMS key is disabled"),
-        Kms.KeyUnavailableException => new KeyUnavailableException(keyId, null, "AWS KMS reports the key unavailable"),
+        Kms.KeyUnavailableException => new KeyUnavailableException(keyId, null, "AWS KMS reports the key unavailable", isTransient: true),
         _ => null,
     };
 }

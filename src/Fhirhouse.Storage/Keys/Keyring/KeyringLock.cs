@@ -1,3 +1,5 @@
+using Fhirhouse.Errors;
+
 namespace Fhirhouse.Storage.Keys.Keyring;
 
 /// <summary>An exclusive lock on a keyring across processes: a lock file opened without sharing.</summary>
@@ -28,7 +30,7 @@ internal sealed class KeyringLock : IDisposable
             {
                 if (waited >= s_timeout)
                 {
-                    throw new KeyringAccessException(path, $"another process has held the keyring lock for {s_timeout.TotalSeconds:F0} s", e);
+                    throw new KeyringAccessException(path, $"another process has held the keyring lock for {s_timeout.TotalSeconds:F0} s", e, ErrorKind.IO, isTransient: true);
                 }
 
                 await Task.Delay(step, cancellationToken).ConfigureAwait(false);

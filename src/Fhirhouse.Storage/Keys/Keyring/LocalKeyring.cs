@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Fhirhouse.Errors;
 using Fhirhouse.Storage.Keys.Caching;
 using Fhirhouse.Storage.Local;
 
@@ -48,7 +49,7 @@ public sealed class LocalKeyring : IKeyProvider
         random ??= RandomNumberGenerator.Create();
         if (File.Exists(full))
         {
-            throw new KeyringAccessException(full, "a keyring already exists there; open it instead");
+            throw new KeyringAccessException(full, "a keyring already exists there; open it instead", kind: ErrorKind.Usage);
         }
 
         var kdf = master.NewKdf(random);
@@ -365,7 +366,7 @@ public sealed class LocalKeyring : IKeyProvider
             foreach (var version in key.Versions)
             {
                 keks[(key.Id, version.Version)] = Open(master, Convert.FromBase64String(version.Wrapped), KekContext(key.Id, version.Version))
-                    ?? throw new KeyringAccessException(path, $"key '{key.Id}' version {version.Version} does not authenticate: the keyring file was altered");
+                    ?? throw new KeyringAccessException(path, $"key '{key.Id}' version {version.Version} does not authenticate: the keyring file was altered", kind: ErrorKind.Data);
             }
         }
 
@@ -426,7 +427,7 @@ public sealed class LocalKeyring : IKeyProvider
     {
         if (!File.Exists(path))
         {
-            throw new KeyringAccessException(path, "no keyring file there; create one with 'fhirhouse keys init'");
+            throw new KeyringAccessException(path, "no keyring file there; create one with 'fhirhouse keys init'", kind: ErrorKind.Usage);
         }
 
         try
@@ -435,11 +436,11 @@ public sealed class LocalKeyring : IKeyProvider
                 ?? throw new JsonException("empty document");
             return document.Format == KeyringDocument.CurrentFormat
                 ? document
-                : throw new KeyringAccessException(path, $"unknown keyring format '{document.Format}' (expected '{KeyringDocument.CurrentFormat}')");
+                : throw new KeyringAccessException(path, $"unknown keyring format '{document.Format}' (expected '{KeyringDocument.CurrentFormat}')", kind: ErrorKind.Data);
         }
         catch (JsonException e)
         {
-            throw new KeyringAccessException(path, "the keyring file is not valid JSON", e);
+            throw new KeyringAccessException(path, "the keyring file is not valid JSON", e, ErrorKind.Data);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Fhirhouse.Errors;
 using Konscious.Security.Cryptography;
 
 namespace Fhirhouse.Storage.Keys.Keyring;
@@ -84,7 +85,7 @@ public sealed class MasterKey
         }
         catch (IOException e) when (File.Exists(full))
         {
-            throw new KeyringAccessException(full, "a master key file already exists there; refusing to overwrite it", e);
+            throw new KeyringAccessException(full, "a master key file already exists there; refusing to overwrite it", e, ErrorKind.Usage);
         }
         finally
         {
@@ -137,7 +138,7 @@ public sealed class MasterKey
     {
         if (!File.Exists(path))
         {
-            throw new KeyringAccessException(path, "master key file not found");
+            throw new KeyringAccessException(path, "master key file not found", kind: ErrorKind.Usage);
         }
 
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & GroupOrOther) != 0)
@@ -154,7 +155,7 @@ public sealed class MasterKey
         }
         catch (FormatException e)
         {
-            throw new KeyringAccessException(path, "the master key file does not hold a base64 32-byte key", e);
+            throw new KeyringAccessException(path, "the master key file does not hold a base64 32-byte key", e, ErrorKind.Data);
         }
     }
 }

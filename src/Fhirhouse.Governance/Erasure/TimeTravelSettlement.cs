@@ -1,3 +1,4 @@
+using Fhirhouse.Lake.Erasure;
 using Fhirhouse.Lake.Bronze;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -11,8 +12,8 @@ using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Erasure;
 
-/// <summary>An erasure run settling time travel: final commits, VACUUM, log cleanup, the views moved along.</summary>
-internal sealed partial class ErasureRun
+/// <summary>The time-travel step: a last commit and checkpoint, VACUUM and log cleanup for each table the patient was removed from; tables derived from bronze moved along or listed for a rebuild.</summary>
+internal sealed class TimeTravelSettlement(ErasureContext context)
 {
     /// <summary>
     /// Time travel: each table the patient was removed from, and every table derived from bronze when bronze was,
@@ -20,19 +21,22 @@ internal sealed partial class ErasureRun
     /// cleaned up to that checkpoint. Tables that reflected bronze when the erasure began are moved to bronze's new
     /// version (bronze's change feed before it is gone); others that follow bronze are listed as needing a rebuild.
     /// </summary>
-    private async Task SettleTimeTravelAsync(List<string> tables, CancellationToken cancellationToken)
+    /// <summary>A horizon a day ahead of the clock: files written moments ago (this erasure's change data) go too, whatever the skew between our clock and the store's.</summary>
+    private static readonly TimeSpan s_everything = TimeSpan.FromDays(-1);
+
+    public async Task RunAsync(List<string> tables, CancellationToken cancellationToken)
     {
-        var touched = _journal.Tables.Select(t => t.Path).ToHashSet(StringComparer.Ordinal);
+        var touched = context.Journal.Tables.Select(t => t.Path).ToHashSet(StringComparer.Ordinal);
         var sealedAt = new Dictionary<string, long>(StringComparer.Ordinal);
         if (touched.Contains(BronzeTable.TablePath))
         {
-            var bronze = await OpenAsync(BronzeTable.TablePath, cancellationToken).ConfigureAwait(false);
+            var bronze = await context.OpenTableAsync(BronzeTable.TablePath, cancellationToken).ConfigureAwait(false);
             var bronzeVersion = (await bronze.AppendAsync([], cancellationToken: cancellationToken).ConfigureAwait(false)).Version;
             sealedAt[BronzeTable.TablePath] = bronzeVersion;
             var othersWrote = await OthersWroteBronzeAsync(bronze, cancellationToken).ConfigureAwait(false);
             foreach (var path in tables.Where(p => !string.Equals(p, BronzeTable.TablePath, StringComparison.Ordinal)))
             {
-                var table = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
+                var table = await context.OpenTableAsync(path, cancellationToken).ConfigureAwait(false);
                 var snapshot = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
                 var applied = snapshot.GetTransactionVersion(DerivedTable.BronzeAppId);
                 if (applied is null)
@@ -41,9 +45,9 @@ internal sealed partial class ErasureRun
                 }
 
                 // Derived from bronze: any older version may hold the patient (a view drops a deleted resource's rows, its history keeps them).
-                if (_journal.Table(path) is null)
+                if (context.Journal.Table(path) is null)
                 {
-                    _journal.Record(new TableErasure(path, 0, snapshot.Version, snapshot.Version, [], 0, null));
+                    context.Journal.Record(new TableErasure(path, 0, snapshot.Version, snapshot.Version, [], 0, null));
                 }
 
                 if (applied >= bronzeVersion)
@@ -51,23 +55,23 @@ internal sealed partial class ErasureRun
                     continue;
                 }
 
-                if (!othersWrote && _journal.Followers.Contains(path, StringComparer.Ordinal))
+                if (!othersWrote && context.Journal.Followers.Contains(path, StringComparer.Ordinal))
                 {
                     sealedAt[path] = (await table.AppendAsync([], new AppTransaction(DerivedTable.BronzeAppId, bronzeVersion), cancellationToken).ConfigureAwait(false)).Version;
                 }
-                else if (!_journal.NeedRebuild.Contains(path, StringComparer.Ordinal))
+                else if (!context.Journal.NeedRebuild.Contains(path, StringComparer.Ordinal))
                 {
-                    _journal.NeedRebuild.Add(path);
+                    context.Journal.NeedRebuild.Add(path);
                 }
             }
         }
 
-        var order = _journal.Tables.Select(t => t.Path).Order(StringComparer.Ordinal).ToList();
+        var order = context.Journal.Tables.Select(t => t.Path).Order(StringComparer.Ordinal).ToList();
         for (var i = 0; i < order.Count; i++)
         {
             var path = order[i];
-            Report("time travel", path, i, order.Count);
-            var table = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
+            context.Report("time travel", path, i, order.Count);
+            var table = await context.OpenTableAsync(path, cancellationToken).ConfigureAwait(false);
             if (!sealedAt.ContainsKey(path))
             {
                 await table.AppendAsync([], cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -80,21 +84,21 @@ internal sealed partial class ErasureRun
             }
 
             // Every file a commit removed goes; a file no commit names is kept while a concurrent writer may still commit it.
-            var vacuum = await table.VacuumAsync(s_everything, force: true, uncommittedGrace: options.UncommittedGrace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var vacuum = await table.VacuumAsync(s_everything, force: true, uncommittedGrace: context.Options.UncommittedGrace, cancellationToken: cancellationToken).ConfigureAwait(false);
             var log = await table.CleanUpLogAsync(s_everything, cancellationToken).ConfigureAwait(false);
             var history = await table.GetHistoryAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            var recorded = _journal.Table(path)!;
-            _journal.Record(recorded with
+            var recorded = context.Journal.Table(path)!;
+            context.Journal.Record(recorded with
             {
                 VersionAfter = snapshot.Version,
                 FilesVacuumed = [.. recorded.FilesVacuumed.Concat(vacuum.DeletedKeys).Distinct(StringComparer.Ordinal)],
                 LogFilesRemoved = recorded.LogFilesRemoved + log.Count,
                 EarliestVersion = history.Count > 0 ? history.Min(h => h.Version) : snapshot.Version,
             });
-            await SaveAsync(cancellationToken).ConfigureAwait(false);
+            await context.SaveAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        Report("time travel", "", order.Count, order.Count);
+        context.Report("time travel", "", order.Count, order.Count);
     }
 
     /// <summary>
@@ -104,7 +108,7 @@ internal sealed partial class ErasureRun
     private async Task<bool> OthersWroteBronzeAsync(DeltaTable bronze, CancellationToken cancellationToken)
     {
         var history = await bronze.GetHistoryAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        return history.Any(h => h.Version > _journal.BronzeVersionBefore
+        return history.Any(h => h.Version > context.Journal.BronzeVersionBefore
             && !(h.Operation is "UPDATE" or "DELETE" || (h.Operation == "WRITE" && h.FilesAdded == 0 && h.FilesRemoved == 0)));
     }
 }

@@ -5,14 +5,14 @@ using System.Text.Json.Nodes;
 using Fhirhouse.Fhir.Bundles;
 using Fhirhouse.Fhir.Resources;
 
-namespace Fhirhouse.Governance.Erasure;
+namespace Fhirhouse.Lake.Erasure;
 
 /// <summary>
 /// What belongs to one patient: <c>Patient/ID</c>, every resource of their compartment (by the scanner's
 /// <see cref="ResourceHeader.PatientId"/>), and every resource key known from bronze to be theirs (deletion rows and
 /// Bundle DELETE entries carry no patient). Strips their lines from NDJSON and their entries from Bundles.
 /// </summary>
-internal sealed class PatientMatcher
+public sealed class PatientMatcher
 {
     private static readonly JsonSerializerOptions s_compact = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly HashSet<string> _keys;
@@ -54,6 +54,26 @@ internal sealed class PatientMatcher
             return Mentions(json);
         }
     }
+
+    /// <summary>True when the bytes hold the reference "Patient/ID" as a whole (not "Patient/ID2").</summary>
+    public bool References(ReadOnlySpan<byte> bytes)
+    {
+        for (var at = bytes.IndexOf(_reference); at >= 0;)
+        {
+            var end = at + _reference.Length;
+            if (end == bytes.Length || !IsIdByte(bytes[end]))
+            {
+                return true;
+            }
+
+            var next = bytes[end..].IndexOf(_reference);
+            at = next < 0 ? -1 : end + next;
+        }
+
+        return false;
+    }
+
+    private static bool IsIdByte(byte b) => char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'.';
 
     /// <summary>True when the bytes hold "Patient/ID" or the quoted id.</summary>
     public bool Mentions(ReadOnlySpan<byte> bytes) => bytes.IndexOf(_reference) >= 0 || bytes.IndexOf(_quotedId) >= 0;

@@ -7,7 +7,7 @@ using Fhirhouse.Storage;
 using Fhirhouse.Storage.Local;
 using Fhirhouse.Testing;
 
-namespace Fhirhouse.Ingest.Tests.Views;
+namespace Fhirhouse.Views.Tests;
 
 public sealed class ViewMaterializerTests : IDisposable
 {
@@ -78,6 +78,7 @@ public sealed class ViewMaterializerTests : IDisposable
         Assert.Equal(2, result.RowsWritten);
         Assert.Equal(1, result.Failures);
         Assert.StartsWith("Patient/p2: ", result.FirstFailure, StringComparison.Ordinal);
+        Assert.Equal([new("born_as_integer", 1), new("families_as_integers", 3)], result.NulledColumns);
         var table = await DeltaTable.OpenAsync(store, ViewTables.PathOf("typed"));
         var rows = new List<string>();
         await foreach (var row in (await table.GetSnapshotAsync()).ReadRowsAsync())
@@ -96,8 +97,8 @@ public sealed class ViewMaterializerTests : IDisposable
         Assert.Equal(["Zed | null | Patient/p3"], byNameRows);
         Assert.Equal(
             [
-                "p1 | 2:Int64 | null | 61.5:Double | 2 | True | [Jane, Ann, Bo] | [null, null] | 555 | Patient/p1",
-                "p3 | 1:Int64 | null | null | null | null | [] | [null] | café \"x\" | Patient/p3",
+                "p1 | 2:Int64 | null | 61.5:Double | 61.50 | 2 | True | [Jane, Ann, Bo] | [null, null] | 555 | Patient/p1",
+                "p3 | 1:Int64 | null | null | null | null | null | [] | [null] | café \"x\" | Patient/p3",
             ],
             rows.Order(StringComparer.Ordinal));
 
@@ -132,18 +133,137 @@ public sealed class ViewMaterializerTests : IDisposable
         var built = (await materializer.BuildAsync([view])).Single();
 
         Assert.Equal((2L, 1L, 3L), (built.RowsWritten, built.Failures, built.ValuesNulled));
+        Assert.Equal([new("births", 1), new("weight", 2)], built.NulledColumns);
         var table = await DeltaTable.OpenAsync(store, ViewTables.PathOf("numbers"));
         var rows = new List<string>();
         await foreach (var row in (await table.GetSnapshotAsync()).ReadRowsAsync())
         {
-            rows.Add(string.Join(" | ", row.Take(3).Select(v => v?.ToString() ?? "null")));
+            rows.Add(string.Join(" | ", row.Take(4).Select(v => v?.ToString() ?? "null")));
         }
 
-        Assert.Equal(["p1 | null | null", "p2 | 2 | null"], rows.Order(StringComparer.Ordinal));
+        // The double overflows, the decimal's text stays as written.
+        Assert.Equal(["p1 | null | null | 1e999", "p2 | 2 | null | -1e999"], rows.Order(StringComparer.Ordinal));
 
         await IngestAsync(store, "b.ndjson", """{"resourceType":"Patient","id":"p2","meta":{"lastUpdated":"2030-01-01T00:00:00Z"},"multipleBirthInteger":-1e400}""" + "\n");
         var refreshed = (await materializer.RefreshAsync([view])).Single();
         Assert.Equal((ViewMaterializationKind.Refreshed, 1L, 1L), (refreshed.Kind, refreshed.RowsWritten, refreshed.ValuesNulled));
+        Assert.Equal([new("births", 1)], refreshed.NulledColumns);
+    }
+
+    [Fact]
+    public async Task Every_value_that_does_not_fit_its_column_is_stored_as_null_and_counted_for_its_column()
+    {
+        var store = new LocalObjectStore(Path.Combine(_folder.Path, "lake"));
+        await IngestAsync(store, "a.ndjson",
+            """{"resourceType":"Patient","id":"p1","gender":"female","active":true,"multipleBirthInteger":99999999999999999999,"name":[{"family":"Doe"},{"family":"Roe"}],"extension":[{"url":"http://x/n","valueDecimal":2.5},{"url":"http://x/huge","valueDecimal":1e999}]}""" + "\n"
+            + """{"resourceType":"Patient","id":"p2","gender":"male","multipleBirthInteger":3,"extension":[{"url":"http://x/n","valueDecimal":4.0},{"url":"http://x/huge","valueDecimal":7}]}""" + "\n");
+        var view = ViewDefinition.Parse("""
+            {"resourceType":"ViewDefinition","name":"misfits","resource":"Patient","select":[{"column":[
+              {"name":"id","path":"getResourceKey()","type":"id"},
+              {"name":"integer_from_text","path":"gender","type":"integer"},
+              {"name":"integer_from_fraction","path":"extension('http://x/n').value.ofType(decimal)","type":"integer"},
+              {"name":"integer_overflowing","path":"multipleBirth.ofType(integer)","type":"integer"},
+              {"name":"decimal_from_text","path":"gender","type":"decimal"},
+              {"name":"decimal_from_boolean","path":"active","type":"decimal"},
+              {"name":"decimal_overflowing","path":"extension('http://x/huge').value.ofType(decimal)","type":"decimal"},
+              {"name":"boolean_from_text","path":"gender","type":"boolean"},
+              {"name":"boolean_from_number","path":"multipleBirth.ofType(integer)","type":"boolean"},
+              {"name":"integers_from_text","path":"name.family","type":"integer","collection":true},
+              {"name":"gender","path":"gender","type":"string"}]}]}
+            """);
+        var materializer = await ViewMaterializer.OpenAsync(store);
+
+        var built = (await materializer.BuildAsync([view])).Single();
+
+        Assert.Equal((2L, 0L), (built.RowsWritten, built.Failures));
+        Assert.Equal(
+            [
+                new("integer_from_text", 2), new("integer_from_fraction", 1), new("integer_overflowing", 1), new("decimal_from_text", 2),
+                new("decimal_from_boolean", 1), new("decimal_overflowing", 1), new("boolean_from_text", 2), new("boolean_from_number", 2),
+                new("integers_from_text", 2),
+            ],
+            built.NulledColumns);
+        Assert.Equal(14, built.ValuesNulled);
+        var rows = await ReadAsync(store, "misfits");
+        Assert.Equal(
+            [
+                "p1 | null | null | null | null | null | null | null | null | 1e999 | null | null | [null, null] | female | Patient/p1",
+                "p2 | null | 4 | 3 | null | null | null | null | 7 | 7 | null | null | [] | male | Patient/p2",
+            ],
+            rows);
+    }
+
+    [Fact]
+    public async Task Decimals_keep_their_exact_text_beside_their_double_whatever_their_precision_and_scale()
+    {
+        var store = new LocalObjectStore(Path.Combine(_folder.Path, "lake"));
+        string[] values = ["0.1000000000000000055511151231257827", "12345678901234567890.123", "1.50", "1e400", "-0.0", "3", "1.0E-7"];
+        await IngestAsync(store, "o.ndjson", string.Concat(values.Select((v, i) =>
+            $$$"""{"resourceType":"Observation","id":"o{{{i}}}","status":"final","code":{"text":"x"},"valueQuantity":{"value":{{{v}}}},"component":[{"valueQuantity":{"value":{{{v}}}}},{"valueQuantity":{"value":2.50}}]}""" + "\n")));
+        var view = ViewDefinition.Parse("""
+            {"resourceType":"ViewDefinition","name":"exact","resource":"Observation","select":[{"column":[
+              {"name":"id","path":"getResourceKey()","type":"id"},
+              {"name":"value","path":"value.ofType(Quantity).value","type":"decimal"},
+              {"name":"components","path":"component.value.ofType(Quantity).value","type":"decimal","collection":true},
+              {"name":"computed","path":"1.50 + 0.25","type":"decimal"}]}]}
+            """);
+        var materializer = await ViewMaterializer.OpenAsync(store);
+
+        var built = (await materializer.BuildAsync([view])).Single();
+
+        Assert.Equal(["id", "value", "value_text", "components", "components_text", "computed", "computed_text", "_resource_key"],
+            (await (await DeltaTable.OpenAsync(store, ViewTables.PathOf("exact"))).GetSnapshotAsync()).Schema.Fields.Select(f => f.Name));
+        // 1e400 overflows the double, in value and in components: counted, its text kept.
+        Assert.Equal([new("value", 1), new("components", 1)], built.NulledColumns);
+        Assert.Equal(
+            [
+                "o0 | 0.1 | 0.1000000000000000055511151231257827 | [0.1, 2.5] | [0.1000000000000000055511151231257827, 2.50] | 1.75 | 1.75 | Patient/o0",
+                "o1 | 1.2345678901234567E+19 | 12345678901234567890.123 | [1.2345678901234567E+19, 2.5] | [12345678901234567890.123, 2.50] | 1.75 | 1.75 | Patient/o1",
+                "o2 | 1.5 | 1.50 | [1.5, 2.5] | [1.50, 2.50] | 1.75 | 1.75 | Patient/o2",
+                "o3 | null | 1e400 | [null, 2.5] | [1e400, 2.50] | 1.75 | 1.75 | Patient/o3",
+                "o4 | -0 | -0.0 | [-0, 2.5] | [-0.0, 2.50] | 1.75 | 1.75 | Patient/o4",
+                "o5 | 3 | 3 | [3, 2.5] | [3, 2.50] | 1.75 | 1.75 | Patient/o5",
+                "o6 | 1E-07 | 1.0E-7 | [1E-07, 2.5] | [1.0E-7, 2.50] | 1.75 | 1.75 | Patient/o6",
+            ],
+            (await ReadAsync(store, "exact")).Select(r => r.Replace("Observation/", "Patient/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_decimal_column_whose_exact_text_column_would_take_the_name_of_another_column_is_refused_naming_both()
+    {
+        var store = new LocalObjectStore(Path.Combine(_folder.Path, "lake"));
+        var view = ViewDefinition.Parse("""
+            {"resourceType":"ViewDefinition","name":"clash","resource":"Observation","select":[{"column":[
+              {"name":"value","path":"value.ofType(Quantity).value","type":"decimal"},
+              {"name":"value_text","path":"value.ofType(string)","type":"string"}]}]}
+            """);
+        var materializer = await ViewMaterializer.OpenAsync(store);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => materializer.BuildAsync([view]));
+
+        Assert.Contains("'value'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'value_text'", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The rows of a view table, values joined by " | " (invariant culture), in id order.</summary>
+    private static async Task<List<string>> ReadAsync(IObjectStore store, string view)
+    {
+        var table = await DeltaTable.OpenAsync(store, ViewTables.PathOf(view));
+        var rows = new List<string>();
+        await foreach (var row in (await table.GetSnapshotAsync()).ReadRowsAsync())
+        {
+            rows.Add(string.Join(" | ", row.Select(Text)));
+        }
+
+        return [.. rows.Order(StringComparer.Ordinal)];
+
+        static string Text(object? value) => value switch
+        {
+            null => "null",
+            object?[] items => "[" + string.Join(", ", items.Select(Text)) + "]",
+            IFormattable number => number.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            _ => value.ToString()!,
+        };
     }
 
     [Fact]

@@ -1,14 +1,14 @@
 using System.Buffers;
 using System.IO.Compression;
 
-namespace Fhirhouse.Governance.Erasure;
+namespace Fhirhouse.Lake.Erasure;
 
 /// <summary>
 /// An object's content as NDJSON lines (or one JSON document), stripped of a patient: lines of theirs are emptied, not
 /// removed, so the line numbers other rows point at (bronze <c>raw_line</c>, quarantine locations) stay true.
 /// gzip content is read through and written back compressed.
 /// </summary>
-internal static class PayloadText
+public static class PayloadText
 {
     private static readonly SearchValues<byte> s_blank = SearchValues.Create(" \t\r\n"u8);
 

@@ -1,3 +1,4 @@
+using Fhirhouse.Lake.Erasure;
 using Fhirhouse.Lake.Raw;
 using Fhirhouse.Lake.Quarantine;
 using Fhirhouse.Lake.Bronze;
@@ -13,11 +14,12 @@ using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Erasure;
 
-/// <summary>An erasure run in the Delta tables under <c>tables/</c>.</summary>
-internal sealed partial class ErasureRun
+/// <summary>The tables step: the patient's rows deleted from every table that names patients or resources; bronze last.</summary>
+internal sealed class TableRowErasure(ErasureContext context)
 {
-    /// <summary>Deletes the patient's rows from every table that names patients or resources; bronze last, as it tells a re-run what was theirs.</summary>
-    private async Task EraseTablesAsync(List<string> tables, CancellationToken cancellationToken)
+    private static readonly string[] s_patientColumns = ["patient_id", "patient", "patient_reference", "subject", "subject_id", "subject_reference"];
+
+    public async Task RunAsync(List<string> tables, CancellationToken cancellationToken)
     {
         var order = tables.Where(p => !string.Equals(p, RawManifestTable.TablePath, StringComparison.Ordinal) && !string.Equals(p, BronzeTable.TablePath, StringComparison.Ordinal)).ToList();
         if (tables.Contains(BronzeTable.TablePath, StringComparer.Ordinal))
@@ -25,9 +27,9 @@ internal sealed partial class ErasureRun
             order.Add(BronzeTable.TablePath);
         }
 
-        var emptied = _journal.Payloads.Where(p => p.NewKey is null).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var emptied = context.Journal.Payloads.Where(p => p.NewKey is null).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         var lines = new HashSet<(string, long)>();
-        foreach (var payload in _journal.Payloads)
+        foreach (var payload in context.Journal.Payloads)
         {
             foreach (var line in payload.EmptiedLines)
             {
@@ -42,10 +44,10 @@ internal sealed partial class ErasureRun
         for (var i = 0; i < order.Count; i++)
         {
             var path = order[i];
-            Report("tables", path, i, order.Count);
-            var table = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
+            context.Report("tables", path, i, order.Count);
+            var table = await context.OpenTableAsync(path, cancellationToken).ConfigureAwait(false);
             var snapshot = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (RowPredicate(snapshot.Schema, emptied, lines) is not { } owned)
+            if (OwnedRows(snapshot.Schema, emptied, lines) is not { } owned)
             {
                 continue;
             }
@@ -56,34 +58,34 @@ internal sealed partial class ErasureRun
                 count += owned(row) ? 1 : 0;
             }
 
-            var before = _journal.Table(path);
+            var before = context.Journal.Table(path);
             if (count == 0)
             {
                 if (before is null && await OlderVersionHoldsAsync(table, snapshot, owned, cancellationToken).ConfigureAwait(false))
                 {
-                    _journal.Record(new TableErasure(path, 0, snapshot.Version, snapshot.Version, [], 0, null));
-                    await SaveAsync(cancellationToken).ConfigureAwait(false);
+                    context.Journal.Record(new TableErasure(path, 0, snapshot.Version, snapshot.Version, [], 0, null));
+                    await context.SaveAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 continue;
             }
 
-            if (options.DryRun)
+            if (context.Options.DryRun)
             {
-                _journal.Record(new TableErasure(path, count, snapshot.Version, snapshot.Version, [], 0, null));
+                context.Journal.Record(new TableErasure(path, count, snapshot.Version, snapshot.Version, [], 0, null));
                 continue;
             }
 
-            _journal.Record(before ?? new TableErasure(path, 0, snapshot.Version, snapshot.Version, [], 0, null));
-            await SaveAsync(cancellationToken).ConfigureAwait(false);
+            context.Journal.Record(before ?? new TableErasure(path, 0, snapshot.Version, snapshot.Version, [], 0, null));
+            await context.SaveAsync(cancellationToken).ConfigureAwait(false);
             long deleted = 0;
             var commit = await table.DeleteAsync(row => owned(row) && ++deleted > 0, cancellationToken).ConfigureAwait(false);
-            var recorded = _journal.Table(path)!;
-            _journal.Record(recorded with { RowsDeleted = recorded.RowsDeleted + deleted, VersionAfter = commit.Version });
-            await SaveAsync(cancellationToken).ConfigureAwait(false);
+            var recorded = context.Journal.Table(path)!;
+            context.Journal.Record(recorded with { RowsDeleted = recorded.RowsDeleted + deleted, VersionAfter = commit.Version });
+            await context.SaveAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        Report("tables", "", order.Count, order.Count);
+        context.Report("tables", "", order.Count, order.Count);
     }
 
     /// <summary>
@@ -129,7 +131,7 @@ internal sealed partial class ErasureRun
     /// The rows of a table that are the patient's: by resource key (resource_type + id, or <c>_resource_key</c>), by a
     /// patient column, or by pointing at a raw line emptied or a payload deleted; null for a table with none of these columns.
     /// </summary>
-    private Func<object?[], bool>? RowPredicate(StructType schema, HashSet<string> emptied, HashSet<(string, long)> lines)
+    private Func<object?[], bool>? OwnedRows(StructType schema, HashSet<string> emptied, HashSet<(string, long)> lines)
     {
         int type = schema.IndexOf("resource_type"), id = schema.IndexOf("id"), key = schema.IndexOf(DerivedTable.ResourceKeyColumn);
         int raw = schema.IndexOf("raw_key"), line = schema.IndexOf("raw_line");
@@ -140,7 +142,7 @@ internal sealed partial class ErasureRun
             return null;
         }
 
-        var matcher = _matcher;
+        var matcher = context.Matcher;
         return row =>
         {
             if (byKey && matcher.OwnsKey(row[type] as string, row[id] as string))

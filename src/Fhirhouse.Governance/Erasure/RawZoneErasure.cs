@@ -1,3 +1,4 @@
+using Fhirhouse.Lake.Erasure;
 using Fhirhouse.Lake.Raw;
 using Fhirhouse.Lake.Quarantine;
 using Fhirhouse.Lake;
@@ -13,24 +14,24 @@ using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Erasure;
 
-/// <summary>An erasure run in the raw zone: payloads rewritten without the patient, rows repointed, the manifest updated.</summary>
-internal sealed partial class ErasureRun
+/// <summary>The raw zone step: payloads rewritten without the patient, rows repointed at the new objects, the manifest updated.</summary>
+internal sealed class RawZoneErasure(ErasureContext context)
 {
-    private async Task EraseRawAsync(List<string> tables, CancellationToken cancellationToken)
+    public async Task RunAsync(List<string> tables, CancellationToken cancellationToken)
     {
         await AddRawCandidatesAsync(tables, cancellationToken).ConfigureAwait(false);
-        var candidates = _candidates.Where(k => k.StartsWith(LakeLayout.RawPayloads, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        var candidates = context.Candidates.Where(k => k.StartsWith(LakeLayout.RawPayloads, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         for (var i = 0; i < candidates.Count; i++)
         {
             var key = candidates[i];
-            Report("raw", key, i, candidates.Count);
-            if (!await lake.ExistsAsync(key, cancellationToken).ConfigureAwait(false))
+            context.Report("raw", key, i, candidates.Count);
+            if (!await context.Lake.ExistsAsync(key, cancellationToken).ConfigureAwait(false))
             {
                 continue;
             }
 
-            var stored = await lake.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false);
-            var stripped = PayloadText.Strip(stored, PayloadText.IsSingleDocument(key), _matcher, out var emptied, out var removed, out var empty);
+            var stored = await context.Lake.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false);
+            var stripped = PayloadText.Strip(stored, PayloadText.IsSingleDocument(key), context.Matcher, out var emptied, out var removed, out var empty);
             if (stripped is null)
             {
                 continue;
@@ -43,32 +44,32 @@ internal sealed partial class ErasureRun
                 var name = key[(key.LastIndexOf('/') + 1)..];
                 var extension = name.Length > 64 ? name[64..] : "";
                 newKey = $"{LakeLayout.RawPayloads}{hash[..2]}/{hash}{extension}";
-                if (!options.DryRun)
+                if (!context.Options.DryRun)
                 {
-                    await lake.PutIfAbsentAsync(newKey, stripped, cancellationToken).ConfigureAwait(false);
+                    await context.Lake.PutIfAbsentAsync(newKey, stripped, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            _journal.Record(new PayloadErasure(key, newKey, empty ? 0 : stripped.Length, removed, emptied));
-            await SaveAsync(cancellationToken).ConfigureAwait(false);
+            context.Journal.Record(new PayloadErasure(key, newKey, empty ? 0 : stripped.Length, removed, emptied));
+            await context.SaveAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        Report("raw", "", candidates.Count, candidates.Count);
-        if (options.DryRun || _journal.Payloads.Count == 0)
+        context.Report("raw", "", candidates.Count, candidates.Count);
+        if (context.Options.DryRun || context.Journal.Payloads.Count == 0)
         {
             return;
         }
 
-        var moved = _journal.Payloads.Where(p => p.NewKey is not null).ToDictionary(p => p.Key, p => p.NewKey!, StringComparer.Ordinal);
+        var moved = context.Journal.Payloads.Where(p => p.NewKey is not null).ToDictionary(p => p.Key, p => p.NewKey!, StringComparer.Ordinal);
         if (moved.Count > 0)
         {
             foreach (var path in tables.Where(p => !string.Equals(p, RawManifestTable.TablePath, StringComparison.Ordinal)))
             {
-                var table = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
+                var table = await context.OpenTableAsync(path, cancellationToken).ConfigureAwait(false);
                 var raw = (await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Schema.IndexOf("raw_key");
                 if (raw >= 0)
                 {
-                    Report("raw", "repoint " + path, 0, 1);
+                    context.Report("raw", "repoint " + path, 0, 1);
                     await table.UpdateAsync(
                         row => row[raw] is string k && moved.ContainsKey(k),
                         row => { var copy = (object?[])row.Clone(); copy[raw] = moved[(string)row[raw]!]; return copy; },
@@ -78,13 +79,13 @@ internal sealed partial class ErasureRun
         }
 
         await UpdateManifestAsync(tables, cancellationToken).ConfigureAwait(false);
-        foreach (var payload in _journal.Payloads)
+        foreach (var payload in context.Journal.Payloads)
         {
-            await lake.DeleteAsync(payload.Key, cancellationToken).ConfigureAwait(false);
+            await context.Lake.DeleteAsync(payload.Key, cancellationToken).ConfigureAwait(false);
         }
 
-        _journal.RawDone = true;
-        await SaveAsync(cancellationToken).ConfigureAwait(false);
+        context.Journal.RawDone = true;
+        await context.SaveAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -93,20 +94,20 @@ internal sealed partial class ErasureRun
     /// </summary>
     private async Task AddRawCandidatesAsync(List<string> tables, CancellationToken cancellationToken)
     {
-        foreach (var payload in _journal.Payloads)
+        foreach (var payload in context.Journal.Payloads)
         {
-            _candidates.Add(payload.Key);
+            context.Candidates.Add(payload.Key);
         }
 
         if (tables.Contains(QuarantineTable.TablePath, StringComparer.Ordinal))
         {
-            var snapshot = await (await OpenAsync(QuarantineTable.TablePath, cancellationToken).ConfigureAwait(false)).GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var snapshot = await (await context.OpenTableAsync(QuarantineTable.TablePath, cancellationToken).ConfigureAwait(false)).GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             int raw = snapshot.Schema.IndexOf("raw_key"), type = snapshot.Schema.IndexOf("resource_type"), id = snapshot.Schema.IndexOf("id");
             await foreach (var row in snapshot.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (row[id] is null || _matcher.OwnsKey(row[type] as string ?? "Patient", row[id] as string))
+                if (row[id] is null || context.Matcher.OwnsKey(row[type] as string ?? "Patient", row[id] as string))
                 {
-                    _candidates.Add((string)row[raw]!);
+                    context.Candidates.Add((string)row[raw]!);
                 }
             }
         }
@@ -114,7 +115,7 @@ internal sealed partial class ErasureRun
         var listed = new HashSet<string>(StringComparer.Ordinal);
         if (tables.Contains(RawManifestTable.TablePath, StringComparer.Ordinal))
         {
-            var snapshot = await (await OpenAsync(RawManifestTable.TablePath, cancellationToken).ConfigureAwait(false)).GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var snapshot = await (await context.OpenTableAsync(RawManifestTable.TablePath, cancellationToken).ConfigureAwait(false)).GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var raw = snapshot.Schema.IndexOf("raw_key");
             await foreach (var row in snapshot.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -122,11 +123,11 @@ internal sealed partial class ErasureRun
             }
         }
 
-        await foreach (var info in lake.ListAsync(LakeLayout.RawPayloads, cancellationToken).ConfigureAwait(false))
+        await foreach (var info in context.Lake.ListAsync(LakeLayout.RawPayloads, cancellationToken).ConfigureAwait(false))
         {
             if (!listed.Contains(info.Key))
             {
-                _candidates.Add(info.Key);
+                context.Candidates.Add(info.Key);
             }
         }
     }
@@ -139,10 +140,10 @@ internal sealed partial class ErasureRun
             return;
         }
 
-        var manifest = await OpenAsync(RawManifestTable.TablePath, cancellationToken).ConfigureAwait(false);
+        var manifest = await context.OpenTableAsync(RawManifestTable.TablePath, cancellationToken).ConfigureAwait(false);
         var schema = (await manifest.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Schema;
         int raw = schema.IndexOf("raw_key"), sha = schema.IndexOf("sha256"), size = schema.IndexOf("size"), status = schema.IndexOf("status"), resources = schema.IndexOf("resources");
-        var byKey = _journal.Payloads.ToDictionary(p => p.Key, StringComparer.Ordinal);
+        var byKey = context.Journal.Payloads.ToDictionary(p => p.Key, StringComparer.Ordinal);
         await manifest.UpdateAsync(
             row => row[raw] is string k && byKey.TryGetValue(k, out var p) && p.NewKey is not null,
             row =>
