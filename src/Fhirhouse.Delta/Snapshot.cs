@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using Fhirhouse.Delta.Actions;
 using Fhirhouse.Delta.DeletionVectors;
 using Fhirhouse.Delta.Log;
+using Fhirhouse.Delta.Operations;
+using Fhirhouse.Delta.Scan;
 using Fhirhouse.Delta.Schema;
 
 namespace Fhirhouse.Delta;
@@ -14,6 +16,7 @@ public sealed class Snapshot
 {
     private readonly DeltaLog _log;
     private readonly TableState _state;
+    private ScanFile[]? _scanFiles;
 
     internal Snapshot(DeltaLog log, long version, TableState state, DateTimeOffset timestamp, long? checkpointVersion)
     {
@@ -80,22 +83,70 @@ public sealed class Snapshot
     }
 
     /// <summary>
+    /// The data files of this version as a reader needs them (object key, partition values, parsed statistics,
+    /// deletion vector), in the order of <see cref="Files"/>; with <paramref name="predicate"/>, only the files that
+    /// may hold a row it matches, judged from partition values and statistics (data skipping; a
+    /// <see cref="RowPredicate.Where"/> test keeps every file). The rows of a kept file still need the predicate.
+    /// </summary>
+    /// <exception cref="ArgumentException">The predicate names a column that is not in the schema, or a value of another type.</exception>
+    public IReadOnlyList<ScanFile> ScanFiles(RowPredicate? predicate = null)
+    {
+        var all = _scanFiles ??= CreateScanFiles();
+        if (predicate is null)
+        {
+            return all;
+        }
+
+        var bound = predicate.Bind(this);
+        var kept = new List<ScanFile>();
+        foreach (var file in all)
+        {
+            if (bound.MayMatch(file))
+            {
+                kept.Add(file);
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary>
     /// The files that may hold rows whose <paramref name="column"/> lies within [<paramref name="lower"/>,
     /// <paramref name="upper"/>] (a null bound is open), judged from partition values and min/max statistics; files
     /// without statistics are kept. Bounds use the column's row value type (long for long, DateOnly for date...).
     /// </summary>
     public IReadOnlyList<AddFile> FilesMayContain(string column, object? lower, object? upper)
     {
-        var index = Schema.IndexOf(column);
-        if (index < 0)
+        ArgumentNullException.ThrowIfNull(column);
+        var range = new List<RowPredicate>();
+        if (lower is not null)
+        {
+            range.Add(RowPredicate.Compare(column, Comparison.GreaterOrEqual, lower));
+        }
+
+        if (upper is not null)
+        {
+            range.Add(RowPredicate.Compare(column, Comparison.LessOrEqual, upper));
+        }
+
+        if (range.Count == 0 && Schema.IndexOf(column) < 0)
         {
             throw new ArgumentException($"Column '{column}' is not in the schema of '{TablePath}'.", nameof(column));
         }
 
-        var field = Schema.Fields[index];
-        var isPartition = PartitionColumns.Contains(field.Name, StringComparer.OrdinalIgnoreCase);
-        var physical = field.PhysicalName(Metadata.ColumnMapping);
-        return Files.Where(f => Transactions.ColumnBounds.MayContain(f, field, physical, isPartition, lower, upper)).ToList();
+        return [.. ScanFiles(RowPredicate.And(range)).Select(f => f.Add)];
+    }
+
+    private ScanFile[] CreateScanFiles()
+    {
+        var columns = new ScanColumns(TablePath, Metadata);
+        var files = new ScanFile[Files.Count];
+        for (var i = 0; i < files.Length; i++)
+        {
+            files[i] = new ScanFile(columns, Files[i]);
+        }
+
+        return files;
     }
 
     /// <summary>Every row of this version, file by file (deletion vectors applied, partition values from the log).</summary>

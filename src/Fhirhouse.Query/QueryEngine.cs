@@ -1,7 +1,7 @@
 using System.Data.Common;
 using DuckDB.NET.Data;
 using Fhirhouse.Delta;
-using Fhirhouse.Delta.Actions;
+using Fhirhouse.Delta.Scan;
 using Fhirhouse.Query.Access;
 using Fhirhouse.Query.Pruning;
 using Fhirhouse.Query.Sql;
@@ -31,7 +31,6 @@ public sealed class QueryEngine : IDisposable
     private readonly LakeTableCatalog _catalog;
     private readonly Dictionary<string, HashSet<string>> _fileColumns = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly IObjectStore _store;
     private readonly Dictionary<string, RegisteredView> _pruned = new(AsciiIgnoreCase.Comparer);
     private readonly QueryShapeCache _shapes = new(256);
     private readonly Dictionary<string, Snapshot> _latest = new(StringComparer.Ordinal);
@@ -44,7 +43,6 @@ public sealed class QueryEngine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(store);
         var settings = (options ?? new QueryOptions()).Validate();
-        _store = store;
         _guard = settings.Guard;
         _recorder = settings.Recorder;
         _files = new PlaintextFiles(store, settings.PlaintextCacheBytes);
@@ -339,7 +337,7 @@ public sealed class QueryEngine : IDisposable
                     return await table.GetSnapshotAsOfAsync(timestamp, cancellationToken).ConfigureAwait(false);
                 default:
                     if (_latest.TryGetValue(table.Path, out var latest)
-                        && !await _store.ExistsAsync($"{table.Path}/_delta_log/{latest.Version + 1:D20}.json", cancellationToken).ConfigureAwait(false))
+                        && !await table.HasNewerVersionAsync(latest, cancellationToken).ConfigureAwait(false))
                     {
                         return latest;
                     }
@@ -366,7 +364,7 @@ public sealed class QueryEngine : IDisposable
         var opened = new List<(string Key, string Path)>(kept.Count);
         foreach (var file in kept)
         {
-            var key = KeyOf(snapshot.TablePath, file.Path);
+            var key = file.Key;
             var (path, lease) = await _files.OpenAsync(key, cancellationToken).ConfigureAwait(false);
             if (lease is not null)
             {
@@ -408,24 +406,17 @@ public sealed class QueryEngine : IDisposable
     }
 
     /// <summary>The files of <paramref name="snapshot"/> that may hold rows the predicates accept.</summary>
-    private static List<AddFile> Prune(Snapshot snapshot, IReadOnlyList<ColumnPredicate> predicates)
+    private static IReadOnlyList<ScanFile> Prune(Snapshot snapshot, IReadOnlyList<ColumnPredicate> predicates)
     {
-        var pruner = new FilePruner(snapshot.Schema, snapshot.PartitionColumns, snapshot.Metadata.ColumnMapping, predicates);
-        var kept = new List<AddFile>(snapshot.Files.Count);
-        foreach (var file in snapshot.Files)
+        foreach (var file in snapshot.ScanFiles())
         {
             if (file.DeletionVector is not null)
             {
-                throw new QueryException($"Table '{snapshot.TablePath}' version {snapshot.Version}: file {file.Path} has a deletion vector, which SQL over DuckDB does not apply yet; rewrite the table (OPTIMIZE) first.");
-            }
-
-            if (pruner.IsEmpty || pruner.MayMatch(file))
-            {
-                kept.Add(file);
+                throw new QueryException($"Table '{snapshot.TablePath}' version {snapshot.Version}: file {file.Key} has a deletion vector, which SQL over DuckDB does not apply yet; rewrite the table (OPTIMIZE) first.");
             }
         }
 
-        return kept;
+        return snapshot.ScanFiles(ScanPredicate.Of(snapshot.Schema, predicates));
     }
 
     /// <summary>The top-level columns of each file, from its Parquet footer (files never change, so this is cached by key).</summary>
@@ -533,17 +524,5 @@ public sealed class QueryEngine : IDisposable
         {
             throw new QueryException(e.Message, e);
         }
-    }
-
-    /// <summary>The object key of a data file: paths in the log are relative to the table and URL-encoded.</summary>
-    private static string KeyOf(string tablePath, string path)
-    {
-        var decoded = Uri.UnescapeDataString(path);
-        if (decoded.StartsWith('/') || path.Contains("://", StringComparison.Ordinal))
-        {
-            throw new QueryException($"Table '{tablePath}': data file '{path}' is an absolute path; lake tables hold files under the table only.");
-        }
-
-        return tablePath + "/" + decoded;
     }
 }

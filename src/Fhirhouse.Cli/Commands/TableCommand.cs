@@ -41,9 +41,9 @@ internal static class TableCommand
     private static async Task<DeltaTable> OpenAsync(string table, ParseResult parse, LakeOptionSet lake, CliContext context, CancellationToken cancellationToken)
     {
         var folder = Path.GetFullPath(table);
-        if (Directory.Exists(Path.Combine(folder, "_delta_log")))
+        if (Path.GetDirectoryName(folder) is { } parent && Directory.Exists(folder)
+            && await DeltaTable.ExistsAsync(new LocalObjectStore(parent), Path.GetFileName(folder), cancellationToken).ConfigureAwait(false))
         {
-            var parent = Path.GetDirectoryName(folder)!;
             return await DeltaTable.OpenAsync(new LocalObjectStore(parent), Path.GetFileName(folder), new DeltaTableOptions { TimeProvider = context.Time }, cancellationToken).ConfigureAwait(false);
         }
 

@@ -14,7 +14,7 @@ public sealed record AddFile(
     long? DefaultRowCommitVersion = null) : DeltaAction
 {
     /// <summary>numRecords from the file's statistics, or null when the writer recorded none.</summary>
-    public long? NumRecords => Transactions.FileStatistics.NumRecords(Stats);
+    public long? NumRecords => Scan.FileStatistics.NumRecordsOf(Stats);
 
     /// <summary>The key of the file in log replay: path and deletion vector id.</summary>
     public (string Path, string? DvId) Key => (Path, DeletionVector?.UniqueId);

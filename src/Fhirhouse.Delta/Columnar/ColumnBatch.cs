@@ -12,19 +12,48 @@ namespace Fhirhouse.Delta.Columnar;
 /// </summary>
 public sealed class ColumnBatch : IDisposable
 {
-    private readonly NativeArena _arena = new();
+    private readonly NativeArena _arena;
+    private readonly bool _ownsArena;
     private readonly ColumnBuffer[] _columns;
     private int _markedRows;
     private bool _disposed;
 
-    /// <summary>A batch of the columns of <paramref name="schema"/> (string, long, timestamp, double, boolean, and arrays of them).</summary>
+    /// <summary>
+    /// A batch of the columns of <paramref name="schema"/> (string, long, timestamp, double, boolean, and arrays of them),
+    /// each written with its <paramref name="columnOptions"/> (by column name; the defaults for the others). With
+    /// <paramref name="arena"/>, text is copied there (batches of one commit, one per partition, can share one arena,
+    /// so that memory follows the rows, not the partitions): the batch then neither resets nor frees it; its owner
+    /// resets it once every batch sharing it is cleared, and disposes it after them.
+    /// </summary>
     /// <exception cref="NotSupportedException">A column has another type.</exception>
-    public ColumnBatch(StructType schema)
+    /// <exception cref="ArgumentException">An option names no plain column of the schema.</exception>
+    public ColumnBatch(StructType schema, IReadOnlyDictionary<string, ColumnWriteOptions>? columnOptions = null, NativeArena? arena = null)
     {
         ArgumentNullException.ThrowIfNull(schema);
         Schema = schema;
+        _ownsArena = arena is null;
+        _arena = arena ?? new NativeArena();
         _columns = [.. schema.Fields.Select(f => new ColumnBuffer(f, this))];
+        Options = new ColumnWriteOptions[_columns.Length];
+        Array.Fill(Options, s_defaults);
+        foreach (var (name, options) in columnOptions ?? new Dictionary<string, ColumnWriteOptions>())
+        {
+            var index = schema.IndexOf(name);
+            if (index < 0 || _columns[index].IsList)
+            {
+                throw new ArgumentException(
+                    $"Column options name '{name}', which is not a plain column of [{string.Join(", ", schema.Fields.Where(f => f.Type is not ArrayType).Select(f => f.Name))}].",
+                    nameof(columnOptions));
+            }
+
+            Options[index] = options ?? throw new ArgumentException($"The options of column '{name}' are null.", nameof(columnOptions));
+        }
     }
+
+    private static readonly ColumnWriteOptions s_defaults = new();
+
+    /// <summary>How each column is written, in schema order.</summary>
+    internal ColumnWriteOptions[] Options { get; }
 
     /// <summary>The columns, in order.</summary>
     public StructType Schema { get; }
@@ -32,7 +61,7 @@ public sealed class ColumnBatch : IDisposable
     /// <summary>Rows completed.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Native bytes reserved for text (reused after <see cref="Clear"/>; 0 once disposed).</summary>
+    /// <summary>Native bytes reserved for text (reused after <see cref="Clear"/>; 0 once disposed), in the shared arena when one was given.</summary>
     public long ReservedBytes => _arena.Reserved;
 
     /// <summary>The column at <paramref name="index"/> (schema order).</summary>
@@ -102,7 +131,7 @@ public sealed class ColumnBatch : IDisposable
         }
     }
 
-    /// <summary>Forgets every row; the memory stays for the next batch.</summary>
+    /// <summary>Forgets every row; the memory stays for the next batch (a shared arena is reset by its owner).</summary>
     /// <exception cref="ObjectDisposedException">The batch is disposed.</exception>
     public void Clear()
     {
@@ -112,15 +141,22 @@ public sealed class ColumnBatch : IDisposable
             column.Clear();
         }
 
-        _arena.Reset();
+        if (_ownsArena)
+        {
+            _arena.Reset();
+        }
+
         Count = _markedRows = 0;
     }
 
-    /// <summary>Frees the native memory of the text; calling it again does nothing.</summary>
+    /// <summary>Frees the native memory of the text (unless the arena is shared); calling it again does nothing.</summary>
     public void Dispose()
     {
         _disposed = true;
-        _arena.Dispose();
+        if (_ownsArena)
+        {
+            _arena.Dispose();
+        }
     }
 
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);

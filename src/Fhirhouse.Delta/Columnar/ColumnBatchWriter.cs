@@ -12,13 +12,29 @@ namespace Fhirhouse.Delta.Columnar;
 /// row group) straight from its columns, and computes the file's Delta statistics from them by the row writer's rules:
 /// min/max of text (UTF-8 byte order, <see cref="StatisticsRules"/>), long, double (NaN ignored) and timestamp columns
 /// (in milliseconds, the minimum rounded down and the maximum up so both stay bounds); null counts of every column.
+/// Columns whose <see cref="ColumnWriteOptions"/> turn statistics off get neither Parquet statistics nor bounds.
 /// </summary>
 internal static class ColumnBatchWriter
 {
     public static void Write(ParquetSharp.IO.OutputStream output, ColumnBatch batch)
     {
         using var schema = ParquetSharpHandler.SchemaNode(batch.Schema);
-        using var properties = new WriterPropertiesBuilder().Compression(Compression.Snappy).Build();
+        using var builder = new WriterPropertiesBuilder().Compression(Compression.Snappy);
+        for (var i = 0; i < batch.Options.Length; i++)
+        {
+            var options = batch.Options[i];
+            if (!options.Dictionary)
+            {
+                builder.DisableDictionary(batch.Schema.Fields[i].Name);
+            }
+
+            if (!options.Statistics)
+            {
+                builder.DisableStatistics(batch.Schema.Fields[i].Name);
+            }
+        }
+
+        using var properties = builder.Build();
         using var writer = new ParquetFileWriter(output, schema, properties);
         using (var group = writer.AppendRowGroup())
         {
@@ -69,7 +85,7 @@ internal static class ColumnBatchWriter
     /// <summary>The protocol's statistics JSON of the batch.</summary>
     public static string Statistics(ColumnBatch batch)
     {
-        var bounds = batch.Columns.Select(Bounds).ToList();
+        var bounds = batch.Columns.Select((c, i) => batch.Options[i].Statistics ? Bounds(c) : (null, null)).ToList();
         var output = new ArrayBufferWriter<byte>(1024);
         using (var w = new Utf8JsonWriter(output))
         {

@@ -247,11 +247,19 @@ public sealed class ColumnBuffer
         {
             var size = Grow(_def.Length);
             Array.Resize(ref _def, size);
-            Array.Resize(ref _rep, size);
+            if (IsList)
+            {
+                Array.Resize(ref _rep, size);
+            }
         }
 
         _def[LevelCount] = (short)def;
-        _rep[LevelCount] = rep;
+        if (IsList)
+        {
+            // Only arrays repeat: a plain nullable column needs definition levels alone.
+            _rep[LevelCount] = rep;
+        }
+
         LevelCount++;
     }
 

@@ -41,10 +41,11 @@ internal sealed class CopyOnWrite(DeltaTable table, Snapshot snapshot, string op
     {
         var cdf = snapshot.Metadata.ChangeDataFeedEnabled;
         var columns = snapshot.Schema.Fields.Count;
-        foreach (var file in snapshot.Files)
+        foreach (var scanFile in snapshot.ScanFiles())
         {
+            var file = scanFile.Add;
             _transaction.ReadFiles.Add(DeltaPath.Canonical(file.Path));
-            if (!predicate.MayMatch(file))
+            if (!predicate.MayMatch(scanFile))
             {
                 continue;
             }
@@ -93,7 +94,7 @@ internal sealed class CopyOnWrite(DeltaTable table, Snapshot snapshot, string op
                 continue;
             }
 
-            _transaction.Add(DeltaTable.Remove(file, _now));
+            _transaction.Add(TableWriter.Remove(file, _now));
             await WriteRowsAsync(survivors, changes, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -114,7 +115,7 @@ internal sealed class CopyOnWrite(DeltaTable table, Snapshot snapshot, string op
     /// <summary>Adds data files the caller wrote under the table (their rows recorded as inserts in the change data feed).</summary>
     public async Task AddFilesAsync(IReadOnlyList<DataFile> files, CancellationToken cancellationToken)
     {
-        foreach (var add in table.ToAdds(snapshot, files, _now))
+        foreach (var add in table.Writer.ToAdds(snapshot, files, _now))
         {
             _transaction.Add(add);
             _inserted += add.NumRecords ?? 0;
@@ -150,7 +151,7 @@ internal sealed class CopyOnWrite(DeltaTable table, Snapshot snapshot, string op
     {
         if (rows.Count > 0)
         {
-            _transaction.AddRange(await table.NewFileWriter(snapshot).WriteAsync(rows, "", "part-00000", cancellationToken).ConfigureAwait(false));
+            _transaction.AddRange(await table.Writer.NewFileWriter(snapshot).WriteAsync(rows, "", "part-00000", cancellationToken).ConfigureAwait(false));
         }
 
         if (changes.Count > 0)
@@ -161,7 +162,7 @@ internal sealed class CopyOnWrite(DeltaTable table, Snapshot snapshot, string op
 
     private async Task<IEnumerable<AddCdcFile>> WriteChangesAsync(List<object?[]> changes, CancellationToken cancellationToken)
     {
-        var schema = new StructType([.. snapshot.Schema.Fields, new StructField(DeltaTable.ChangeTypeColumn, PrimitiveType.String)]);
+        var schema = new StructType([.. snapshot.Schema.Fields, new StructField(ChangeFeedReader.ChangeTypeColumn, PrimitiveType.String)]);
         var metadata = snapshot.Metadata with { SchemaString = SchemaJson.Serialize(schema) };
         var writer = new DataFileWriter(table.Log.Parquet, table.Path, metadata, table.Options.TimeProvider, table.Options.MaxRowsPerFile);
         var adds = await writer.WriteAsync(changes, "_change_data/", "cdc-00000", cancellationToken).ConfigureAwait(false);

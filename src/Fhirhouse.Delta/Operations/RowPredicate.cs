@@ -1,13 +1,15 @@
-using Fhirhouse.Delta.Actions;
+using Fhirhouse.Delta.Scan;
 using Fhirhouse.Delta.Schema;
-using Fhirhouse.Delta.Transactions;
 
 namespace Fhirhouse.Delta.Operations;
 
 /// <summary>
-/// Which rows a DELETE, UPDATE or replace touches. <see cref="In"/> is an expression the table understands: files whose
-/// partition values or min/max statistics rule every value out are not read. <see cref="Where"/> is any test over a
-/// row (<c>object?[]</c> in schema order) and reads every file.
+/// Which rows a scan, DELETE, UPDATE or replace touches. <see cref="In"/>, <see cref="Equal"/>, <see cref="Compare"/>
+/// and <see cref="And"/> are expressions the table understands: files whose partition values or min/max statistics
+/// rule every row out are not read (data skipping). <see cref="Where"/> is any test over a row (<c>object?[]</c> in
+/// schema order) and reads every file. Values have the column's row type: string, long (any integral column; int is
+/// accepted), double (float and double), decimal, bool, DateOnly (date), DateTimeOffset (timestamp), DateTime
+/// (timestamp_ntz). A null never matches (SQL semantics).
 /// </summary>
 public abstract class RowPredicate
 {
@@ -15,19 +17,37 @@ public abstract class RowPredicate
     {
     }
 
-    /// <summary>
-    /// The rows whose <paramref name="column"/> equals one of <paramref name="values"/> (SQL <c>IN</c>: a null never
-    /// matches), for string, integral (given as long or int), boolean and date (DateOnly) columns.
-    /// </summary>
+    /// <summary>The rows whose <paramref name="column"/> equals one of <paramref name="values"/> (SQL <c>IN</c>).</summary>
     public static RowPredicate In(string column, IEnumerable<object> values)
     {
         ArgumentException.ThrowIfNullOrEmpty(column);
         ArgumentNullException.ThrowIfNull(values);
-        return new InValues(column, [.. values.Select(v => v is int i ? (long)i : v ?? throw new ArgumentException("IN takes no null value (a null never matches).", nameof(values)))]);
+        return new InValues(column, [.. values.Select(v => ScanValues.Normalize(v) ?? throw new ArgumentException("IN takes no null value (a null never matches).", nameof(values)))]);
     }
 
     /// <summary>The rows whose <paramref name="column"/> equals <paramref name="value"/>.</summary>
     public static RowPredicate Equal(string column, object value) => In(column, [value]);
+
+    /// <summary>The rows whose <paramref name="column"/> compares with <paramref name="value"/> as <paramref name="comparison"/> says.</summary>
+    public static RowPredicate Compare(string column, Comparison comparison, object value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(column);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!Enum.IsDefined(comparison))
+        {
+            throw new ArgumentOutOfRangeException(nameof(comparison), comparison, "Comparisons are Equal, Less, LessOrEqual, Greater and GreaterOrEqual.");
+        }
+
+        return new Comparing(column, comparison, ScanValues.Normalize(value)!);
+    }
+
+    /// <summary>The rows every one of <paramref name="predicates"/> matches (all of them when there is none).</summary>
+    public static RowPredicate And(params IEnumerable<RowPredicate> predicates)
+    {
+        ArgumentNullException.ThrowIfNull(predicates);
+        RowPredicate[] all = [.. predicates];
+        return all.Any(p => p is null) ? throw new ArgumentException("AND takes no null predicate.", nameof(predicates)) : new AllOf(all);
+    }
 
     /// <summary>The rows for which <paramref name="test"/> is true; every file is read.</summary>
     public static RowPredicate Where(Func<object?[], bool> test)
@@ -40,57 +60,92 @@ public abstract class RowPredicate
     /// <exception cref="ArgumentException">A column is not in the schema, or a value does not have its type.</exception>
     internal abstract BoundRowPredicate Bind(Snapshot snapshot);
 
+    /// <summary>The column's index and field, and the type its values take.</summary>
+    private protected static (int Index, StructField Field, bool IsPartition) Column(Snapshot snapshot, string column, IEnumerable<object> values, string what)
+    {
+        var index = snapshot.Schema.IndexOf(column);
+        if (index < 0)
+        {
+            throw new ArgumentException($"Column '{column}' is not in the schema of '{snapshot.TablePath}'.", nameof(column));
+        }
+
+        var field = snapshot.Schema.Fields[index];
+        var expected = ScanValues.ValueType(field.Type) ?? throw new ArgumentException(
+            $"Column '{column}' of '{snapshot.TablePath}' has type {field.Type}; {what} compares string, numeric (decimal up to precision 28), boolean, date and timestamp columns.", nameof(column));
+        foreach (var value in values)
+        {
+            if (value.GetType() != expected)
+            {
+                throw new ArgumentException($"Column '{column}' holds {expected.Name} values; {what} was given a {value.GetType().Name}.", nameof(values));
+            }
+        }
+
+        return (index, field, snapshot.PartitionColumns.Contains(field.Name, StringComparer.OrdinalIgnoreCase));
+    }
+
     private sealed class Opaque(Func<object?[], bool> test) : RowPredicate
     {
-        internal override BoundRowPredicate Bind(Snapshot snapshot) => new BoundRowPredicate(_ => true, test);
+        internal override BoundRowPredicate Bind(Snapshot snapshot) => new(_ => true, test);
+    }
+
+    private sealed class AllOf(RowPredicate[] predicates) : RowPredicate
+    {
+        internal override BoundRowPredicate Bind(Snapshot snapshot)
+        {
+            var bound = predicates.Select(p => p.Bind(snapshot)).ToArray();
+            return new BoundRowPredicate(file => bound.All(p => p.MayMatch(file)), row => bound.All(p => p.Matches(row)));
+        }
+    }
+
+    private sealed class Comparing(string column, Comparison comparison, object value) : RowPredicate
+    {
+        internal override BoundRowPredicate Bind(Snapshot snapshot)
+        {
+            var (index, field, isPartition) = Column(snapshot, column, [value], comparison.ToString());
+            return new BoundRowPredicate(
+                file => DataSkipping.MayHold(file, field, isPartition, comparison, value),
+                row => ScanValues.Normalize(row[index]) is { } v && Matches(v));
+        }
+
+        private bool Matches(object rowValue)
+        {
+            // A row's text compares in full, whatever its characters: only bounds are judged conservatively.
+            return ScanValues.CompareExact(rowValue, value) is { } o && comparison switch
+            {
+                Comparison.Equal => o == 0,
+                Comparison.Less => o < 0,
+                Comparison.LessOrEqual => o <= 0,
+                Comparison.Greater => o > 0,
+                Comparison.GreaterOrEqual => o >= 0,
+                _ => false,
+            };
+        }
     }
 
     private sealed class InValues(string column, object[] values) : RowPredicate
     {
         internal override BoundRowPredicate Bind(Snapshot snapshot)
         {
-            var index = snapshot.Schema.IndexOf(column);
-            if (index < 0)
-            {
-                throw new ArgumentException($"Column '{column}' is not in the schema of '{snapshot.TablePath}'.", nameof(column));
-            }
-
-            var field = snapshot.Schema.Fields[index];
-            var expected = RowType(field.Type) ?? throw new ArgumentException(
-                $"Column '{column}' of '{snapshot.TablePath}' has type {field.Type}; IN compares string, integral, boolean and date columns.", nameof(column));
-            foreach (var value in values)
-            {
-                if (value.GetType() != expected)
-                {
-                    throw new ArgumentException($"Column '{column}' holds {expected.Name} values; IN was given a {value.GetType().Name}.", nameof(values));
-                }
-            }
-
+            var (index, field, isPartition) = Column(snapshot, column, values, "IN");
             var set = new HashSet<object>(values);
-            var sorted = values.Distinct().ToArray();
-            Array.Sort(sorted, ColumnBounds.CompareValues);
-            var isPartition = snapshot.PartitionColumns.Contains(field.Name, StringComparer.OrdinalIgnoreCase);
-            var physical = field.PhysicalName(snapshot.Metadata.ColumnMapping);
-            return new BoundRowPredicate(
-                file => sorted.Length > 0 && ColumnBounds.MayContainAny(file, field, physical, isPartition, sorted),
-                row => row[index] is { } v && set.Contains(v is int or short or sbyte ? Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture) : v));
-        }
+            var sorted = set.ToArray();
+            var comparable = sorted.All(v => v is not string s || System.Text.Ascii.IsValid(s));
+            if (comparable)
+            {
+                Array.Sort(sorted, (a, b) => ScanValues.Compare(a, b) ?? 0);
+            }
 
-        private static Type? RowType(DeltaType type) => type switch
-        {
-            PrimitiveType p when p == PrimitiveType.String => typeof(string),
-            PrimitiveType p when p == PrimitiveType.Long || p == PrimitiveType.Integer || p == PrimitiveType.Short || p == PrimitiveType.Byte => typeof(long),
-            PrimitiveType p when p == PrimitiveType.Boolean => typeof(bool),
-            PrimitiveType p when p == PrimitiveType.Date => typeof(DateOnly),
-            _ => null,
-        };
+            return new BoundRowPredicate(
+                file => DataSkipping.MayHoldAny(file, field, isPartition, sorted, comparable),
+                row => ScanValues.Normalize(row[index]) is { } v && set.Contains(v));
+        }
     }
 }
 
 /// <summary>A predicate resolved against one snapshot: whether a file may hold a matching row, and whether a row matches.</summary>
-internal sealed class BoundRowPredicate(Func<AddFile, bool> mayMatch, Func<object?[], bool> matches)
+internal sealed class BoundRowPredicate(Func<ScanFile, bool> mayMatch, Func<object?[], bool> matches)
 {
-    public bool MayMatch(AddFile file) => mayMatch(file);
+    public bool MayMatch(ScanFile file) => mayMatch(file);
 
     public bool Matches(object?[] row) => matches(row);
 }

@@ -100,7 +100,7 @@ public sealed class AuditLog
             }
 
             var options = new DeltaTableOptions { TimeProvider = _time };
-            if (await _store.ExistsAsync(TablePath + "/_delta_log/00000000000000000000.json", cancellationToken).ConfigureAwait(false))
+            if (await DeltaTable.ExistsAsync(_store, TablePath, cancellationToken).ConfigureAwait(false))
             {
                 return _table = await DeltaTable.OpenAsync(_store, TablePath, options, cancellationToken).ConfigureAwait(false);
             }

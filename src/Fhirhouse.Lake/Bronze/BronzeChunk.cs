@@ -1,24 +1,32 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using Fhirhouse.Fhir.Resources;
 using Fhirhouse.Delta.Columnar;
-using ParquetSharp;
+using Fhirhouse.Fhir.Resources;
 
 namespace Fhirhouse.Lake.Bronze;
 
 /// <summary>
-/// The bronze rows of one commit, kept by column and by partition (resource type) as they arrive: the resource JSON
-/// and the other strings as UTF-8 bytes in a <see cref="NativeArena"/>, the numbers unboxed. Nothing is converted
-/// to .NET strings or boxed on the way to Parquet (<see cref="BronzeFileWriter"/>). Reused chunk after chunk.
+/// The bronze rows of one commit, kept by partition (resource type) as they arrive, each partition a Delta
+/// <see cref="ColumnBatch"/> of <see cref="BronzeTable.DataSchema"/> written with <see cref="BronzeTable.WriteOptions"/>:
+/// the resource JSON and the other strings as UTF-8 bytes in one native arena shared by the batches (memory follows the
+/// chunk's rows, whatever the number of resource types), the numbers unboxed. Nothing is converted
+/// to .NET strings or boxed on the way to Parquet. Reused chunk after chunk.
 /// </summary>
 internal sealed class BronzeChunk : IDisposable
 {
+    private static readonly int s_id = Column("id");
+    private static readonly int s_versionId = Column("version_id");
+    private static readonly int s_lastUpdated = Column("last_updated");
+    private static readonly int s_deleted = Column("deleted");
+    private static readonly int s_patientId = Column("patient_id");
+    private static readonly int s_source = Column("source");
+    private static readonly int s_rawKey = Column("raw_key");
+    private static readonly int s_rawLine = Column("raw_line");
+    private static readonly int s_contentHash = Column("content_hash");
+    private static readonly int s_ingestedAt = Column("ingested_at");
+    private static readonly int s_resource = Column("resource");
+
     private readonly NativeArena _arena = new();
-    private readonly Dictionary<string, BronzePartition> _partitions = new(StringComparer.Ordinal);
-    private string? _source;
-    private ByteArray _sourceBytes;
-    private string? _rawKey;
-    private ByteArray _rawKeyBytes;
+    private readonly Dictionary<string, ColumnBatch> _partitions = new(StringComparer.Ordinal);
 
     /// <summary>Rows held.</summary>
     public int Count { get; private set; }
@@ -27,7 +35,7 @@ internal sealed class BronzeChunk : IDisposable
     public long ReservedBytes => _arena.Reserved;
 
     /// <summary>The partitions with rows, by resource type.</summary>
-    public IEnumerable<KeyValuePair<string, BronzePartition>> Partitions => _partitions.Where(p => p.Value.Count > 0);
+    public IEnumerable<KeyValuePair<string, ColumnBatch>> Partitions => _partitions.Where(p => p.Value.Count > 0);
 
     /// <summary>
     /// One resource version as received, copied, with the SHA-256 of its bytes (<paramref name="sha256"/>, computed
@@ -36,14 +44,35 @@ internal sealed class BronzeChunk : IDisposable
     public void AddResource(ResourceHeader header, ReadOnlySpan<byte> json, ReadOnlySpan<byte> sha256, string source, string rawKey, long line, DateTimeOffset ingestedAt)
     {
         var p = Partition(header.ResourceType);
-        p.Id.Add(Text(header.Id));
-        p.VersionId.Add(header.VersionId is null ? null : Text(header.VersionId));
-        p.LastUpdated.Add(header.LastUpdated is { } t ? Micros(t) : null);
-        p.Deleted.Add(false);
-        p.PatientId.Add(header.PatientId is null ? null : Text(header.PatientId));
+        p[s_id].Append(header.Id);
+        Text(p[s_versionId], header.VersionId);
+        if (header.LastUpdated is { } t)
+        {
+            p[s_lastUpdated].Append(t);
+        }
+        else
+        {
+            p[s_lastUpdated].AppendNull();
+        }
+
+        p[s_deleted].Append(false);
+        Text(p[s_patientId], header.PatientId);
         AddCommon(p, source, rawKey, line, ingestedAt);
-        p.ContentHash.Add(Hash(json, sha256));
-        p.Resource.Add(_arena.Add(json));
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        if (sha256.IsEmpty)
+        {
+            SHA256.HashData(json, digest);
+        }
+        else
+        {
+            sha256.CopyTo(digest);
+        }
+
+        Span<byte> hex = stackalloc byte[2 * SHA256.HashSizeInBytes];
+        Convert.TryToHexStringLower(digest, hex, out _);
+        p[s_contentHash].Append(hex);
+        p[s_resource].Append(json);
+        p.EndRow();
         Count++;
     }
 
@@ -51,14 +80,15 @@ internal sealed class BronzeChunk : IDisposable
     public void AddDeletion(string resourceType, string id, DateTimeOffset lastUpdated, string source, string rawKey, long line, DateTimeOffset ingestedAt)
     {
         var p = Partition(resourceType);
-        p.Id.Add(Text(id));
-        p.VersionId.Add(null);
-        p.LastUpdated.Add(Micros(lastUpdated));
-        p.Deleted.Add(true);
-        p.PatientId.Add(null);
+        p[s_id].Append(id);
+        p[s_versionId].AppendNull();
+        p[s_lastUpdated].Append(lastUpdated);
+        p[s_deleted].Append(true);
+        p[s_patientId].AppendNull();
         AddCommon(p, source, rawKey, line, ingestedAt);
-        p.ContentHash.Add(null);
-        p.Resource.Add(null);
+        p[s_contentHash].AppendNull();
+        p[s_resource].AppendNull();
+        p.EndRow();
         Count++;
     }
 
@@ -71,177 +101,49 @@ internal sealed class BronzeChunk : IDisposable
         }
 
         _arena.Reset();
-        _source = _rawKey = null;
         Count = 0;
     }
 
-    public void Dispose() => _arena.Dispose();
-
-    internal static long Micros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
-
-    private void AddCommon(BronzePartition p, string source, string rawKey, long line, DateTimeOffset ingestedAt)
+    public void Dispose()
     {
-        if (!ReferenceEquals(source, _source))
+        foreach (var partition in _partitions.Values)
         {
-            _source = source;
-            _sourceBytes = Text(source);
+            partition.Dispose();
         }
 
-        if (!ReferenceEquals(rawKey, _rawKey))
-        {
-            _rawKey = rawKey;
-            _rawKeyBytes = Text(rawKey);
-        }
-
-        p.Source.Add(_sourceBytes);
-        p.RawKey.Add(_rawKeyBytes);
-        p.RawLine.Add(line);
-        p.IngestedAt.Add(Micros(ingestedAt));
+        _arena.Dispose();
     }
 
-    private BronzePartition Partition(string resourceType)
+    private static int Column(string name) => BronzeTable.DataSchema.IndexOf(name);
+
+    private static void Text(ColumnBuffer column, string? value)
     {
-        if (!_partitions.TryGetValue(resourceType, out var partition))
+        if (value is null)
         {
-            _partitions[resourceType] = partition = new BronzePartition();
-        }
-
-        return partition;
-    }
-
-    private ByteArray Text(string value) => _arena.AddUtf8(value);
-
-    private ByteArray Hash(ReadOnlySpan<byte> json, ReadOnlySpan<byte> sha256)
-    {
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        if (sha256.IsEmpty)
-        {
-            SHA256.HashData(json, digest);
+            column.AppendNull();
         }
         else
         {
-            sha256.CopyTo(digest);
+            column.Append(value);
         }
-
-        return _arena.AddHexLower(digest);
     }
-}
 
-/// <summary>The rows of one resource type in a <see cref="BronzeChunk"/>, column by column (bronze's data columns).</summary>
-internal sealed class BronzePartition
-{
-    public int Count => Id.Count;
-
-    public BytesColumn Id { get; } = new(nullable: false);
-
-    public BytesColumn VersionId { get; } = new(nullable: true);
-
-    public NullableColumn<long> LastUpdated { get; } = new();
-
-    public List<bool> Deleted { get; } = [];
-
-    public BytesColumn PatientId { get; } = new(nullable: true);
-
-    public BytesColumn Source { get; } = new(nullable: false);
-
-    public BytesColumn RawKey { get; } = new(nullable: false);
-
-    public List<long> RawLine { get; } = [];
-
-    public BytesColumn ContentHash { get; } = new(nullable: true);
-
-    public List<long> IngestedAt { get; } = [];
-
-    public BytesColumn Resource { get; } = new(nullable: true);
-
-    public void Clear()
+    private static void AddCommon(ColumnBatch p, string source, string rawKey, long line, DateTimeOffset ingestedAt)
     {
-        Id.Clear();
-        VersionId.Clear();
-        LastUpdated.Clear();
-        Deleted.Clear();
-        PatientId.Clear();
-        Source.Clear();
-        RawKey.Clear();
-        RawLine.Clear();
-        ContentHash.Clear();
-        IngestedAt.Clear();
-        Resource.Clear();
+        // The same string instances row after row: each column stores their bytes once.
+        p[s_source].Append(source);
+        p[s_rawKey].Append(rawKey);
+        p[s_rawLine].Append(line);
+        p[s_ingestedAt].Append(ingestedAt);
     }
-}
 
-/// <summary>A column of byte strings (pointers into the chunk's arena), with definition levels when nullable.</summary>
-internal sealed class BytesColumn(bool nullable)
-{
-    private readonly List<ByteArray> _values = [];
-    private readonly List<short> _levels = [];
-
-    public bool Nullable => nullable;
-
-    /// <summary>Rows (nulls included).</summary>
-    public int Count { get; private set; }
-
-    /// <summary>The non-null values, in row order.</summary>
-    public ReadOnlySpan<ByteArray> Values => CollectionsMarshal.AsSpan(_values);
-
-    /// <summary>Definition levels (1 value, 0 null), one per row; empty when the column is required.</summary>
-    public ReadOnlySpan<short> Levels => CollectionsMarshal.AsSpan(_levels);
-
-    public int Nulls => Count - _values.Count;
-
-    public void Add(ByteArray? value)
+    private ColumnBatch Partition(string resourceType)
     {
-        if (value is { } v)
+        if (!_partitions.TryGetValue(resourceType, out var partition))
         {
-            _values.Add(v);
-        }
-        else if (!nullable)
-        {
-            throw new InvalidOperationException("A required bronze column got a null value.");
+            _partitions[resourceType] = partition = new ColumnBatch(BronzeTable.DataSchema, BronzeTable.WriteOptions, _arena);
         }
 
-        if (nullable)
-        {
-            _levels.Add(value is null ? (short)0 : (short)1);
-        }
-
-        Count++;
-    }
-
-    public void Clear()
-    {
-        _values.Clear();
-        _levels.Clear();
-        Count = 0;
-    }
-}
-
-/// <summary>A nullable column of unboxed values, with definition levels.</summary>
-internal sealed class NullableColumn<T>
-    where T : struct
-{
-    private readonly List<T> _values = [];
-    private readonly List<short> _levels = [];
-
-    public ReadOnlySpan<T> Values => CollectionsMarshal.AsSpan(_values);
-
-    public ReadOnlySpan<short> Levels => CollectionsMarshal.AsSpan(_levels);
-
-    public int Nulls => _levels.Count - _values.Count;
-
-    public void Add(T? value)
-    {
-        if (value is { } v)
-        {
-            _values.Add(v);
-        }
-
-        _levels.Add(value is null ? (short)0 : (short)1);
-    }
-
-    public void Clear()
-    {
-        _values.Clear();
-        _levels.Clear();
+        return partition;
     }
 }

@@ -3,24 +3,18 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Fhirhouse.Delta;
 using Fhirhouse.Delta.Actions;
-using Fhirhouse.Delta.Parquet;
-using Fhirhouse.Storage;
-using ParquetSharp;
+using Fhirhouse.Delta.Columnar;
+using Fhirhouse.Delta.Scan;
 
 namespace Fhirhouse.Lake.Bronze;
 
 /// <summary>
-/// Reads bronze's data files by column, straight from Parquet: <see cref="ReadCurrentAsync"/> finds the current
+/// Reads bronze's data files by column with Delta's <see cref="ColumnarFileReader"/>: <see cref="ReadCurrentAsync"/> finds the current
 /// version of every resource from the small columns only (the JSON is not read), and <see cref="ReadResourcesAsync"/>
 /// then hands the JSON of chosen rows of one file to a callback as UTF-8, never as .NET strings and never all at once.
 /// </summary>
 public static class BronzeScan
 {
-    private const int Batch = 1024;
-
-    /// <summary>What ParquetSharp reads first from the end of a file (Arrow's default footer read).</summary>
-    private const int FooterPrefetch = 64 * 1024;
-
     /// <summary>Where a bronze row is: the snapshot's file and the row's position in it.</summary>
     public readonly record struct Location(int File, long Row);
 
@@ -34,8 +28,9 @@ public static class BronzeScan
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(snapshot);
-        var files = Enumerable.Range(0, snapshot.Files.Count)
-            .Where(f => resourceType is null || string.Equals(TypeOf(snapshot.Files[f], table), resourceType, StringComparison.Ordinal))
+        var scanFiles = snapshot.ScanFiles();
+        var files = Enumerable.Range(0, scanFiles.Count)
+            .Where(f => resourceType is null || string.Equals(TypeOf(scanFiles[f], table), resourceType, StringComparison.Ordinal))
             .ToList();
         // The map that receives the other half is sized for all the rows at once (no rehash while merging).
         var rows = (int)Math.Min(int.MaxValue / 2, files.Sum(f => snapshot.Files[f].NumRecords ?? 0));
@@ -63,34 +58,30 @@ public static class BronzeScan
     private static async Task<Dictionary<string, (BronzeRow Row, Location At)>> ReadCurrentAsync(
         DeltaTable table, Snapshot snapshot, List<int> files, int capacity, CancellationToken cancellationToken)
     {
+        var scanFiles = snapshot.ScanFiles();
         capacity = Math.Max(capacity, (int)Math.Min(int.MaxValue / 2, files.Sum(f => snapshot.Files[f].NumRecords ?? 0)));
         var current = new Dictionary<string, (BronzeRow Row, Location At)>(capacity, StringComparer.Ordinal);
         var rawKeysSeen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var f in files)
         {
-            var file = snapshot.Files[f];
+            var file = scanFiles[f];
             var type = TypeOf(file, table);
-            // Through the store's stream, so that only the small columns' chunks are read and decrypted (not the JSON);
-            // ParquetSharp reads synchronously, so what it needs is fetched asynchronously first (ReadAsync below).
-            var stream = new PrefetchedReadStream(await table.Store.OpenReadAsync(KeyOf(table, file), cancellationToken).ConfigureAwait(false));
-            await using (stream.ConfigureAwait(false))
+            // Ranged: only the small columns' chunks are read and decrypted (not the JSON).
+            var reader = await ColumnarFileReader.OpenAsync(table.Store, file, ColumnarReadMode.Ranged, cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                await stream.PrefetchTailAsync(FooterPrefetch, cancellationToken).ConfigureAwait(false);
-                using var reader = await ReadAsync(stream, () => new ParquetFileReader(stream, leaveOpen: true), cancellationToken).ConfigureAwait(false);
-                using var metadata = reader.FileMetaData;
                 long offset = 0;
-                for (var g = 0; g < metadata.NumRowGroups; g++)
+                for (var g = 0; g < reader.RowGroupCount; g++)
                 {
-                    using var group = reader.RowGroup(g);
-                    var rows = (int)group.MetaData.NumRows;
-                    var ids = await ReadAsync(stream, () => Strings(group, metadata, "id", rows), cancellationToken).ConfigureAwait(false);
-                    var versions = await ReadAsync(stream, () => Strings(group, metadata, "version_id", rows), cancellationToken).ConfigureAwait(false);
-                    var updated = await ReadAsync(stream, () => Times(group, metadata, "last_updated", rows), cancellationToken).ConfigureAwait(false);
-                    var deleted = await ReadAsync(stream, () => Column<bool>(group, metadata, "deleted", rows), cancellationToken).ConfigureAwait(false);
-                    var ingested = await ReadAsync(stream, () => Times(group, metadata, "ingested_at", rows), cancellationToken).ConfigureAwait(false);
-                    var rawKeys = await ReadAsync(stream, () => Strings(group, metadata, "raw_key", rows), cancellationToken).ConfigureAwait(false);
-                    var patients = await ReadAsync(stream, () => Strings(group, metadata, "patient_id", rows), cancellationToken).ConfigureAwait(false);
-                    var lines = await ReadAsync(stream, () => Column<long>(group, metadata, "raw_line", rows), cancellationToken).ConfigureAwait(false);
+                    var rows = reader.RowGroupRows(g);
+                    var ids = await reader.ReadStringsAsync(g, "id", cancellationToken).ConfigureAwait(false);
+                    var versions = await reader.ReadStringsAsync(g, "version_id", cancellationToken).ConfigureAwait(false);
+                    var updated = await reader.ReadTimestampsAsync(g, "last_updated", cancellationToken).ConfigureAwait(false);
+                    var deleted = await reader.ReadValuesAsync<bool>(g, "deleted", cancellationToken).ConfigureAwait(false);
+                    var ingested = await reader.ReadTimestampsAsync(g, "ingested_at", cancellationToken).ConfigureAwait(false);
+                    var rawKeys = await reader.ReadStringsAsync(g, "raw_key", cancellationToken).ConfigureAwait(false);
+                    var patients = await reader.ReadStringsAsync(g, "patient_id", cancellationToken).ConfigureAwait(false);
+                    var lines = await reader.ReadValuesAsync<long>(g, "raw_line", cancellationToken).ConfigureAwait(false);
                     for (var r = 0; r < rows; r++)
                     {
                         var row = new BronzeRow(type, ids[r]!, versions[r], updated[r], deleted[r], patients[r], "", Intern(rawKeysSeen, rawKeys[r]!), lines[r], null, ingested[r]!.Value, null);
@@ -126,22 +117,21 @@ public static class BronzeScan
     /// </summary>
     public static async Task ReadResourceBytesAsync<T>(DeltaTable table, AddFile file, IReadOnlyDictionary<long, T> rows, Action<T, ReadOnlyMemory<byte>> visit, CancellationToken cancellationToken)
     {
-        var parquet = await OpenAsync(table, file, cancellationToken).ConfigureAwait(false);
+        // Whole: the JSON is most of the file, read into native memory once rather than chunk by chunk.
+        var reader = await ColumnarFileReader.OpenAsync(table, file, ColumnarReadMode.Whole, cancellationToken).ConfigureAwait(false);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
-            using (parquet)
+            await using (reader.ConfigureAwait(false))
             {
-                var reader = parquet.Reader;
-                using var metadata = reader.FileMetaData;
                 long offset = 0;
-                for (var g = 0; g < metadata.NumRowGroups; g++)
+                for (var g = 0; g < reader.RowGroupCount; g++)
                 {
-                    using var group = reader.RowGroup(g);
-                    var groupRows = (int)group.MetaData.NumRows;
-                    ForEachValue(group, metadata, "resource", groupRows, (int r, ByteArray value) =>
+                    var groupRows = reader.RowGroupRows(g);
+                    var groupOffset = offset;
+                    await reader.ForEachUtf8Async(g, "resource", (row, value) =>
                     {
-                        if (rows.TryGetValue(offset + r, out var state))
+                        if (rows.TryGetValue(groupOffset + row, out var state))
                         {
                             if (buffer.Length < value.Length)
                             {
@@ -149,10 +139,10 @@ public static class BronzeScan
                                 buffer = ArrayPool<byte>.Shared.Rent(value.Length);
                             }
 
-                            Marshal.Copy(value.Pointer, buffer, 0, value.Length);
+                            value.CopyTo(buffer);
                             visit(state, buffer.AsMemory(0, value.Length));
                         }
-                    });
+                    }, cancellationToken).ConfigureAwait(false);
                     offset += groupRows;
                 }
             }
@@ -174,120 +164,15 @@ public static class BronzeScan
         return kept;
     }
 
-    private static string TypeOf(AddFile file, DeltaTable table)
+    private static string TypeOf(ScanFile file, DeltaTable table)
     {
         if (file.DeletionVector is not null)
         {
-            throw new InvalidDataException($"Bronze file '{file.Path}' of '{table.Path}' has a deletion vector: bronze is written only by Fhirhouse, which writes none.");
+            throw new InvalidDataException($"Bronze file '{file.Key}' of '{table.Path}' has a deletion vector: bronze is written only by Fhirhouse, which writes none.");
         }
 
-        return file.PartitionValues.TryGetValue("resource_type", out var type) && type is not null
+        return file.PartitionValues.TryGetValue("resource_type", out var type) && !string.IsNullOrEmpty(type)
             ? type
-            : throw new InvalidDataException($"Bronze file '{file.Path}' of '{table.Path}' has no resource_type partition value.");
-    }
-
-    /// <summary>
-    /// Runs a synchronous ParquetSharp read over <paramref name="stream"/>; when it needed bytes the store can only give
-    /// asynchronously (S3), they are fetched asynchronously and the read runs again (a column chunk is read whole, so
-    /// once per chunk). No thread waits on a task.
-    /// </summary>
-    private static async Task<T> ReadAsync<T>(PrefetchedReadStream stream, Func<T> read, CancellationToken cancellationToken)
-    {
-        (long Offset, int Length)? previous = null;
-        while (true)
-        {
-            try
-            {
-                return read();
-            }
-            catch (Exception e) when (e is not OperationCanceledException && stream.TakeMissedRange() is { } missed && missed != previous)
-            {
-                await stream.PrefetchAsync(missed.Offset, missed.Length, cancellationToken).ConfigureAwait(false);
-                previous = missed;
-            }
-        }
-    }
-
-    private static string KeyOf(DeltaTable table, AddFile file) => table.DataFileKey(Uri.UnescapeDataString(file.Path));
-
-    private static Task<NativeParquetFile> OpenAsync(DeltaTable table, AddFile file, CancellationToken cancellationToken) =>
-        NativeParquetFile.OpenAsync(table.Store, KeyOf(table, file), cancellationToken);
-
-    private static int ColumnIndex(FileMetaData metadata, string name)
-    {
-        var index = metadata.Schema.ColumnIndex(name);
-        return index >= 0 ? index : throw new InvalidDataException($"A bronze data file has no column '{name}'.");
-    }
-
-    private delegate void ValueVisitor<in T>(int row, T value);
-
-    /// <summary>Calls <paramref name="present"/> with the row and physical value of each non-null value of a column, in row order.</summary>
-    private static void ForEachValue<T>(RowGroupReader group, FileMetaData metadata, string name, int rows, ValueVisitor<T> present)
-        where T : unmanaged
-    {
-        using var column = (ColumnReader<T>)group.Column(ColumnIndex(metadata, name));
-        var levels = new short[Batch];
-        var values = new T[Batch];
-        var required = column.ColumnDescriptor.MaxDefinitionLevel == 0;
-        var row = 0;
-        while (column.HasNext && row < rows)
-        {
-            var read = (int)column.ReadBatch(Math.Min(Batch, rows - row), required ? null : levels, null, values, out _);
-            var v = 0;
-            for (var i = 0; i < read; i++, row++)
-            {
-                if (required || levels[i] != 0)
-                {
-                    present(row, values[v++]);
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// The text values of a column, read as UTF-8 from Parquet; a value equal to the one before it is the same string
-    /// (rows of one payload, or of one patient, repeat their raw key and patient id).
-    /// </summary>
-    private static string?[] Strings(RowGroupReader group, FileMetaData metadata, string name, int rows)
-    {
-        var result = new string?[rows];
-        string? last = null;
-        var lastBytes = new byte[256];
-        var lastLength = 0;
-        ForEachValue(group, metadata, name, rows, (int row, ByteArray value) =>
-        {
-            var bytes = Span(value);
-            if (last is null || !bytes.SequenceEqual(lastBytes.AsSpan(0, lastLength)))
-            {
-                last = System.Text.Encoding.UTF8.GetString(bytes);
-                if (bytes.Length > lastBytes.Length)
-                {
-                    lastBytes = new byte[bytes.Length * 2];
-                }
-
-                bytes.CopyTo(lastBytes);
-                lastLength = bytes.Length;
-            }
-
-            result[row] = last;
-        });
-        return result;
-    }
-
-    private static unsafe ReadOnlySpan<byte> Span(ByteArray value) => new((void*)value.Pointer, value.Length);
-
-    /// <summary>A timestamp column (microseconds since the epoch, as the writers store it).</summary>
-    private static DateTimeOffset?[] Times(RowGroupReader group, FileMetaData metadata, string name, int rows)
-    {
-        var result = new DateTimeOffset?[rows];
-        ForEachValue(group, metadata, name, rows, (int row, long micros) =>
-            result[row] = new DateTimeOffset(DateTimeOffset.UnixEpoch.UtcTicks + (micros * 10), TimeSpan.Zero));
-        return result;
-    }
-
-    private static T[] Column<T>(RowGroupReader group, FileMetaData metadata, string name, int rows)
-    {
-        using var column = group.Column(ColumnIndex(metadata, name)).LogicalReader<T>();
-        return column.ReadAll(rows);
+            : throw new InvalidDataException($"Bronze file '{file.Key}' of '{table.Path}' has no resource_type partition value.");
     }
 }

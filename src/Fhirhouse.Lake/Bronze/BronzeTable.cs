@@ -1,5 +1,6 @@
 using Fhirhouse.Lake;
 using Fhirhouse.Delta;
+using Fhirhouse.Delta.Columnar;
 using Fhirhouse.Delta.Schema;
 using Fhirhouse.Delta.Transactions;
 using Fhirhouse.Lake.Tables;
@@ -32,6 +33,19 @@ public sealed class BronzeTable
         new StructField("resource", PrimitiveType.String),
     ]);
 
+    /// <summary>The columns of bronze's data files: <see cref="Schema"/> without the partition column, resource_type.</summary>
+    public static StructType DataSchema { get; } = new([.. Schema.Fields.Where(f => f.Name != "resource_type")]);
+
+    /// <summary>
+    /// How bronze's data files write their columns: the JSON and its hash, all different, with neither dictionary nor
+    /// statistics (the other columns as Delta writes them).
+    /// </summary>
+    public static IReadOnlyDictionary<string, ColumnWriteOptions> WriteOptions { get; } = new Dictionary<string, ColumnWriteOptions>(StringComparer.Ordinal)
+    {
+        ["resource"] = ColumnWriteOptions.Plain,
+        ["content_hash"] = ColumnWriteOptions.Plain,
+    };
+
     /// <summary>The table's folder.</summary>
     public const string TablePath = LakeLayout.Tables + "fhir_resources";
 
@@ -50,11 +64,13 @@ public sealed class BronzeTable
         new(await Definition.OpenOrCreateAsync(store, options, cancellationToken).ConfigureAwait(false));
 
     /// <summary>
-    /// Appends a chunk's rows in one commit (one data file per resource type, written straight from the chunk's
-    /// columns); a chunk already recorded under <paramref name="txn"/> is skipped before anything is written.
+    /// Appends a chunk's rows in one commit (one data file per resource type, written by Delta straight from the
+    /// chunk's column batches); a chunk already recorded under <paramref name="txn"/> is skipped before anything is written.
     /// </summary>
     internal Task<CommitResult> AppendAsync(BronzeChunk rows, AppTransaction txn, CancellationToken cancellationToken = default) =>
-        Table.AppendFilesAsync(token => BronzeFileWriter.WriteAsync(Table, rows, token), txn, cancellationToken);
+        Table.AppendFilesAsync(token => Table.WriteColumnsAsync(
+            [.. rows.Partitions.Select(p => (p.Value, (IReadOnlyDictionary<string, string?>)new Dictionary<string, string?>(StringComparer.Ordinal) { ["resource_type"] = p.Key }))],
+            token), txn, cancellationToken);
 
     /// <summary>Every row of a version (latest when null).</summary>
     public async IAsyncEnumerable<BronzeRow> ReadAllAsync(long? version = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)

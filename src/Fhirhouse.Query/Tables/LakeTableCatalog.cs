@@ -5,7 +5,7 @@ namespace Fhirhouse.Query.Tables;
 
 /// <summary>
 /// Finds lake tables by name: <c>NAME</c> is the Delta table at the first of the configured folders
-/// (<c>tables/NAME</c>, <c>tables/views/NAME</c>, <c>tables/gold/NAME</c>) that holds a <c>_delta_log</c>.
+/// (<c>tables/NAME</c>, <c>tables/views/NAME</c>, <c>tables/gold/NAME</c>) that holds a Delta table.
 /// </summary>
 internal sealed class LakeTableCatalog(IObjectStore store, IReadOnlyList<string> folders)
 {
@@ -26,7 +26,7 @@ internal sealed class LakeTableCatalog(IObjectStore store, IReadOnlyList<string>
         foreach (var folder in folders)
         {
             var path = folder + name;
-            if (await HasLogAsync(path, cancellationToken).ConfigureAwait(false))
+            if (await DeltaTable.ExistsAsync(store, path, cancellationToken).ConfigureAwait(false))
             {
                 var table = await DeltaTable.OpenAsync(store, path, cancellationToken: cancellationToken).ConfigureAwait(false);
                 _opened[name] = table;
@@ -43,27 +43,12 @@ internal sealed class LakeTableCatalog(IObjectStore store, IReadOnlyList<string>
         var found = new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var folder in folders)
         {
-            await foreach (var info in store.ListAsync(folder, cancellationToken).ConfigureAwait(false))
+            await foreach (var path in DeltaTable.ListTablesAsync(store, folder, cancellationToken).ConfigureAwait(false))
             {
-                var rest = info.Key[folder.Length..];
-                var at = rest.IndexOf("/_delta_log/", StringComparison.Ordinal);
-                if (at > 0 && !rest[..at].Contains('/', StringComparison.Ordinal))
-                {
-                    found.TryAdd(rest[..at], folder + rest[..at]);
-                }
+                found.TryAdd(path[folder.Length..], path);
             }
         }
 
         return found.Select(kv => (kv.Key, kv.Value)).ToList();
-    }
-
-    private async Task<bool> HasLogAsync(string path, CancellationToken cancellationToken)
-    {
-        await foreach (var _ in store.ListAsync(path + "/_delta_log/", cancellationToken).ConfigureAwait(false))
-        {
-            return true;
-        }
-
-        return false;
     }
 }

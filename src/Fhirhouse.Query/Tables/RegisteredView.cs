@@ -1,5 +1,5 @@
 using Fhirhouse.Delta;
-using Fhirhouse.Delta.Actions;
+using Fhirhouse.Delta.Scan;
 using Fhirhouse.Query.Access;
 using Fhirhouse.Query.Pruning;
 
@@ -15,13 +15,13 @@ namespace Fhirhouse.Query.Tables;
 internal sealed class RegisteredView(
     Snapshot snapshot,
     IReadOnlyList<ColumnPredicate> predicates,
-    IReadOnlyList<AddFile> kept,
+    IReadOnlyList<ScanFile> kept,
     IReadOnlyList<(string Key, string Path)> files,
     IReadOnlyList<ColumnMask?> masks,
     string? rowFilter)
 {
     /// <summary>The files kept by pruning the snapshot with the predicates.</summary>
-    public IReadOnlyList<AddFile> Kept => kept;
+    public IReadOnlyList<ScanFile> Kept => kept;
 
     /// <summary>The mask of each column of <paramref name="columns"/>, in order (null: as stored), under <paramref name="access"/>.</summary>
     public static ColumnMask?[] MasksOf(IReadOnlyList<QueryColumn> columns, TableAccess access)

@@ -1,5 +1,5 @@
 using Fhirhouse.Delta;
-using Fhirhouse.Delta.Actions;
+using Fhirhouse.Delta.Scan;
 using Fhirhouse.Query.Access;
 using Fhirhouse.Query.Pruning;
 
@@ -13,7 +13,7 @@ internal sealed record TableRead(
     string Name,
     Snapshot Snapshot,
     IReadOnlyList<ColumnPredicate> Predicates,
-    IReadOnlyList<AddFile> Kept,
+    IReadOnlyList<ScanFile> Kept,
     IReadOnlyList<(string Key, string Path)> Opened,
     IReadOnlyList<QueryColumn> Columns,
     TableAccess Access);

@@ -11,6 +11,7 @@ namespace Fhirhouse.Query.Tables;
 /// </summary>
 internal static class TableViewSql
 {
+    /// <summary>A data file as DuckDB reads it: its plaintext path, its partition values by column name (as the log gives them), its columns.</summary>
     public sealed record DataFile(string Path, IReadOnlyDictionary<string, string?> PartitionValues, IReadOnlySet<string> Columns);
 
     public static string Build(Snapshot snapshot, IReadOnlyList<DataFile> files)
@@ -23,7 +24,7 @@ internal static class TableViewSql
             return "SELECT " + string.Join(", ", schema.Fields.Select(f => $"CAST(NULL AS {DuckDbTypes.Of(f.Type)}) AS {DuckDbTypes.Identifier(f.Name)}")) + " WHERE false";
         }
 
-        var partitionKeys = schema.Fields.Where(f => partitions.Contains(f.Name)).Select(f => f.PhysicalName(mode)).ToList();
+        var partitionKeys = schema.Fields.Where(f => partitions.Contains(f.Name)).Select(f => f.Name).ToList();
         var groups = files.GroupBy(f => GroupKey(f, partitionKeys), StringComparer.Ordinal);
         var sql = new StringBuilder();
         foreach (var group in groups)
@@ -46,7 +47,7 @@ internal static class TableViewSql
 
                 if (partitions.Contains(field.Name))
                 {
-                    var value = first.PartitionValues.TryGetValue(physical, out var v) ? v : null;
+                    var value = first.PartitionValues.TryGetValue(field.Name, out var v) ? v : null;
                     sql.Append(value is null ? "NULL" : DuckDbTypes.Literal(value)).Append("::").Append(DuckDbTypes.Of(field.Type));
                 }
                 else if (first.Columns.Contains(physical))

@@ -34,7 +34,7 @@ public sealed class ConcurrencyTests
         var read = await table.GetSnapshotAsync();
         var delete = new Transaction(table, read.Version, "DELETE") { ReadWholeTable = true };
         delete.ReadFiles.Add(read.Files[0].Path);
-        delete.Add(DeltaTable.Remove(read.Files[0], 1));
+        delete.Add(Fhirhouse.Delta.Transactions.TableWriter.Remove(read.Files[0], 1));
 
         await table.AppendAsync([TestTables.Person(2)]);
         var conflict = await Assert.ThrowsAsync<CommitConflictException>(() => delete.CommitAsync(default));
@@ -52,7 +52,7 @@ public sealed class ConcurrencyTests
         var read = await table.GetSnapshotAsync();
         var late = new Transaction(table, read.Version, "DELETE");
         late.ReadFiles.Add(read.Files[0].Path);
-        late.Add(DeltaTable.Remove(read.Files[0], 1));
+        late.Add(Fhirhouse.Delta.Transactions.TableWriter.Remove(read.Files[0], 1));
 
         await table.DeleteAsync(_ => true);
         var conflict = await Assert.ThrowsAsync<CommitConflictException>(() => late.CommitAsync(default));

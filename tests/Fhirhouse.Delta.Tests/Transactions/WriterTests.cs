@@ -213,7 +213,7 @@ public sealed class WriterTests
 
         Assert.Equal(4, result.FilesAdded);
         var snapshot = await table.GetSnapshotAsync();
-        Assert.Equal([1L, 4L, 10L, 10L], snapshot.Files.Select(f => Fhirhouse.Delta.Transactions.FileStatistics.NumRecords(f.Stats)!.Value).Order());
+        Assert.Equal([1L, 4L, 10L, 10L], snapshot.Files.Select(f => Fhirhouse.Delta.Scan.FileStatistics.NumRecordsOf(f.Stats)!.Value).Order());
         Assert.Equal(25, (await TestTables.ReadAllAsync(table)).Count);
         Assert.Throws<ArgumentOutOfRangeException>(() => (options with { MaxRowsPerFile = 0 }).Validate());
     }

@@ -2,34 +2,28 @@ using System.Runtime.CompilerServices;
 using Fhirhouse.Delta.Actions;
 using Fhirhouse.Delta.Schema;
 
-namespace Fhirhouse.Delta;
+namespace Fhirhouse.Delta.Operations;
 
-/// <summary>The change data feed: row-level changes between two versions.</summary>
-public sealed partial class DeltaTable
+/// <summary>The change data feed: row-level changes between two versions, from cdc files or from added and removed files.</summary>
+internal static class ChangeFeedReader
 {
     /// <summary>The column of a change data file that says what happened to the row.</summary>
-    internal const string ChangeTypeColumn = "_change_type";
+    public const string ChangeTypeColumn = "_change_type";
 
-    /// <summary>
-    /// The changes of versions <paramref name="fromVersion"/>..<paramref name="toVersion"/> (latest when null), oldest first.
-    /// Each row is the table row followed by <c>_change_type</c> (insert, delete, update_preimage, update_postimage),
-    /// <c>_commit_version</c> (long) and <c>_commit_timestamp</c> (DateTimeOffset). Commits with cdc files yield them;
-    /// other commits yield their added files as inserts and removed files as deletes. Requires
-    /// <c>delta.enableChangeDataFeed</c> = true for updates and deletes to be exact.
-    /// </summary>
-    public async IAsyncEnumerable<object?[]> ReadChangesAsync(long fromVersion, long? toVersion = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>The changes of versions <paramref name="fromVersion"/>..<paramref name="toVersion"/>, oldest first (see <see cref="DeltaTable.ReadChangesAsync"/>).</summary>
+    public static async IAsyncEnumerable<object?[]> ReadAsync(DeltaTable table, long fromVersion, long? toVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var snapshot = await GetSnapshotAsync(toVersion, cancellationToken).ConfigureAwait(false);
+        var snapshot = await table.GetSnapshotAsync(toVersion, cancellationToken).ConfigureAwait(false);
         if (fromVersion < 0 || fromVersion > snapshot.Version)
         {
-            throw new ArgumentOutOfRangeException(nameof(fromVersion), fromVersion, $"Table '{Path}' has versions 0..{snapshot.Version}.");
+            throw new ArgumentOutOfRangeException(nameof(fromVersion), fromVersion, $"Table '{table.Path}' has versions 0..{snapshot.Version}.");
         }
 
         var schema = snapshot.Schema;
         var cdcSchema = new StructType([.. schema.Fields, new StructField(ChangeTypeColumn, PrimitiveType.String)]);
         for (var version = fromVersion; version <= snapshot.Version; version++)
         {
-            var actions = await Log.ReadCommitAsync(version, cancellationToken).ConfigureAwait(false);
+            var actions = await table.Log.ReadCommitAsync(version, cancellationToken).ConfigureAwait(false);
             var info = actions.OfType<CommitInfo>().FirstOrDefault();
             var timestamp = info?.Timestamp is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : snapshot.Timestamp;
             var cdcFiles = actions.OfType<AddCdcFile>().ToList();
