@@ -29,12 +29,12 @@ public sealed class QueryEngine : IDisposable
     private readonly int? _threads;
     private readonly PlaintextFiles _files;
     private readonly LakeTableCatalog _catalog;
-    private readonly Dictionary<string, HashSet<string>> _fileColumns = new(StringComparer.Ordinal);
+    private readonly LruCache<string, HashSet<string>> _fileColumns;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<string, RegisteredView> _pruned = new(AsciiIgnoreCase.Comparer);
-    private readonly QueryShapeCache _shapes = new(256);
-    private readonly Dictionary<string, Snapshot> _latest = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Path, long Version), Snapshot> _versions = [];
+    private readonly LruCache<string, RegisteredView> _pruned;
+    private readonly LruCache<string, QueryShape> _shapes;
+    private readonly LruCache<string, Snapshot> _latest;
+    private readonly LruCache<(string Path, long Version), Snapshot> _versions;
     private readonly ITableAccessGuard? _guard;
     private readonly IQueryRecorder? _recorder;
 
@@ -47,6 +47,15 @@ public sealed class QueryEngine : IDisposable
         _recorder = settings.Recorder;
         _files = new PlaintextFiles(store, settings.PlaintextCacheBytes);
         _catalog = new LakeTableCatalog(store, settings.TableFolders);
+
+        // Every cache is bounded: a quarter of the metadata budget each for the snapshots of the latest and of older
+        // versions, the pruned file lists and the files' column names; statements' parse trees by count.
+        var quarter = Math.Max(1, settings.MetadataCacheBytes / 4);
+        _latest = new LruCache<string, Snapshot>(quarter, 4096, static (_, s) => SnapshotBytes(s), StringComparer.Ordinal);
+        _versions = new LruCache<(string, long), Snapshot>(quarter, 256, static (_, s) => SnapshotBytes(s));
+        _pruned = new LruCache<string, RegisteredView>(quarter, 4096, static (_, v) => 256 + (256L * v.Kept.Count), AsciiIgnoreCase.Comparer);
+        _fileColumns = new LruCache<string, HashSet<string>>(quarter, 1 << 20, static (k, c) => 64 + (2L * k.Length) + c.Sum(n => 48 + (2L * n.Length)), StringComparer.Ordinal);
+        _shapes = new LruCache<string, QueryShape>(quarter, settings.StatementShapes, static (sql, _) => 1024 + (4L * sql.Length), StringComparer.Ordinal);
         _threads = settings.Threads;
         _lockedCapacity = settings.LockedDatabases;
         _main = EngineDatabase.Open(settings.Threads);
@@ -58,6 +67,9 @@ public sealed class QueryEngine : IDisposable
 
     /// <summary>Data files decrypted into memory so far (0 over a plaintext local store).</summary>
     public long Decryptions => _files.Decryptions;
+
+    /// <summary>Snapshots of older versions held for time travel (bounded by <see cref="QueryOptions.MetadataCacheBytes"/>).</summary>
+    internal int CachedSnapshots => _versions.Count;
 
     /// <summary>Statements DuckDB parsed so far (a repeated statement reuses its shape).</summary>
     internal long Parses { get; private set; }
@@ -188,7 +200,7 @@ public sealed class QueryEngine : IDisposable
         {
             shape = QueryShape.FromParseTree(ParseTree(rewritten), sql);
             Parses++;
-            _shapes.Add(rewritten, shape);
+            _shapes.Set(rewritten, shape);
         }
 
         if (_guard is not null && shape.Refusals.Count > 0)
@@ -326,24 +338,24 @@ public sealed class QueryEngine : IDisposable
             switch (asOf)
             {
                 case { Version: { } version }:
-                    if (!_versions.TryGetValue((table.Path, version), out var exact))
+                    if (!_versions.TryGet((table.Path, version), out var exact))
                     {
                         exact = await table.GetSnapshotAsync(version, cancellationToken).ConfigureAwait(false);
-                        _versions[(table.Path, version)] = exact;
+                        _versions.Set((table.Path, version), exact);
                     }
 
                     return exact;
                 case { Timestamp: { } timestamp }:
                     return await table.GetSnapshotAsOfAsync(timestamp, cancellationToken).ConfigureAwait(false);
                 default:
-                    if (_latest.TryGetValue(table.Path, out var latest)
+                    if (_latest.TryGet(table.Path, out var latest)
                         && !await table.HasNewerVersionAsync(latest, cancellationToken).ConfigureAwait(false))
                     {
                         return latest;
                     }
 
                     latest = await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                    _latest[table.Path] = latest;
+                    _latest.Set(table.Path, latest);
                     return latest;
             }
         }
@@ -359,7 +371,7 @@ public sealed class QueryEngine : IDisposable
     /// </summary>
     private async Task<TableRead> OpenAsync(string name, Snapshot snapshot, IReadOnlyList<ColumnPredicate> predicates, IReadOnlyList<QueryColumn> columns, TableAccess access, List<IDisposable> leases, CancellationToken cancellationToken)
     {
-        var previous = _pruned.GetValueOrDefault(name);
+        var previous = _pruned.TryGet(name, out var pruned) ? pruned : null;
         var kept = previous is not null && previous.PrunedAlike(snapshot, predicates) ? previous.Kept : Prune(snapshot, predicates);
         var opened = new List<(string Key, string Path)>(kept.Count);
         foreach (var file in kept)
@@ -377,7 +389,7 @@ public sealed class QueryEngine : IDisposable
         var read = new TableRead(name, snapshot, predicates, kept, opened, columns, access);
         if (!ReferenceEquals(kept, previous?.Kept))
         {
-            _pruned[name] = new RegisteredView(snapshot, predicates, kept, opened, RegisteredView.MasksOf(columns, access), access.RowFilter);
+            _pruned.Set(name, new RegisteredView(snapshot, predicates, kept, opened, RegisteredView.MasksOf(columns, access), access.RowFilter));
         }
 
         return read;
@@ -397,13 +409,16 @@ public sealed class QueryEngine : IDisposable
             return;
         }
 
-        ReadColumns(read.Opened.Where(o => !_fileColumns.ContainsKey(o.Key)).ToList());
-        var files = read.Kept.Select((file, i) => new TableViewSql.DataFile(read.Opened[i].Path, file.PartitionValues, _fileColumns[read.Opened[i].Key])).ToList();
+        var columns = ColumnsOf(read.Opened);
+        var files = read.Kept.Select((file, i) => new TableViewSql.DataFile(read.Opened[i].Path, file.PartitionValues, columns[read.Opened[i].Key])).ToList();
         var view = GuardedViewSql.Build(read.Name, TableViewSql.Build(read.Snapshot, files), read.Columns, read.Access);
         database.Execute($"CREATE OR REPLACE TEMP VIEW {DuckDbTypes.Identifier(read.Name)} AS\n{view}");
         ViewsCreated++;
         database.Registered[read.Name] = new RegisteredView(read.Snapshot, read.Predicates, read.Kept, read.Opened, masks, read.Access.RowFilter);
     }
+
+    /// <summary>A snapshot's estimated size in memory: its file list dominates (path, partition values, statistics).</summary>
+    private static long SnapshotBytes(Snapshot snapshot) => 16_384 + (512L * (snapshot.Files.Count + snapshot.Tombstones.Count));
 
     /// <summary>The files of <paramref name="snapshot"/> that may hold rows the predicates accept.</summary>
     private static IReadOnlyList<ScanFile> Prune(Snapshot snapshot, IReadOnlyList<ColumnPredicate> predicates)
@@ -419,8 +434,28 @@ public sealed class QueryEngine : IDisposable
         return snapshot.ScanFiles(ScanPredicate.Of(snapshot.Schema, predicates));
     }
 
-    /// <summary>The top-level columns of each file, from its Parquet footer (files never change, so this is cached by key).</summary>
-    private void ReadColumns(List<(string Key, string Path)> files)
+    /// <summary>The top-level columns of each file, by key: cached, else from its Parquet footer (files never change).</summary>
+    private Dictionary<string, HashSet<string>> ColumnsOf(IReadOnlyList<(string Key, string Path)> opened)
+    {
+        var columns = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var missing = new List<(string Key, string Path)>();
+        foreach (var file in opened)
+        {
+            if (_fileColumns.TryGet(file.Key, out var known))
+            {
+                columns[file.Key] = known;
+            }
+            else
+            {
+                missing.Add(file);
+            }
+        }
+
+        ReadColumns(missing, columns);
+        return columns;
+    }
+
+    private void ReadColumns(List<(string Key, string Path)> files, Dictionary<string, HashSet<string>> columns)
     {
         if (files.Count == 0)
         {
@@ -456,7 +491,8 @@ public sealed class QueryEngine : IDisposable
                 i = Skip(schema, i);
             }
 
-            _fileColumns[byPath[path]] = top;
+            columns[byPath[path]] = top;
+            _fileColumns.Set(byPath[path], top);
         }
     }
 

@@ -11,6 +11,15 @@ public sealed record QueryOptions
     /// <summary>Folders of the lake searched, in order, for a table name: <c>tables/NAME</c>, <c>tables/views/NAME</c>, <c>tables/gold/NAME</c>.</summary>
     public IReadOnlyList<string> TableFolders { get; init; } = ["tables/", "tables/views/", "tables/gold/"];
 
+    /// <summary>
+    /// Table metadata kept across statements (default 128 MiB, estimated): snapshots of the latest and of older
+    /// versions, the files each table's last pruning kept, the columns of each data file; least recently used out first.
+    /// </summary>
+    public long MetadataCacheBytes { get; init; } = 128L << 20;
+
+    /// <summary>Parsed statements kept, so that a repeated statement is not parsed again (default 256, least recently used out first).</summary>
+    public int StatementShapes { get; init; } = 256;
+
     /// <summary>Threads DuckDB may use (null: DuckDB's default, one per core).</summary>
     public int? Threads { get; init; }
 
@@ -30,6 +39,8 @@ public sealed record QueryOptions
     public QueryOptions Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(PlaintextCacheBytes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MetadataCacheBytes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(StatementShapes);
         ArgumentNullException.ThrowIfNull(TableFolders);
         if (TableFolders.Count == 0)
         {

@@ -1,3 +1,4 @@
+using Fhirhouse.Query.Tables;
 using Fhirhouse.Delta;
 using Fhirhouse.Delta.Schema;
 using Fhirhouse.Query.Access;
@@ -178,24 +179,52 @@ public sealed class StatementCacheTests
     }
 
     [Fact]
-    public void The_shape_cache_keeps_the_most_recently_used_statements()
+    public void The_engine_caches_keep_the_most_recently_used_entries_within_their_entries_and_bytes()
     {
-        var cache = new QueryShapeCache(2);
-        var json = """{"error": false, "statements": [{"node": {"type": "SELECT_NODE"}}]}""";
-        var (a, b, c) = (QueryShape.FromParseTree(json, "a"), QueryShape.FromParseTree(json, "b"), QueryShape.FromParseTree(json, "c"));
-
-        cache.Add("a", a);
-        cache.Add("b", b);
+        var cache = new LruCache<string, string>(capacityBytes: 100, capacityEntries: 2, static (_, v) => v.Length, StringComparer.Ordinal);
+        cache.Set("a", new string('a', 10));
+        cache.Set("b", new string('b', 10));
         Assert.True(cache.TryGet("a", out var hit));
-        cache.Add("c", c);
+        cache.Set("c", new string('c', 10));
 
-        Assert.Same(a, hit);
+        Assert.Equal(new string('a', 10), hit);
         Assert.Equal(2, cache.Count);
         Assert.False(cache.TryGet("b", out _));
-        Assert.True(cache.TryGet("a", out var stillA));
-        Assert.Same(a, stillA);
-        Assert.True(cache.TryGet("c", out var stillC));
-        Assert.Same(c, stillC);
+        Assert.True(cache.TryGet("a", out _));
+        Assert.True(cache.TryGet("c", out _));
+
+        // By bytes: 60 more bytes push the total over 100, so the least recently used entries go.
+        cache.Set("d", new string('d', 60));
+        Assert.Equal(70, cache.Bytes);
+        Assert.False(cache.TryGet("a", out _));
+        Assert.True(cache.TryGet("c", out _));
+
+        // An entry larger than the whole budget is not kept, and replacing an entry counts its new size only.
+        cache.Set("huge", new string('h', 1000));
+        Assert.Equal(0, cache.Count);
+        cache.Set("e", new string('e', 30));
+        cache.Set("e", new string('e', 40));
+        Assert.Equal((1, 40L), (cache.Count, cache.Bytes));
+    }
+
+    [Fact]
+    public async Task Time_travel_to_many_versions_keeps_the_engine_within_its_metadata_budget()
+    {
+        using var lake = new TestLake(encrypted: false);
+        var table = await Delta.DeltaTable.CreateAsync(lake.Store, "tables/counts", new Delta.Schema.StructType([new Delta.Schema.StructField("n", Delta.Schema.PrimitiveType.Long, Nullable: false)]), []);
+        for (var i = 0; i < 12; i++)
+        {
+            await table.AppendAsync([[(long)i]]);
+        }
+
+        using var engine = new QueryEngine(lake.Store, new QueryOptions { MetadataCacheBytes = 4 * 40_000 });
+        for (var version = 1; version <= 12; version++)
+        {
+            var result = await engine.ExecuteAsync($"SELECT count(*) FROM counts AT (VERSION => {version})");
+            Assert.Equal((long)version, Convert.ToInt64(result.Rows[0][0], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.InRange(engine.CachedSnapshots, 1, 2);
     }
 
     /// <summary>A guard whose answer the test sets between statements, counting the requests it answered.</summary>
