@@ -46,7 +46,7 @@ public sealed class QueryEngine : IDisposable
         _guard = settings.Guard;
         _recorder = settings.Recorder;
         _files = new PlaintextFiles(store, settings.PlaintextCacheBytes);
-        _catalog = new LakeTableCatalog(store, settings.TableFolders);
+        _catalog = new LakeTableCatalog(store, settings.Catalog ?? new FolderTableCatalog(store, settings.TableFolders));
 
         // Every cache is bounded: a quarter of the metadata budget each for the snapshots of the latest and of older
         // versions, the pruned file lists and the files' column names; statements' parse trees by count.
@@ -94,8 +94,8 @@ public sealed class QueryEngine : IDisposable
         return result.Rows.Count;
     }
 
-    /// <summary>The lake tables a query can name, with their paths.</summary>
-    public Task<IReadOnlyList<(string Name, string Path)>> ListTablesAsync(CancellationToken cancellationToken = default) =>
+    /// <summary>The lake tables a query can name, by qualified name, with their paths.</summary>
+    public Task<IReadOnlyList<CatalogTable>> ListTablesAsync(CancellationToken cancellationToken = default) =>
         _catalog.ListAsync(cancellationToken);
 
     /// <summary>
@@ -212,8 +212,8 @@ public sealed class QueryEngine : IDisposable
         foreach (var name in shape.Tables)
         {
             var travel = travels.FirstOrDefault(t => AsciiIgnoreCase.Comparer.Equals(t.SqlName, name));
-            var table = await _catalog.FindAsync(travel?.Table ?? name, cancellationToken).ConfigureAwait(false);
-            if (table is null)
+            var found = await _catalog.FindAsync(travel?.Table ?? name, cancellationToken).ConfigureAwait(false);
+            if (found is not { } resolved)
             {
                 if (travel is not null)
                 {
@@ -228,13 +228,15 @@ public sealed class QueryEngine : IDisposable
                 continue;
             }
 
+            var (entry, table) = resolved;
             named.Add(travel?.Table ?? name);
             var snapshot = await SnapshotAsync(table, travel?.AsOf ?? asOf, cancellationToken).ConfigureAwait(false);
             var columns = snapshot.Schema.Fields.Select(f => new QueryColumn(f.Name, DuckDbTypes.Of(f.Type))).ToList();
             var access = _guard is null
                 ? TableAccess.Unrestricted
-                : await _guard.AuthorizeAsync(new TableAccessRequest(travel?.Table ?? name, table.Path, columns), cancellationToken).ConfigureAwait(false);
-            tables.Add(await OpenAsync(name, snapshot, PruningPredicates(shape.PredicatesOn(name), access), columns, access, leases, cancellationToken).ConfigureAwait(false));
+                : await _guard.AuthorizeAsync(new TableAccessRequest(entry.Name, table.Path, columns), cancellationToken).ConfigureAwait(false);
+            var read = await OpenAsync(name, snapshot, PruningPredicates(shape.PredicatesOn(name), access), columns, access, leases, cancellationToken).ConfigureAwait(false);
+            tables.Add(shape.IsQualified(name) ? read with { Qualified = true } : read);
         }
 
         var database = _guard is null ? _main : await LockedDatabaseAsync(tables, cancellationToken).ConfigureAwait(false);
@@ -412,7 +414,19 @@ public sealed class QueryEngine : IDisposable
         var columns = ColumnsOf(read.Opened);
         var files = read.Kept.Select((file, i) => new TableViewSql.DataFile(read.Opened[i].Path, file.PartitionValues, columns[read.Opened[i].Key])).ToList();
         var view = GuardedViewSql.Build(read.Name, TableViewSql.Build(read.Snapshot, files), read.Columns, read.Access);
-        database.Execute($"CREATE OR REPLACE TEMP VIEW {DuckDbTypes.Identifier(read.Name)} AS\n{view}");
+        if (read.Qualified)
+        {
+            // Written with its zone: a view in a schema of that name (DuckDB's temp catalog holds no other schema).
+            var dot = read.Name.IndexOf('.', StringComparison.Ordinal);
+            var zone = DuckDbTypes.Identifier(read.Name[..dot]);
+            database.Execute($"CREATE SCHEMA IF NOT EXISTS {zone}");
+            database.Execute($"CREATE OR REPLACE VIEW {zone}.{DuckDbTypes.Identifier(read.Name[(dot + 1)..])} AS\n{view}");
+        }
+        else
+        {
+            database.Execute($"CREATE OR REPLACE TEMP VIEW {DuckDbTypes.Identifier(read.Name)} AS\n{view}");
+        }
+
         ViewsCreated++;
         database.Registered[read.Name] = new RegisteredView(read.Snapshot, read.Predicates, read.Kept, read.Opened, masks, read.Access.RowFilter);
     }

@@ -1,4 +1,5 @@
 using Fhirhouse.Query.Access;
+using Fhirhouse.Query.Tables;
 
 namespace Fhirhouse.Query;
 
@@ -8,7 +9,13 @@ public sealed record QueryOptions
     /// <summary>Plaintext kept in memory (memfd) for decrypted data files, across queries (default 1 GiB).</summary>
     public long PlaintextCacheBytes { get; init; } = 1L << 30;
 
-    /// <summary>Folders of the lake searched, in order, for a table name: <c>tables/NAME</c>, <c>tables/views/NAME</c>, <c>tables/gold/NAME</c>.</summary>
+    /// <summary>
+    /// The tables a query can name, by qualified name <c>zone.table</c> (the lake's catalog: its table definitions and
+    /// folders). Null: the Delta tables in <see cref="TableFolders"/>, each zoned by its folder's last segment.
+    /// </summary>
+    public ITableCatalog? Catalog { get; init; }
+
+    /// <summary>Without a <see cref="Catalog"/>: the folders holding Delta tables (<c>FOLDER/NAME</c> is <c>zone.NAME</c>).</summary>
     public IReadOnlyList<string> TableFolders { get; init; } = ["tables/", "tables/views/", "tables/gold/"];
 
     /// <summary>

@@ -18,6 +18,9 @@ public static class ViewTables
 
     public static string PathOf(string viewName) => Folder + viewName;
 
+    /// <summary><c>fhir_current</c> as declared to the lake: <c>silver.fhir_current</c>.</summary>
+    public static LakeTableDefinition CurrentVersionsDefinition => CurrentVersionsTable.Definition;
+
     /// <summary>A view's table as declared to the lake: <c>views.NAME</c> in <c>tables/views/NAME</c>.</summary>
     public static LakeTableDefinition Definition(string viewName, StructType schema) => new("views." + viewName, PathOf(viewName), schema);
 }

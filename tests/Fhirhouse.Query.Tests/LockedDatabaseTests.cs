@@ -87,7 +87,7 @@ public sealed class LockedDatabaseTests
         public ReadOnlyMemory<byte> HashKey { get; } = new byte[32];
 
         public ValueTask<TableAccess> AuthorizeAsync(TableAccessRequest request, CancellationToken cancellationToken) =>
-            string.Equals(request.Name, table, StringComparison.Ordinal)
+            string.Equals(request.ShortName, table, StringComparison.Ordinal)
                 ? ValueTask.FromResult(TableAccess.Unrestricted)
                 : throw new AccessDeniedException($"'{request.Name}' is not allowed.");
     }

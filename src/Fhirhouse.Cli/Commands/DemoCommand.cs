@@ -46,8 +46,9 @@ internal static class DemoCommand
             var ingest = await IngestCommand.RunAsync(context, lake.Objects, files, ValidationLevel.Structure, NdjsonReader.DefaultMaxLineBytes, cancellationToken).ConfigureAwait(false);
             var views = await ViewsCommand.RunAsync(context, lake.Objects, DefaultViews.All, refresh: false, cancellationToken).ConfigureAwait(false);
             var governance = await GovernanceOptionSet.OpenAsync(lake, keyring, PolicySet.Load(GovernanceOptionSet.PolicyFolder(null)), context, cancellationToken).ConfigureAwait(false);
+            var catalog = new QueryOptions { Catalog = LakeTables.Catalog(lake.Objects) };
             var answers = new List<(string Question, string Sql, QueryResult Result)>();
-            using (var engine = new QueryEngine(lake.Objects, governance.QueryOptions(Operator, EntryPoints.Demo)))
+            using (var engine = new QueryEngine(lake.Objects, governance.QueryOptions(Operator, EntryPoints.Demo, catalog)))
             {
                 foreach (var (question, sql) in Questions)
                 {
@@ -56,14 +57,14 @@ internal static class DemoCommand
             }
 
             QueryResult masked;
-            using (var analyst = new QueryEngine(lake.Objects, governance.QueryOptions(Operator with { Role = "analyst" }, EntryPoints.Demo)))
+            using (var analyst = new QueryEngine(lake.Objects, governance.QueryOptions(Operator with { Role = "analyst" }, EntryPoints.Demo, catalog)))
             {
                 masked = await analyst.ExecuteAsync(MaskedQuestion, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
             string refusal;
             QueryResult consented;
-            using (var research = new QueryEngine(lake.Objects, governance.QueryOptions(Operator with { Role = "data-scientist", Purpose = "research" }, EntryPoints.Demo)))
+            using (var research = new QueryEngine(lake.Objects, governance.QueryOptions(Operator with { Role = "data-scientist", Purpose = "research" }, EntryPoints.Demo, catalog)))
             {
                 consented = await research.ExecuteAsync(ResearchQuestion, cancellationToken: cancellationToken).ConfigureAwait(false);
                 try

@@ -97,6 +97,6 @@ internal sealed class GovernanceOptionSet
     public static async Task<QueryOptions> QueryOptionsAsync(LakeStore lake, string keyring, PolicySet policies, AccessIdentity identity, string entryPoint, CliContext context, CancellationToken cancellationToken)
     {
         var governance = await OpenAsync(lake, keyring, policies, context, cancellationToken).ConfigureAwait(false);
-        return governance.QueryOptions(identity, entryPoint);
+        return governance.QueryOptions(identity, entryPoint, new QueryOptions { Catalog = LakeTables.Catalog(lake.Objects) });
     }
 }

@@ -96,9 +96,9 @@ internal sealed class SqlShell(CliContext context, QueryEngine engine, string fo
             case ".quit" or ".exit":
                 return false;
             case ".tables":
-                foreach (var (name, path) in await engine.ListTablesAsync(cancellationToken).ConfigureAwait(false))
+                foreach (var table in await engine.ListTablesAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    context.Out.WriteLine($"{name}\t{path}");
+                    context.Out.WriteLine($"{table.Name}\t{table.Path}");
                 }
 
                 return true;

@@ -28,7 +28,7 @@ internal static class TableCommand
 
     private static (Command Command, Argument<string> Table, LakeOptionSet Lake, Option<bool> Json) Base(string name, string description)
     {
-        var table = new Argument<string>("table") { Description = "A folder holding a Delta table, or a lake table name (fhir_resources, quarantine, raw_manifest, or a path under the lake)." };
+        var table = new Argument<string>("table") { Description = "A folder holding a Delta table, or a lake table by name (bronze.fhir_resources, views.patient, or a short name only one table has: fhir_resources, patient), or a path under the lake (tables/quarantine)." };
         var lake = new LakeOptionSet();
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var command = new Command(name, description);
@@ -48,8 +48,21 @@ internal static class TableCommand
         }
 
         IObjectStore store = (await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false)).Objects;
-        var path = table.Contains('/', StringComparison.Ordinal) ? table.TrimEnd('/') : LakeLayout.Tables + table;
+        var path = table.Contains('/', StringComparison.Ordinal) ? table.TrimEnd('/') : await PathOfAsync(store, table, cancellationToken).ConfigureAwait(false);
         return await DeltaTable.OpenAsync(store, path, new DeltaTableOptions { TimeProvider = context.Time }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The folder of the lake table named <paramref name="name"/> (<c>zone.table</c>, or a short name only one table has).</summary>
+    private static async Task<string> PathOfAsync(IObjectStore store, string name, CancellationToken cancellationToken)
+    {
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        var found = await LakeTables.Catalog(store).FindAsync(dot > 0 ? name[..dot] : null, dot > 0 ? name[(dot + 1)..] : name, cancellationToken).ConfigureAwait(false);
+        return found.Count switch
+        {
+            1 => found[0].Path,
+            0 => throw new ArgumentException($"The lake holds no table named '{name}' (see 'fhirhouse sql' and its .tables for the names)."),
+            _ => throw new ArgumentException($"'{name}' names {found.Count} tables ({string.Join(", ", found.Select(t => t.Name))}): write the one you mean with its zone."),
+        };
     }
 
     private static Command History(CliContext context)

@@ -1,4 +1,5 @@
 using Fhirhouse.Lake;
+using Fhirhouse.Lake.Tables;
 using Fhirhouse.Delta;
 using Fhirhouse.Delta.Schema;
 using Fhirhouse.Storage;
@@ -29,6 +30,9 @@ public sealed class AuditLog
         new StructField("outcome", PrimitiveType.String, Nullable: false),
         new StructField("reason", PrimitiveType.String),
     ]);
+
+    /// <summary>The audit log as declared to the lake: <c>governance.audit_log</c>.</summary>
+    public static LakeTableDefinition Definition { get; } = new("governance.audit_log", TablePath, Schema);
 
     private readonly IObjectStore _store;
     private readonly TimeProvider _time;
@@ -100,23 +104,14 @@ public sealed class AuditLog
             }
 
             var options = new DeltaTableOptions { TimeProvider = _time };
-            if (await DeltaTable.ExistsAsync(_store, TablePath, cancellationToken).ConfigureAwait(false))
-            {
-                return _table = await DeltaTable.OpenAsync(_store, TablePath, options, cancellationToken).ConfigureAwait(false);
-            }
-
             if (!create)
             {
-                return null;
+                return _table = await Definition.OpenIfExistsAsync(_store, options, cancellationToken).ConfigureAwait(false);
             }
 
             try
             {
-                return _table = await DeltaTable.CreateAsync(_store, TablePath, Schema, options: options, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (CommitConflictException)
-            {
-                return _table = await DeltaTable.OpenAsync(_store, TablePath, options, cancellationToken).ConfigureAwait(false);
+                return _table = await Definition.OpenOrCreateAsync(_store, options, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -177,15 +177,25 @@ public sealed class PolicySet
             : new PolicyDecision(true, allow, $"rule '{allow.Name}' allows table '{name}' to {who}.");
     }
 
-    /// <summary>The names a pattern may match: the SQL name and the path under <c>tables/</c> with dots (<c>views.patient</c>).</summary>
+    /// <summary>
+    /// The names a pattern may match: the table's qualified name (<c>views.patient</c>, <c>bronze.fhir_resources</c>), its
+    /// short name (<c>patient</c>) and its path under <c>tables/</c> with dots (<c>views.patient</c>, <c>fhir_resources</c>).
+    /// </summary>
     private static string[] NamesOf(string name, string? path)
     {
-        if (path is null || !path.StartsWith(LakeLayout.Tables, StringComparison.Ordinal))
+        var names = new List<string> { name };
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        if (dot > 0)
         {
-            return [name];
+            names.Add(name[(dot + 1)..]);
         }
 
-        return [name, path[LakeLayout.Tables.Length..].Replace('/', '.')];
+        if (path is not null && path.StartsWith(LakeLayout.Tables, StringComparison.Ordinal))
+        {
+            names.Add(path[LakeLayout.Tables.Length..].Replace('/', '.'));
+        }
+
+        return [.. names.Distinct(StringComparer.Ordinal)];
     }
 
     private static int PostcodeLength(List<JsonDocument> documents, List<string> files)

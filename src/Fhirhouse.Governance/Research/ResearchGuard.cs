@@ -120,7 +120,7 @@ internal sealed class ResearchGuard(ITableAccessGuard? inner, Pseudonymizer pseu
 
         if (Column("id") is { } id)
         {
-            if (string.Equals(request.Name, "patient", StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(request.ShortName, "patient", StringComparison.OrdinalIgnoreCase))
             {
                 candidates.Add($"CAST({id} AS VARCHAR)");
             }

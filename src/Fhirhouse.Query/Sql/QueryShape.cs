@@ -17,6 +17,7 @@ internal sealed class QueryShape
     private readonly Dictionary<string, int> _tableCounts = new(AsciiIgnoreCase.Comparer);
     private readonly Dictionary<string, List<ColumnPredicate>> _predicates = new(AsciiIgnoreCase.Comparer);
     private readonly List<string> _tables = [];
+    private readonly HashSet<string> _qualified = new(AsciiIgnoreCase.Comparer);
     private readonly List<string> _refusals = [];
 
     private QueryShape()
@@ -25,6 +26,9 @@ internal sealed class QueryShape
 
     /// <summary>The names the statement reads as tables where no CTE of that name is in scope, in order of first use.</summary>
     public IReadOnlyList<string> Tables => _tables;
+
+    /// <summary>True for a name of <see cref="Tables"/> the statement wrote with its zone (<c>views.patient</c>).</summary>
+    public bool IsQualified(string table) => _qualified.Contains(table);
 
     /// <summary>Why a guard refuses the statement, one reason per reference (empty: it reads nothing but the names in <see cref="Tables"/>).</summary>
     public IReadOnlyList<string> Refusals => _refusals;
@@ -201,15 +205,28 @@ internal sealed class QueryShape
         _tableCounts[name] = _tableCounts.GetValueOrDefault(name) + 1;
         var schema = Text(table, "schema_name");
         var catalog = Text(table, "catalog_name");
-        if (!string.IsNullOrEmpty(schema) || !string.IsNullOrEmpty(catalog))
+        if (!string.IsNullOrEmpty(catalog) || (!string.IsNullOrEmpty(schema) && Fhirhouse.Query.Tables.CatalogTable.IsReservedZone(schema)))
         {
-            Refuse($"'{string.Join('.', new[] { catalog, schema, name }.Where(p => !string.IsNullOrEmpty(p)))}' is refused under access control: name lake tables without a schema or catalog.");
+            Refuse($"'{string.Join('.', new[] { catalog, schema, name }.Where(p => !string.IsNullOrEmpty(p)))}' is refused under access control: name lake tables as 'table' or 'zone.table', not in DuckDB's own schemas or catalogs.");
             return;
         }
 
         if (table.TryGetProperty("at_clause", out var at) && at.ValueKind == JsonValueKind.Object)
         {
             Refuse($"The time travel on '{name}' is not in a form the engine reads: write '{name} AT (VERSION => 3)' or '{name} AT (TIMESTAMP => ''2026-11-28T10:00:00Z'')'.");
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(schema))
+        {
+            // A zone-qualified name is a lake table whatever CTEs are in scope (a CTE has no zone).
+            var qualified = schema + "." + name;
+            _qualified.Add(qualified);
+            if (!_tables.Contains(qualified, AsciiIgnoreCase.Comparer))
+            {
+                _tables.Add(qualified);
+            }
+
             return;
         }
 

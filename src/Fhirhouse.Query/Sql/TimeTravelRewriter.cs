@@ -52,10 +52,19 @@ internal static class TimeTravelRewriter
                 throw new QueryException($"Time travel at offset {tokens[i + 1].Start}: {kind.Text(sql).ToUpperInvariant()} => {value.Text(sql)} does not hold a {(isVersion ? "version number" : "timestamp")}.");
             }
 
-            var table = name.Kind == SqlTokenKind.QuotedIdentifier ? Unquote(name.Text(sql), '"') : name.Text(sql);
+            var table = Identifier(name, sql);
+            var start = name.Start;
+            if (i >= 2 && tokens[i - 1].IsSymbol(sql, ".") && tokens[i - 2].Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier
+                && start >= copied && (i < 3 || !tokens[i - 3].IsSymbol(sql, ".")))
+            {
+                // zone.table AT (...): the zone goes with the name.
+                table = Identifier(tokens[i - 2], sql) + "." + table;
+                start = tokens[i - 2].Start;
+            }
+
             var reference = new TimeTravelReference(table, asOf);
             references.Add(reference);
-            output.Append(sql, copied, name.Start - copied).Append('"').Append(reference.SqlName.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+            output.Append(sql, copied, start - copied).Append('"').Append(reference.SqlName.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
             copied = tokens[i + 6].End;
             i += 6;
         }
@@ -63,6 +72,9 @@ internal static class TimeTravelRewriter
         output.Append(sql, copied, sql.Length - copied);
         return (output.ToString(), references);
     }
+
+    private static string Identifier(SqlToken token, string sql) =>
+        token.Kind == SqlTokenKind.QuotedIdentifier ? Unquote(token.Text(sql), '"') : token.Text(sql);
 
     private static string Unquote(string text, char quote) =>
         text.Length >= 2 ? text[1..^1].Replace(new string(quote, 2), quote.ToString(), StringComparison.Ordinal) : text;

@@ -4,51 +4,46 @@ using Fhirhouse.Storage;
 namespace Fhirhouse.Query.Tables;
 
 /// <summary>
-/// Finds lake tables by name: <c>NAME</c> is the Delta table at the first of the configured folders
-/// (<c>tables/NAME</c>, <c>tables/views/NAME</c>, <c>tables/gold/NAME</c>) that holds a Delta table.
+/// Resolves the names a statement uses: <c>zone.table</c> as written, a short name when exactly one table has it (two
+/// tables sharing a short name must be qualified: no table shadows another); the tables opened are kept by folder.
 /// </summary>
-internal sealed class LakeTableCatalog(IObjectStore store, IReadOnlyList<string> folders)
+internal sealed class LakeTableCatalog(IObjectStore store, ITableCatalog catalog)
 {
-    private readonly Dictionary<string, DeltaTable> _opened = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, DeltaTable> _opened = new(StringComparer.Ordinal);
 
-    public async Task<DeltaTable?> FindAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The table <paramref name="name"/> names (<c>table</c> or <c>zone.table</c>), or null when it names none.</summary>
+    /// <exception cref="QueryException">A short name that several tables have.</exception>
+    public async Task<(CatalogTable Entry, DeltaTable Table)?> FindAsync(string name, CancellationToken cancellationToken)
     {
-        if (_opened.TryGetValue(name, out var known))
-        {
-            return known;
-        }
-
-        if (name.Length == 0 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '_' or '-')))
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        var (zone, shortName) = dot > 0 ? (name[..dot], name[(dot + 1)..]) : ((string?)null, name);
+        if (!IsName(shortName) || (zone is not null && !IsName(zone)))
         {
             return null;
         }
 
-        foreach (var folder in folders)
+        var found = await catalog.FindAsync(zone, shortName, cancellationToken).ConfigureAwait(false);
+        if (found.Count > 1)
         {
-            var path = folder + name;
-            if (await DeltaTable.ExistsAsync(store, path, cancellationToken).ConfigureAwait(false))
-            {
-                var table = await DeltaTable.OpenAsync(store, path, cancellationToken: cancellationToken).ConfigureAwait(false);
-                _opened[name] = table;
-                return table;
-            }
+            throw new QueryException($"'{name}' names {found.Count} tables ({string.Join(", ", found.Select(t => t.Name).Order(StringComparer.Ordinal))}): write the one you mean with its zone.");
         }
 
-        return null;
-    }
-
-    /// <summary>Every table of the configured folders, by name (first folder wins), with its path.</summary>
-    public async Task<IReadOnlyList<(string Name, string Path)>> ListAsync(CancellationToken cancellationToken)
-    {
-        var found = new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var folder in folders)
+        if (found.Count == 0)
         {
-            await foreach (var path in DeltaTable.ListTablesAsync(store, folder, cancellationToken).ConfigureAwait(false))
-            {
-                found.TryAdd(path[folder.Length..], path);
-            }
+            return null;
         }
 
-        return found.Select(kv => (kv.Key, kv.Value)).ToList();
+        var entry = found[0];
+        if (!_opened.TryGetValue(entry.Path, out var table))
+        {
+            table = await DeltaTable.OpenAsync(store, entry.Path, cancellationToken: cancellationToken).ConfigureAwait(false);
+            _opened[entry.Path] = table;
+        }
+
+        return (entry, table);
     }
+
+    public Task<IReadOnlyList<CatalogTable>> ListAsync(CancellationToken cancellationToken) => catalog.ListAsync(cancellationToken);
+
+    private static bool IsName(string name) => name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 }

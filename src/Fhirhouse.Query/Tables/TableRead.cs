@@ -16,4 +16,5 @@ internal sealed record TableRead(
     IReadOnlyList<ScanFile> Kept,
     IReadOnlyList<(string Key, string Path)> Opened,
     IReadOnlyList<QueryColumn> Columns,
-    TableAccess Access);
+    TableAccess Access,
+    bool Qualified = false);

@@ -1,0 +1,100 @@
+using Fhirhouse.Delta;
+using Fhirhouse.Lake.Bronze;
+using Fhirhouse.Lake.Quarantine;
+using Fhirhouse.Lake.Raw;
+using Fhirhouse.Query.Tables;
+using Fhirhouse.Storage;
+
+namespace Fhirhouse.Lake.Tables;
+
+/// <summary>
+/// The lake's tables by their one qualified name, for SQL, the <c>table</c> commands and the policies: the tables
+/// declared by definition (<c>bronze.fhir_resources</c>, <c>bronze.quarantine</c>, <c>raw.manifest</c>, and those the
+/// host adds, such as the audit log or <c>silver.fhir_current</c>), every view (<c>views.NAME</c> in
+/// <c>tables/views/</c>), every gold table (<c>gold.NAME</c> in <c>tables/gold/</c>), and any other table directly
+/// under <c>tables/</c> as <c>lake.NAME</c>. A folder has exactly one name.
+/// </summary>
+public sealed class LakeCatalog : ITableCatalog
+{
+    /// <summary>The zone of undeclared tables directly under <see cref="LakeLayout.Tables"/>.</summary>
+    public const string UndeclaredZone = "lake";
+
+    private readonly IObjectStore _store;
+    private readonly List<LakeTableDefinition> _declared;
+
+    /// <summary>A catalog of the lake in <paramref name="store"/> with the lake's own tables and the host's <paramref name="declared"/> ones.</summary>
+    /// <exception cref="ArgumentException">Two definitions share a name or a folder, or one uses a zone SQL cannot have.</exception>
+    public LakeCatalog(IObjectStore store, IEnumerable<LakeTableDefinition>? declared = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _declared = [BronzeTable.Definition, QuarantineTable.Definition, RawManifestTable.Definition, .. declared ?? []];
+        foreach (var definition in _declared)
+        {
+            if (CatalogTable.IsReservedZone(definition.Zone) || definition.Zone is "views" or "gold" or UndeclaredZone)
+            {
+                throw new ArgumentException($"Table '{definition.Name}': the zone '{definition.Zone}' is not one a declared table may have (it is DuckDB's or the lake's own).", nameof(declared));
+            }
+        }
+
+        Refuse(_declared.GroupBy(d => d.Name, StringComparer.OrdinalIgnoreCase), "name");
+        Refuse(_declared.GroupBy(d => d.Path, StringComparer.Ordinal), "folder");
+    }
+
+    public async Task<IReadOnlyList<CatalogTable>> FindAsync(string? zone, string name, CancellationToken cancellationToken)
+    {
+        var candidates = new List<CatalogTable>();
+        foreach (var definition in _declared.Where(d => string.Equals(d.ShortName, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            candidates.Add(new CatalogTable(definition.Zone, definition.ShortName, definition.Path));
+        }
+
+        candidates.Add(new CatalogTable("views", name, LakeLayout.Views + name));
+        candidates.Add(new CatalogTable("gold", name, LakeLayout.Gold + name));
+        if (!_declared.Any(d => string.Equals(d.Path, LakeLayout.Tables + name, StringComparison.Ordinal)))
+        {
+            candidates.Add(new CatalogTable(UndeclaredZone, name, LakeLayout.Tables + name));
+        }
+
+        var found = new List<CatalogTable>();
+        foreach (var candidate in candidates.Where(c => zone is null || string.Equals(c.Zone, zone, StringComparison.OrdinalIgnoreCase)))
+        {
+            if (await DeltaTable.ExistsAsync(_store, candidate.Path, cancellationToken).ConfigureAwait(false))
+            {
+                found.Add(candidate);
+            }
+        }
+
+        return found;
+    }
+
+    public async Task<IReadOnlyList<CatalogTable>> ListAsync(CancellationToken cancellationToken)
+    {
+        var found = new List<CatalogTable>();
+        await foreach (var path in DeltaTable.ListTablesAsync(_store, LakeLayout.Tables, cancellationToken).ConfigureAwait(false))
+        {
+            var name = path[LakeLayout.Tables.Length..];
+            found.Add(_declared.Find(d => string.Equals(d.Path, path, StringComparison.Ordinal)) is { } declared
+                ? new CatalogTable(declared.Zone, declared.ShortName, path)
+                : new CatalogTable(UndeclaredZone, name, path));
+        }
+
+        foreach (var (folder, zone) in new[] { (LakeLayout.Views, "views"), (LakeLayout.Gold, "gold") })
+        {
+            await foreach (var path in DeltaTable.ListTablesAsync(_store, folder, cancellationToken).ConfigureAwait(false))
+            {
+                found.Add(new CatalogTable(zone, path[folder.Length..], path));
+            }
+        }
+
+        return [.. found.OrderBy(t => t.Name, StringComparer.Ordinal)];
+    }
+
+    private static void Refuse(IEnumerable<IGrouping<string, LakeTableDefinition>> groups, string what)
+    {
+        if (groups.FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"Two tables are declared with the {what} '{twice.Key}' ({string.Join(", ", twice.Select(d => d.Name))}): each table has one name and one folder.");
+        }
+    }
+}
