@@ -2,6 +2,7 @@ using Fhirhouse.Governance.Audit;
 using Fhirhouse.Governance.Consent;
 using Fhirhouse.Governance.Identity;
 using Fhirhouse.Governance.Policies;
+using Fhirhouse.Lake.Tables;
 using Fhirhouse.Query;
 using Fhirhouse.Storage;
 using Fhirhouse.Storage.Keys;
@@ -16,9 +17,11 @@ namespace Fhirhouse.Governance.Enforcement;
 public sealed class LakeGovernance
 {
     private readonly byte[] _hashKey;
+    private readonly IObjectStore _store;
 
-    private LakeGovernance(PolicySet policies, AuditLog audit, ConsentRegistry consents, byte[] hashKey)
+    private LakeGovernance(IObjectStore store, PolicySet policies, AuditLog audit, ConsentRegistry consents, byte[] hashKey)
     {
+        _store = store;
         Policies = policies;
         Audit = audit;
         Consents = consents;
@@ -38,16 +41,21 @@ public sealed class LakeGovernance
         ArgumentNullException.ThrowIfNull(policies);
         ArgumentNullException.ThrowIfNull(time);
         var key = await MaskKey.LoadOrCreateAsync(store, keys, cancellationToken).ConfigureAwait(false);
-        return new LakeGovernance(policies, new AuditLog(store, time), new ConsentRegistry(store, time), key);
+        return new LakeGovernance(store, policies, new AuditLog(store, time), new ConsentRegistry(store, time), key);
     }
 
-    /// <summary>Engine options that read as <paramref name="identity"/> and audit each statement under <paramref name="entryPoint"/>.</summary>
+    /// <summary>
+    /// Engine options that read as <paramref name="identity"/> and audit each statement under <paramref name="entryPoint"/>,
+    /// naming tables by the lake's catalog (the lake's own tables and the audit log; a host running other rooms passes
+    /// its catalog in <paramref name="settings"/>).
+    /// </summary>
     public QueryOptions QueryOptions(AccessIdentity identity, string entryPoint, QueryOptions? settings = null)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(entryPoint);
         return (settings ?? new QueryOptions()) with
         {
+            Catalog = settings?.Catalog ?? new LakeCatalog(_store, [AuditLog.Definition]),
             Guard = new PolicyGuard(Policies, identity, Consents, _hashKey),
             Recorder = new AuditedQueries(Audit, identity, entryPoint),
         };

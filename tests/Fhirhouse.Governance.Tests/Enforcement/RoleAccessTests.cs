@@ -21,7 +21,7 @@ public sealed class RoleAccessTests
         Assert.Equal(5L, bronze.Rows[0][0]);
 
         var denied = await Assert.ThrowsAsync<AccessDeniedException>(() => engine.ExecuteAsync("SELECT * FROM audit_log"));
-        Assert.Contains("no rule allows table 'audit_log' to role 'clinician' for purpose 'treatment' (deny by default", denied.Message, StringComparison.Ordinal);
+        Assert.Contains("no rule allows table 'governance.audit_log' to role 'clinician' for purpose 'treatment' (deny by default", denied.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class RoleAccessTests
 
         var denied = await Assert.ThrowsAsync<AccessDeniedException>(() => engine.ExecuteAsync("SELECT resource FROM fhir_resources"));
         Assert.Contains("rule 'research-no-raw-data'", denied.Message, StringComparison.Ordinal);
-        Assert.Contains("denies table 'fhir_resources' to role 'data-scientist' for purpose 'research'", denied.Message, StringComparison.Ordinal);
+        Assert.Contains("denies table 'bronze.fhir_resources' to role 'data-scientist' for purpose 'research'", denied.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class RoleAccessTests
         Assert.Equal([4L, 1L], observations.Rows[0][1..]);
 
         var denied = await Assert.ThrowsAsync<AccessDeniedException>(() => engine.ExecuteAsync("SELECT count(*) FROM fhir_resources"));
-        Assert.Contains("no rule allows table 'fhir_resources' to role 'analyst' for purpose 'operations'", denied.Message, StringComparison.Ordinal);
+        Assert.Contains("no rule allows table 'bronze.fhir_resources' to role 'analyst' for purpose 'operations'", denied.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class RoleAccessTests
 
         using var researching = await lake.EngineAsync("admin", "research");
         var denied = await Assert.ThrowsAsync<AccessDeniedException>(() => researching.ExecuteAsync("SELECT count(*) FROM audit_log"));
-        Assert.Contains("no rule allows table 'audit_log' to role 'admin' for purpose 'research'", denied.Message, StringComparison.Ordinal);
+        Assert.Contains("no rule allows table 'governance.audit_log' to role 'admin' for purpose 'research'", denied.Message, StringComparison.Ordinal);
     }
 
     [Fact]

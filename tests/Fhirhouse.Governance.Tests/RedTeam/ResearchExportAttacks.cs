@@ -104,7 +104,7 @@ public sealed class ResearchExportAttacks : IAsyncLifetime
         var error = await Assert.ThrowsAsync<QueryException>(() => ExportAsync("admin", "operations", new ResearchExportOptions { Sql = "SELECT day + 1 AS d, label FROM clinic_day", OutputPath = path }));
         var labels = await ExportAsync("admin", "operations", new ResearchExportOptions { Sql = "SELECT label FROM clinic_day", OutputPath = path });
 
-        Assert.Contains("Column day of table clinic_day holds dates", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Column day of table gold.clinic_day holds dates", error.Message, StringComparison.Ordinal);
         Assert.Contains("cannot be shifted", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, labels.Rows);
     }

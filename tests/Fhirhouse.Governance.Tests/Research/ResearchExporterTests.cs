@@ -1,3 +1,4 @@
+using Fhirhouse.Lake.Tables;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -26,7 +27,7 @@ public sealed class ResearchExporterTests : IAsyncLifetime
     private static async Task<ResearchExportResult> ExportAsync(GovernanceLake lake, ResearchExportOptions options)
     {
         var secrets = await LakeSecrets.OpenAsync(lake.Store, lake.Keys);
-        return await new ResearchExporter(lake.Store, new QueryOptions(), Pseudonymizer.For(secrets, options.MaxShiftDays)).ExportAsync(options);
+        return await new ResearchExporter(lake.Store, new QueryOptions { Catalog = new LakeCatalog(lake.Store) }, Pseudonymizer.For(secrets, options.MaxShiftDays)).ExportAsync(options);
     }
 
     private static List<Dictionary<string, object?>> ReadParquet(string path)
@@ -141,10 +142,10 @@ public sealed class ResearchExporterTests : IAsyncLifetime
     {
         var result = await ExportAsync(_lake, new ResearchExportOptions { Sql = "SELECT * FROM patient p JOIN fhir_resources b ON b.resource_type = 'Patient' AND b.id = p.id", OutputPath = Out("joined.parquet") });
 
-        Assert.Contains("patient.family", result.Removed);
-        Assert.Contains("patient.given", result.Removed);
-        Assert.Contains("patient.postal_code", result.Removed);
-        Assert.Contains("fhir_resources.resource", result.Removed);
+        Assert.Contains("views.patient.family", result.Removed);
+        Assert.Contains("views.patient.given", result.Removed);
+        Assert.Contains("views.patient.postal_code", result.Removed);
+        Assert.Contains("bronze.fhir_resources.resource", result.Removed);
         var bytes = await File.ReadAllBytesAsync(Out("joined.parquet"));
         var rows = ReadParquet(Out("joined.parquet"));
         var all = Encoding.Latin1.GetString(bytes) + string.Join('|', rows.SelectMany(r => r.Values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
