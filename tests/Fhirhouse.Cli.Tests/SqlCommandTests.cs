@@ -121,7 +121,7 @@ public sealed class SqlCommandTests : IDisposable
 
         var denied = await Run("sql", "SELECT count(*) FROM fhir_resources", "--role", "analyst", "--purpose", "operations");
         Assert.Equal(ExitCodes.Failure, denied.Exit);
-        Assert.Contains("no rule allows table 'fhir_resources' to role 'analyst' for purpose 'operations' (deny by default", denied.Error, StringComparison.Ordinal);
+        Assert.Contains("no rule allows table 'bronze.fhir_resources' to role 'analyst' for purpose 'operations' (deny by default", denied.Error, StringComparison.Ordinal);
     }
 
     [Fact]

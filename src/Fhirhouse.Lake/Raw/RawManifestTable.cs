@@ -7,7 +7,7 @@ using Fhirhouse.Storage;
 
 namespace Fhirhouse.Lake.Raw;
 
-/// <summary>The Delta table <c>raw_manifest</c>: one row per payload landed in the raw zone.</summary>
+/// <summary>The Delta table <c>bronze.raw_manifest</c>: one row per payload landed in the raw zone.</summary>
 public sealed class RawManifestTable
 {
     public static StructType Schema { get; } = new(
@@ -27,8 +27,8 @@ public sealed class RawManifestTable
     /// <summary>The table's folder.</summary>
     public const string TablePath = LakeLayout.Tables + "raw_manifest";
 
-    /// <summary>The manifest as declared to the lake: <c>raw.manifest</c>.</summary>
-    public static LakeTableDefinition Definition { get; } = new("raw.manifest", TablePath, Schema);
+    /// <summary>The manifest as declared to the lake: <c>bronze.raw_manifest</c>.</summary>
+    public static LakeTableDefinition Definition { get; } = new("bronze.raw_manifest", TablePath, Schema);
 
     private RawManifestTable(DeltaTable table) => Table = table;
 

@@ -9,7 +9,7 @@ namespace Fhirhouse.Lake.Tables;
 
 /// <summary>
 /// The lake's tables by their one qualified name, for SQL, the <c>table</c> commands and the policies: the tables
-/// declared by definition (<c>bronze.fhir_resources</c>, <c>bronze.quarantine</c>, <c>raw.manifest</c>, and those the
+/// declared by definition (<c>bronze.fhir_resources</c>, <c>bronze.quarantine</c>, <c>bronze.raw_manifest</c>, and those the
 /// host adds, such as the audit log or <c>silver.fhir_current</c>), every view (<c>views.NAME</c> in
 /// <c>tables/views/</c>), every gold table (<c>gold.NAME</c> in <c>tables/gold/</c>), and any other table directly
 /// under <c>tables/</c> as <c>lake.NAME</c>. A folder has exactly one name.
