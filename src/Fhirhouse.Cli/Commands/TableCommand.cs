@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Fhirhouse.Delta;
+using Fhirhouse.Query.Tables;
 using Fhirhouse.Storage;
 using Fhirhouse.Storage.Local;
 using Spectre.Console;
@@ -53,17 +54,9 @@ internal static class TableCommand
     }
 
     /// <summary>The folder of the lake table named <paramref name="name"/> (<c>zone.table</c>, or a short name only one table has).</summary>
-    private static async Task<string> PathOfAsync(IObjectStore store, string name, CancellationToken cancellationToken)
-    {
-        var dot = name.IndexOf('.', StringComparison.Ordinal);
-        var found = await LakeTables.Catalog(store).FindAsync(dot > 0 ? name[..dot] : null, dot > 0 ? name[(dot + 1)..] : name, cancellationToken).ConfigureAwait(false);
-        return found.Count switch
-        {
-            1 => found[0].Path,
-            0 => throw new ArgumentException($"The lake holds no table named '{name}' (see 'fhirhouse sql' and its .tables for the names)."),
-            _ => throw new ArgumentException($"'{name}' names {found.Count} tables ({string.Join(", ", found.Select(t => t.Name))}): write the one you mean with its zone."),
-        };
-    }
+    private static async Task<string> PathOfAsync(IObjectStore store, string name, CancellationToken cancellationToken) =>
+        (await LakeTables.Catalog(store).ResolveAsync(name, cancellationToken).ConfigureAwait(false))?.Path
+            ?? throw new ArgumentException($"The lake holds no table named '{name}' (see 'fhirhouse sql' and its .tables for the names).");
 
     private static Command History(CliContext context)
     {

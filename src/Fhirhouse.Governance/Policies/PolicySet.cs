@@ -179,10 +179,17 @@ public sealed class PolicySet
 
     /// <summary>
     /// The names a pattern may match: the table's qualified name (<c>views.patient</c>, <c>bronze.fhir_resources</c>), its
-    /// short name (<c>patient</c>) and its path under <c>tables/</c> with dots (<c>views.patient</c>, <c>fhir_resources</c>).
+    /// short name (<c>patient</c>) and its path under <c>tables/</c> with dots (<c>views.patient</c>, <c>fhir_resources</c>);
+    /// a name that is not a lake table's (no path under <c>tables/</c>, such as <c>export.Patient</c>) matches as given only.
     /// </summary>
     private static string[] NamesOf(string name, string? path)
     {
+        if (path is null || !path.StartsWith(LakeLayout.Tables, StringComparison.Ordinal))
+        {
+            // Not a lake table (an export decision on 'export.TYPE'): the name as given, nothing else.
+            return [name];
+        }
+
         var names = new List<string> { name };
         var dot = name.IndexOf('.', StringComparison.Ordinal);
         if (dot > 0)
@@ -190,10 +197,7 @@ public sealed class PolicySet
             names.Add(name[(dot + 1)..]);
         }
 
-        if (path is not null && path.StartsWith(LakeLayout.Tables, StringComparison.Ordinal))
-        {
-            names.Add(path[LakeLayout.Tables.Length..].Replace('/', '.'));
-        }
+        names.Add(path[LakeLayout.Tables.Length..].Replace('/', '.'));
 
         return [.. names.Distinct(StringComparer.Ordinal)];
     }

@@ -146,7 +146,7 @@ public sealed class AwsKmsKeyProvider(IAmazonKeyManagementService kms, string al
         }
         finally
         {
-            KeyRemovals.Announce(keyId, null);
+            KeyRemovals.Announce(Name, keyId, null);
         }
     }
 

@@ -19,7 +19,7 @@ public sealed class CachingKeyProvider : IKeyProvider, IDisposable
         options ??= new DataKeyCacheOptions();
         options.Validate();
         _inner = inner;
-        _cache = new DataKeyCache(options.MaxEntries, options.TimeToLive, options.Time ?? TimeProvider.System);
+        _cache = new DataKeyCache(options.MaxEntries, options.TimeToLive, options.Time ?? TimeProvider.System, inner.Name);
     }
 
     /// <summary>The provider asked on a cache miss.</summary>
@@ -66,7 +66,7 @@ public sealed class CachingKeyProvider : IKeyProvider, IDisposable
         }
         finally
         {
-            KeyRemovals.Announce(keyId, version);
+            KeyRemovals.Announce(_inner.Name, keyId, version);
         }
     }
 
@@ -78,7 +78,7 @@ public sealed class CachingKeyProvider : IKeyProvider, IDisposable
         }
         finally
         {
-            KeyRemovals.Announce(keyId, null);
+            KeyRemovals.Announce(_inner.Name, keyId, null);
         }
     }
 

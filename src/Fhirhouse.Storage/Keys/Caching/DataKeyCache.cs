@@ -21,13 +21,18 @@ internal sealed class DataKeyCache : IDisposable
     private long _epoch;
     private bool _disposed;
 
-    public DataKeyCache(int maxEntries, TimeSpan timeToLive, TimeProvider time)
+    /// <summary>A cache of the data keys <paramref name="provider"/> (a key provider's <see cref="IKeyProvider.Name"/>) unwraps: removals announced for that provider reach it.</summary>
+    public DataKeyCache(int maxEntries, TimeSpan timeToLive, TimeProvider time, string provider = "")
     {
+        Provider = provider;
         _maxEntries = maxEntries;
         _timeToLive = timeToLive;
         _time = time;
         KeyRemovals.Register(this);
     }
+
+    /// <summary>The kind of key provider whose keys it holds (removals are announced per kind).</summary>
+    public string Provider { get; }
 
     public int Count
     {

@@ -1,8 +1,8 @@
 namespace Fhirhouse.Storage.Keys.Caching;
 
 /// <summary>
-/// Tells every data-key cache of the process that a KEK (or one version of it) was destroyed or retired, whichever
-/// provider instance did it: a shredded scope is never served from a cache afterwards. The providers of this library
+/// Tells every data-key cache of the process over the same kind of provider (<see cref="IKeyProvider.Name"/>) that a KEK
+/// (or one version of it) was destroyed or retired, whichever provider instance did it: a shredded scope is never served from a cache afterwards. The providers of this library
 /// announce their removals; <see cref="CachingKeyProvider"/> announces those made through it, for any provider.
 /// Caches are held weakly, so a cache nobody disposed does not stay alive for the announcements.
 /// </summary>
@@ -29,7 +29,7 @@ internal static class KeyRemovals
     }
 
     /// <summary>Awaits <paramref name="removal"/>, then announces it (also when it failed part-way: dropping keys is always safe).</summary>
-    public static async Task AfterAsync(Task removal, string keyId, int? version)
+    public static async Task AfterAsync(Task removal, string provider, string keyId, int? version)
     {
         try
         {
@@ -37,17 +37,17 @@ internal static class KeyRemovals
         }
         finally
         {
-            Announce(keyId, version);
+            Announce(provider, keyId, version);
         }
     }
 
     /// <summary>Every version of <paramref name="keyId"/> when <paramref name="version"/> is null, else that version.</summary>
-    public static void Announce(string keyId, int? version)
+    public static void Announce(string provider, string keyId, int? version)
     {
         DataKeyCache[] caches;
         lock (s_gate)
         {
-            caches = [.. s_caches.Select(static r => r.TryGetTarget(out var c) ? c : null).OfType<DataKeyCache>()];
+            caches = [.. s_caches.Select(static r => r.TryGetTarget(out var c) ? c : null).OfType<DataKeyCache>().Where(c => string.Equals(c.Provider, provider, StringComparison.Ordinal))];
         }
 
         foreach (var cache in caches)

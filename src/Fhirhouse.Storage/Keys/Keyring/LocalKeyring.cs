@@ -208,7 +208,7 @@ public sealed class LocalKeyring : IKeyProvider
             }
 
             return true;
-        }, cancellationToken), keyId, version);
+        }, cancellationToken), Name, keyId, version);
 
     public Task DestroyKeyAsync(string keyId, CancellationToken cancellationToken = default) =>
         KeyRemovals.AfterAsync(MutateAsync(document =>
@@ -227,7 +227,7 @@ public sealed class LocalKeyring : IKeyProvider
             }
 
             return true;
-        }, cancellationToken), keyId, null);
+        }, cancellationToken), Name, keyId, null);
 
     /// <summary>
     /// Re-wraps every KEK under <paramref name="newMaster"/> (e.g. to move from the generated key file to a passphrase);

@@ -130,10 +130,10 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
     }
 
     public Task RetireVersionAsync(string keyId, int version, CancellationToken cancellationToken = default) =>
-        KeyRemovals.AfterAsync(RetireVersion(keyId, version), keyId, version);
+        KeyRemovals.AfterAsync(RetireVersion(keyId, version), Name, keyId, version);
 
     public Task DestroyKeyAsync(string keyId, CancellationToken cancellationToken = default) =>
-        KeyRemovals.AfterAsync(DestroyKey(keyId), keyId, null);
+        KeyRemovals.AfterAsync(DestroyKey(keyId), Name, keyId, null);
 
     private Task RetireVersion(string keyId, int version)
     {

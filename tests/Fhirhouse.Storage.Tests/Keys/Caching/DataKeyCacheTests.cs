@@ -90,12 +90,14 @@ public sealed class DataKeyCacheTests : IDisposable
     }
 
     [Fact]
-    public void A_removal_announced_anywhere_in_the_process_reaches_the_cache()
+    public void A_removal_announced_anywhere_in_the_process_for_its_kind_of_provider_reaches_the_cache()
     {
         _cache.Add(Wrapped("patient-p7", 1, 1), Key(1), _cache.Epoch);
         _cache.Add(Wrapped("lake", 1, 2), Key(2), _cache.Epoch);
 
-        KeyRemovals.Announce("patient-p7", null);
+        KeyRemovals.Announce("another-provider", "lake", null);
+        Assert.True(_cache.TryGet(Wrapped("lake", 1, 2), out _));
+        KeyRemovals.Announce(_cache.Provider, "patient-p7", null);
 
         Assert.False(_cache.TryGet(Wrapped("patient-p7", 1, 1), out _));
         Assert.True(_cache.TryGet(Wrapped("lake", 1, 2), out _));
