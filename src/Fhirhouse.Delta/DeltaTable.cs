@@ -76,7 +76,14 @@ public sealed class DeltaTable
     /// The paths of the tables directly under <paramref name="folder"/> (<c>folder + name</c>, each holding a commit or
     /// a checkpoint in its <c>_delta_log</c>), in key order.
     /// </summary>
-    public static async IAsyncEnumerable<string> ListTablesAsync(IObjectStore store, string folder, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<string> ListTablesAsync(IObjectStore store, string folder, CancellationToken cancellationToken = default) =>
+        ListTablesAsync(store, folder, nested: false, cancellationToken);
+
+    /// <summary>
+    /// The paths of the tables under <paramref name="folder"/>, in key order: directly under it, or at any depth when
+    /// <paramref name="nested"/> (<c>tables/views/patient</c> as well as <c>tables/fhir_resources</c>).
+    /// </summary>
+    public static async IAsyncEnumerable<string> ListTablesAsync(IObjectStore store, string folder, bool nested, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(folder);
@@ -85,7 +92,7 @@ public sealed class DeltaTable
         {
             var rest = info.Key[folder.Length..];
             var at = rest.IndexOf("/_delta_log/", StringComparison.Ordinal);
-            if (at > 0 && !rest[..at].Contains('/', StringComparison.Ordinal) && rest.IndexOf('/', at + "/_delta_log/".Length) < 0
+            if (at > 0 && (nested || !rest[..at].Contains('/', StringComparison.Ordinal)) && rest.IndexOf('/', at + "/_delta_log/".Length) < 0
                 && LogFile.TryParse(info.Key, info.Size, info.LastModified) is not null && folder + rest[..at] is var path && path != last)
             {
                 last = path;
@@ -283,6 +290,17 @@ public sealed class DeltaTable
     /// <summary>Replaces each row for which <paramref name="predicate"/> is true by <paramref name="update"/>'s result.</summary>
     public Task<CommitResult> UpdateAsync(Func<object?[], bool> predicate, Func<object?[], object?[]> update, CancellationToken cancellationToken = default) =>
         UpdateAsync(RowPredicate.Where(predicate), update, cancellationToken);
+
+    /// <summary>
+    /// Rewrites the rows <paramref name="predicate"/> matches in ONE commit: each is replaced by <paramref name="rewrite"/>'s
+    /// result, or deleted when it returns null (an UPDATE and a DELETE that readers see together or not at all).
+    /// </summary>
+    public Task<CommitResult> RewriteAsync(RowPredicate predicate, Func<object?[], object?[]?> rewrite, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        ArgumentNullException.ThrowIfNull(rewrite);
+        return RowRewrites.RewriteAsync(this, "MERGE", predicate, rewrite, cancellationToken);
+    }
 
     /// <summary>
     /// Upserts <paramref name="source"/> by the key columns: a target row whose key matches a source row is replaced by it,

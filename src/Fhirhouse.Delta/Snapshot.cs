@@ -150,11 +150,19 @@ public sealed class Snapshot
     }
 
     /// <summary>Every row of this version, file by file (deletion vectors applied, partition values from the log).</summary>
-    public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<object?[]> ReadRowsAsync(CancellationToken cancellationToken = default) => ReadRowsAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Every row of this version with only <paramref name="columns"/> read (a projected scan: the other columns of the
+    /// files are not decoded and are null in the rows, which keep the schema's width and order); null reads them all.
+    /// </summary>
+    /// <exception cref="ArgumentException">A column is not in the schema.</exception>
+    public async IAsyncEnumerable<object?[]> ReadRowsAsync(IEnumerable<string>? columns, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var projection = columns is null ? null : ColumnIndexes(columns);
         foreach (var file in Files)
         {
-            await foreach (var batch in ReadDataFileBatchesAsync(file.Path, file.PartitionValues, file.DeletionVector, Schema, cancellationToken).ConfigureAwait(false))
+            await foreach (var batch in ReadDataFileBatchesAsync(file.Path, file.PartitionValues, file.DeletionVector, Schema, projection, cancellationToken).ConfigureAwait(false))
             {
                 foreach (var row in batch)
                 {
@@ -163,6 +171,24 @@ public sealed class Snapshot
             }
         }
     }
+
+    /// <summary>The schema positions of <paramref name="columns"/>.</summary>
+    /// <exception cref="ArgumentException">A column is not in the schema.</exception>
+    internal HashSet<int> ColumnIndexes(IEnumerable<string> columns)
+    {
+        var indexes = new HashSet<int>();
+        foreach (var column in columns)
+        {
+            var index = Schema.IndexOf(column);
+            indexes.Add(index >= 0 ? index : throw new ArgumentException($"Column '{column}' is not in the schema of '{TablePath}'.", nameof(columns)));
+        }
+
+        return indexes;
+    }
+
+    /// <summary>The rows of one file of this snapshot with only <paramref name="columns"/> read (the others null), batch by batch.</summary>
+    internal IAsyncEnumerable<List<object?[]>> ReadFileBatchesAsync(AddFile file, IReadOnlySet<int>? columns, CancellationToken cancellationToken) =>
+        ReadDataFileBatchesAsync(file.Path, file.PartitionValues, file.DeletionVector, Schema, columns, cancellationToken);
 
     /// <summary>The rows of one file of this snapshot, shaped as <see cref="Schema"/>.</summary>
     internal Task<List<object?[]>> ReadFileAsync(AddFile file, CancellationToken cancellationToken) =>
@@ -177,7 +203,7 @@ public sealed class Snapshot
         CancellationToken cancellationToken)
     {
         var rows = new List<object?[]>();
-        await foreach (var batch in ReadDataFileBatchesAsync(path, filePartitionValues, deletionVector, schema, cancellationToken).ConfigureAwait(false))
+        await foreach (var batch in ReadDataFileBatchesAsync(path, filePartitionValues, deletionVector, schema, null, cancellationToken).ConfigureAwait(false))
         {
             rows.AddRange(batch);
         }
@@ -190,6 +216,7 @@ public sealed class Snapshot
         IReadOnlyDictionary<string, string?> filePartitionValues,
         DeletionVectorDescriptor? deletionVector,
         StructType schema,
+        IReadOnlySet<int>? columns,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var mode = Metadata.ColumnMapping;
@@ -209,7 +236,7 @@ public sealed class Snapshot
         var dataIndexes = new List<int>();
         for (var i = 0; i < schema.Fields.Count; i++)
         {
-            if (!partitionIndexes.Contains(i))
+            if (!partitionIndexes.Contains(i) && (columns is null || columns.Contains(i)))
             {
                 dataFields.Add(schema.Fields[i]);
                 dataIndexes.Add(i);

@@ -34,10 +34,11 @@ internal sealed class CopyOnWrite(DeltaTable table, Snapshot snapshot, string op
     }
 
     /// <summary>
-    /// Rewrites the files holding rows that <paramref name="predicate"/> matches: each matching row is dropped
-    /// (<paramref name="update"/> null) or replaced by <paramref name="update"/>'s result.
+    /// Rewrites the files holding rows that <paramref name="predicate"/> matches: each matching row is replaced by
+    /// <paramref name="rewrite"/>'s result, or dropped when it returns null. When the predicate names the columns it
+    /// needs, those alone are read first, and a file is read whole only when one of its rows matches.
     /// </summary>
-    public async Task RewriteAsync(BoundRowPredicate predicate, Func<object?[], object?[]>? update, CancellationToken cancellationToken)
+    public async Task RewriteAsync(BoundRowPredicate predicate, Func<object?[], object?[]?> rewrite, CancellationToken cancellationToken)
     {
         var cdf = snapshot.Metadata.ChangeDataFeedEnabled;
         var columns = snapshot.Schema.Fields.Count;
@@ -45,7 +46,8 @@ internal sealed class CopyOnWrite(DeltaTable table, Snapshot snapshot, string op
         {
             var file = scanFile.Add;
             _transaction.ReadFiles.Add(DeltaPath.Canonical(file.Path));
-            if (!predicate.MayMatch(scanFile))
+            if (!predicate.MayMatch(scanFile)
+                || (predicate.Columns is { } needed && !await AnyMatchAsync(file, needed, predicate, cancellationToken).ConfigureAwait(false)))
             {
                 continue;
             }
@@ -63,7 +65,7 @@ internal sealed class CopyOnWrite(DeltaTable table, Snapshot snapshot, string op
                 }
 
                 survivors ??= [.. rows.Take(i)];
-                if (update is null)
+                if (rewrite(row) is not { } after)
                 {
                     _deleted++;
                     if (cdf)
@@ -74,7 +76,6 @@ internal sealed class CopyOnWrite(DeltaTable table, Snapshot snapshot, string op
                     continue;
                 }
 
-                var after = update(row) ?? throw new InvalidOperationException("An update returned no row.");
                 if (after.Length != columns)
                 {
                     throw new ArgumentException($"An updated row has {after.Length} values but table '{table.Path}' has {columns} columns.");
@@ -97,6 +98,23 @@ internal sealed class CopyOnWrite(DeltaTable table, Snapshot snapshot, string op
             _transaction.Add(TableWriter.Remove(file, _now));
             await WriteRowsAsync(survivors, changes, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>True when a row of <paramref name="file"/> matches, judged from the predicate's columns alone.</summary>
+    private async Task<bool> AnyMatchAsync(AddFile file, IReadOnlySet<int> needed, BoundRowPredicate predicate, CancellationToken cancellationToken)
+    {
+        await foreach (var batch in snapshot.ReadFileBatchesAsync(file, needed, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var row in batch)
+            {
+                if (predicate.Matches(row))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Adds rows as new files (recorded as inserts in the change data feed).</summary>

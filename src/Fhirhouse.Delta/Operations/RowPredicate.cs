@@ -53,7 +53,20 @@ public abstract class RowPredicate
     public static RowPredicate Where(Func<object?[], bool> test)
     {
         ArgumentNullException.ThrowIfNull(test);
-        return new Opaque(test);
+        return new Opaque(null, test);
+    }
+
+    /// <summary>
+    /// The rows for which <paramref name="test"/> is true, judged from <paramref name="columns"/> alone: a rewrite first
+    /// reads only those columns of each file (the others are null in the row the test sees) and reads a file whole only
+    /// when one of its rows matches. The test must not look at any other column.
+    /// </summary>
+    public static RowPredicate Where(IEnumerable<string> columns, Func<object?[], bool> test)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(test);
+        string[] names = [.. columns];
+        return names.Any(string.IsNullOrEmpty) ? throw new ArgumentException("A column name is empty.", nameof(columns)) : new Opaque(names, test);
     }
 
     /// <summary>Resolves the predicate against a snapshot's schema.</summary>
@@ -83,9 +96,9 @@ public abstract class RowPredicate
         return (index, field, snapshot.PartitionColumns.Contains(field.Name, StringComparer.OrdinalIgnoreCase));
     }
 
-    private sealed class Opaque(Func<object?[], bool> test) : RowPredicate
+    private sealed class Opaque(string[]? columns, Func<object?[], bool> test) : RowPredicate
     {
-        internal override BoundRowPredicate Bind(Snapshot snapshot) => new(_ => true, test);
+        internal override BoundRowPredicate Bind(Snapshot snapshot) => new(_ => true, test, columns is null ? null : snapshot.ColumnIndexes(columns));
     }
 
     private sealed class AllOf(RowPredicate[] predicates) : RowPredicate
@@ -93,7 +106,8 @@ public abstract class RowPredicate
         internal override BoundRowPredicate Bind(Snapshot snapshot)
         {
             var bound = predicates.Select(p => p.Bind(snapshot)).ToArray();
-            return new BoundRowPredicate(file => bound.All(p => p.MayMatch(file)), row => bound.All(p => p.Matches(row)));
+            HashSet<int>? columns = bound.Any(p => p.Columns is null) ? null : [.. bound.SelectMany(p => p.Columns!)];
+            return new BoundRowPredicate(file => bound.All(p => p.MayMatch(file)), row => bound.All(p => p.Matches(row)), columns);
         }
     }
 
@@ -104,7 +118,8 @@ public abstract class RowPredicate
             var (index, field, isPartition) = Column(snapshot, column, [value], comparison.ToString());
             return new BoundRowPredicate(
                 file => DataSkipping.MayHold(file, field, isPartition, comparison, value),
-                row => ScanValues.Normalize(row[index]) is { } v && Matches(v));
+                row => ScanValues.Normalize(row[index]) is { } v && Matches(v),
+                new HashSet<int> { index });
         }
 
         private bool Matches(object rowValue)
@@ -137,14 +152,20 @@ public abstract class RowPredicate
 
             return new BoundRowPredicate(
                 file => DataSkipping.MayHoldAny(file, field, isPartition, sorted, comparable),
-                row => ScanValues.Normalize(row[index]) is { } v && set.Contains(v));
+                row => ScanValues.Normalize(row[index]) is { } v && set.Contains(v),
+                new HashSet<int> { index });
         }
     }
 }
 
-/// <summary>A predicate resolved against one snapshot: whether a file may hold a matching row, and whether a row matches.</summary>
-internal sealed class BoundRowPredicate(Func<ScanFile, bool> mayMatch, Func<object?[], bool> matches)
+/// <summary>
+/// A predicate resolved against one snapshot: whether a file may hold a matching row, whether a row matches, and the
+/// columns (schema positions) a row needs for that (null: every column).
+/// </summary>
+internal sealed class BoundRowPredicate(Func<ScanFile, bool> mayMatch, Func<object?[], bool> matches, IReadOnlySet<int>? columns)
 {
+    public IReadOnlySet<int>? Columns => columns;
+
     public bool MayMatch(ScanFile file) => mayMatch(file);
 
     public bool Matches(object?[] row) => matches(row);

@@ -5,19 +5,25 @@ namespace Fhirhouse.Delta.Operations;
 /// <summary>DELETE, UPDATE, MERGE and replace-where, each one commit by copy-on-write (<see cref="CopyOnWrite"/>).</summary>
 internal static class RowRewrites
 {
+    private static readonly Func<object?[], object?[]?> s_drop = static _ => null;
+
     public static async Task<CommitResult> DeleteAsync(DeltaTable table, RowPredicate predicate, CancellationToken cancellationToken)
     {
         var snapshot = await CopyOnWrite.WritableSnapshotAsync(table, "DELETE", cancellationToken).ConfigureAwait(false);
         var operation = new CopyOnWrite(table, snapshot, "DELETE");
-        await operation.RewriteAsync(predicate.Bind(snapshot), update: null, cancellationToken).ConfigureAwait(false);
+        await operation.RewriteAsync(predicate.Bind(snapshot), s_drop, cancellationToken).ConfigureAwait(false);
         return await operation.CommitAsync(txn: null, cancellationToken).ConfigureAwait(false);
     }
 
-    public static async Task<CommitResult> UpdateAsync(DeltaTable table, RowPredicate predicate, Func<object?[], object?[]> update, CancellationToken cancellationToken)
+    public static Task<CommitResult> UpdateAsync(DeltaTable table, RowPredicate predicate, Func<object?[], object?[]> update, CancellationToken cancellationToken) =>
+        RewriteAsync(table, "UPDATE", predicate, row => update(row) ?? throw new InvalidOperationException("An update returned no row."), cancellationToken);
+
+    /// <summary>The matching rows replaced or, where the rewrite returns null, deleted: UPDATE and DELETE in one commit.</summary>
+    public static async Task<CommitResult> RewriteAsync(DeltaTable table, string operationName, RowPredicate predicate, Func<object?[], object?[]?> rewrite, CancellationToken cancellationToken)
     {
-        var snapshot = await CopyOnWrite.WritableSnapshotAsync(table, "UPDATE", cancellationToken).ConfigureAwait(false);
-        var operation = new CopyOnWrite(table, snapshot, "UPDATE");
-        await operation.RewriteAsync(predicate.Bind(snapshot), update, cancellationToken).ConfigureAwait(false);
+        var snapshot = await CopyOnWrite.WritableSnapshotAsync(table, operationName, cancellationToken).ConfigureAwait(false);
+        var operation = new CopyOnWrite(table, snapshot, operationName);
+        await operation.RewriteAsync(predicate.Bind(snapshot), rewrite, cancellationToken).ConfigureAwait(false);
         return await operation.CommitAsync(txn: null, cancellationToken).ConfigureAwait(false);
     }
 
@@ -61,7 +67,7 @@ internal static class RowRewrites
         }
 
         var operation = new CopyOnWrite(table, snapshot, "WRITE");
-        await operation.RewriteAsync(predicate.Bind(snapshot), update: null, cancellationToken).ConfigureAwait(false);
+        await operation.RewriteAsync(predicate.Bind(snapshot), s_drop, cancellationToken).ConfigureAwait(false);
         await operation.AddFilesAsync(await writeFiles(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         return await operation.CommitAsync(txn, cancellationToken).ConfigureAwait(false);
     }

@@ -66,6 +66,10 @@ internal sealed class ErasureRun(IObjectStore lake, ErasureReportSigner signer, 
         }
 
         await new TableRowErasure(context).RunAsync(tables, cancellationToken).ConfigureAwait(false);
+        if (!journal.RawDone)
+        {
+            await new RawZoneErasure(context).FinishAsync(tables, cancellationToken).ConfigureAwait(false);
+        }
         if (!options.DryRun)
         {
             await new TimeTravelSettlement(context).RunAsync(tables, cancellationToken).ConfigureAwait(false);
@@ -97,17 +101,13 @@ internal sealed class ErasureRun(IObjectStore lake, ErasureReportSigner signer, 
         return (report, key);
     }
 
-    /// <summary>Every Delta table under <c>tables/</c> (a folder holding a <c>_delta_log/</c>), in path order.</summary>
+    /// <summary>Every Delta table under <c>tables/</c>, at any depth, in path order.</summary>
     private async Task<List<string>> FindTablesAsync(CancellationToken cancellationToken)
     {
         var paths = new SortedSet<string>(StringComparer.Ordinal);
-        await foreach (var info in lake.ListAsync(LakeLayout.Tables, cancellationToken).ConfigureAwait(false))
+        await foreach (var path in DeltaTable.ListTablesAsync(lake, LakeLayout.Tables, nested: true, cancellationToken).ConfigureAwait(false))
         {
-            var log = info.Key.IndexOf("/_delta_log/", StringComparison.Ordinal);
-            if (log > 0)
-            {
-                paths.Add(info.Key[..log]);
-            }
+            paths.Add(path);
         }
 
         return [.. paths];
@@ -129,7 +129,7 @@ internal sealed class ErasureRun(IObjectStore lake, ErasureReportSigner signer, 
         var schema = snapshot.Schema;
         int type = schema.IndexOf("resource_type"), id = schema.IndexOf("id"), patient = schema.IndexOf("patient_id"), raw = schema.IndexOf("raw_key");
         var unowned = new List<(string Key, string Raw)>();
-        await foreach (var row in snapshot.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var row in snapshot.ReadRowsAsync(["resource_type", "id", "patient_id", "raw_key"], cancellationToken).ConfigureAwait(false))
         {
             var key = row[type] + "/" + row[id];
             if (string.Equals(row[patient] as string, patientId, StringComparison.Ordinal) || string.Equals(key, "Patient/" + patientId, StringComparison.Ordinal))

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Fhirhouse.Delta;
+using Fhirhouse.Delta.Operations;
 using Fhirhouse.Lake;
 using Fhirhouse.Lake.Erasure;
 using Fhirhouse.Lake.Quarantine;
@@ -8,7 +9,10 @@ using Fhirhouse.Storage;
 
 namespace Fhirhouse.Governance.Erasure;
 
-/// <summary>The raw zone step: payloads rewritten without the patient, rows repointed at the new objects, the manifest updated.</summary>
+/// <summary>
+/// The raw zone step: payloads rewritten without the patient as new objects (<see cref="RunAsync"/>); once the tables
+/// point at them (<see cref="TableRowErasure"/>), the manifest updated and the old objects deleted (<see cref="FinishAsync"/>).
+/// </summary>
 internal sealed class RawZoneErasure(ErasureContext context)
 {
     public async Task RunAsync(List<string> tables, CancellationToken cancellationToken)
@@ -49,27 +53,17 @@ internal sealed class RawZoneErasure(ErasureContext context)
         }
 
         context.Report("raw", "", candidates.Count, candidates.Count);
+    }
+
+    /// <summary>
+    /// Once the tables point at the new objects: the manifest records the rewrites, and the old payloads are deleted
+    /// (in this order, so that no row ever names an object that is gone).
+    /// </summary>
+    public async Task FinishAsync(List<string> tables, CancellationToken cancellationToken)
+    {
         if (context.Options.DryRun || context.Journal.Payloads.Count == 0)
         {
             return;
-        }
-
-        var moved = context.Journal.Payloads.Where(p => p.NewKey is not null).ToDictionary(p => p.Key, p => p.NewKey!, StringComparer.Ordinal);
-        if (moved.Count > 0)
-        {
-            foreach (var path in tables.Where(p => !string.Equals(p, RawManifestTable.TablePath, StringComparison.Ordinal)))
-            {
-                var table = await context.OpenTableAsync(path, cancellationToken).ConfigureAwait(false);
-                var raw = (await table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Schema.IndexOf("raw_key");
-                if (raw >= 0)
-                {
-                    context.Report("raw", "repoint " + path, 0, 1);
-                    await table.UpdateAsync(
-                        row => row[raw] is string k && moved.ContainsKey(k),
-                        row => { var copy = (object?[])row.Clone(); copy[raw] = moved[(string)row[raw]!]; return copy; },
-                        cancellationToken).ConfigureAwait(false);
-                }
-            }
         }
 
         await UpdateManifestAsync(tables, cancellationToken).ConfigureAwait(false);
@@ -97,7 +91,7 @@ internal sealed class RawZoneErasure(ErasureContext context)
         {
             var snapshot = await (await context.OpenTableAsync(QuarantineTable.TablePath, cancellationToken).ConfigureAwait(false)).GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             int raw = snapshot.Schema.IndexOf("raw_key"), type = snapshot.Schema.IndexOf("resource_type"), id = snapshot.Schema.IndexOf("id");
-            await foreach (var row in snapshot.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var row in snapshot.ReadRowsAsync(["raw_key", "resource_type", "id"], cancellationToken).ConfigureAwait(false))
             {
                 if (row[id] is null || context.Matcher.OwnsKey(row[type] as string ?? "Patient", row[id] as string))
                 {
@@ -111,7 +105,7 @@ internal sealed class RawZoneErasure(ErasureContext context)
         {
             var snapshot = await (await context.OpenTableAsync(RawManifestTable.TablePath, cancellationToken).ConfigureAwait(false)).GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var raw = snapshot.Schema.IndexOf("raw_key");
-            await foreach (var row in snapshot.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var row in snapshot.ReadRowsAsync(["raw_key"], cancellationToken).ConfigureAwait(false))
             {
                 listed.Add((string)row[raw]!);
             }
@@ -138,12 +132,16 @@ internal sealed class RawZoneErasure(ErasureContext context)
         var schema = (await manifest.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Schema;
         int raw = schema.IndexOf("raw_key"), sha = schema.IndexOf("sha256"), size = schema.IndexOf("size"), status = schema.IndexOf("status"), resources = schema.IndexOf("resources");
         var byKey = context.Journal.Payloads.ToDictionary(p => p.Key, StringComparer.Ordinal);
-        await manifest.UpdateAsync(
-            row => row[raw] is string k && byKey.TryGetValue(k, out var p) && p.NewKey is not null,
+        await manifest.RewriteAsync(
+            RowPredicate.Where(["raw_key"], row => row[raw] is string k && byKey.ContainsKey(k)),
             row =>
             {
                 var payload = byKey[(string)row[raw]!];
-                var newKey = payload.NewKey!;
+                if (payload.NewKey is not { } newKey)
+                {
+                    return null;
+                }
+
                 var copy = (object?[])row.Clone();
                 copy[raw] = newKey;
                 var name = newKey[(newKey.LastIndexOf('/') + 1)..];
@@ -170,6 +168,5 @@ internal sealed class RawZoneErasure(ErasureContext context)
                 return copy;
             },
             cancellationToken).ConfigureAwait(false);
-        await manifest.DeleteAsync(row => row[raw] is string k && byKey.TryGetValue(k, out var p) && p.NewKey is null, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -102,6 +102,6 @@ internal sealed class TimeTravelSettlement(ErasureContext context)
     {
         var history = await bronze.GetHistoryAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         return history.Any(h => h.Version > context.Journal.BronzeVersionBefore
-            && !(h.Operation is "UPDATE" or "DELETE" || (h.Operation == "WRITE" && h.FilesAdded == 0 && h.FilesRemoved == 0)));
+            && !(h.Operation is "UPDATE" or "DELETE" or "MERGE" || (h.Operation == "WRITE" && h.FilesAdded == 0 && h.FilesRemoved == 0)));
     }
 }

@@ -130,6 +130,108 @@ public sealed class OperationTests
     }
 
     [Fact]
+    public async Task Rewrite_deletes_and_updates_in_one_commit_with_its_change_data()
+    {
+        using var temp = new TempFolder();
+        var table = await NewTableAsync(temp, TestTables.Clock(), cdf: true);
+        var before = (await table.GetSnapshotAsync()).Version;
+        var result = await table.RewriteAsync(
+            RowPredicate.Where(["id"], r => (long)r[0]! is 3 or 4 or 5),
+            r => (long)r[0]! == 4 ? null : [r[0], "kept-" + r[0], r[2]]);
+
+        Assert.Equal(before + 1, result.Version);
+        var content = await ContentAsync(table);
+        Assert.Equal(29, content.Count);
+        Assert.Equal("kept-3", content[3]);
+        Assert.Equal("kept-5", content[5]);
+        Assert.DoesNotContain(4L, content.Keys);
+        var changes = new List<string>();
+        await foreach (var change in table.ReadChangesAsync(result.Version))
+        {
+            changes.Add($"{change[3]}:{change[0]}:{change[1]}");
+        }
+
+        Assert.Equal(["delete:4:v4", "update_postimage:3:kept-3", "update_postimage:5:kept-5", "update_preimage:3:v3", "update_preimage:5:v5"], changes.Order(StringComparer.Ordinal));
+        Assert.Equal("MERGE", (await table.GetHistoryAsync(1))[0].Operation);
+    }
+
+    [Fact]
+    public async Task A_predicate_naming_its_columns_reads_only_those_until_a_file_holds_a_match()
+    {
+        using var temp = new TempFolder();
+        var table = await NewTableAsync(temp, TestTables.Clock());
+        var seen = new List<object?[]>();
+        var result = await table.DeleteAsync(RowPredicate.Where(["id"], r =>
+        {
+            seen.Add(r);
+            return (long)r[0]! == 7;
+        }));
+
+        Assert.Equal(1, result.FilesRemoved);
+        Assert.Equal(29, (await ContentAsync(table)).Count);
+
+        // Every row was first judged from its id alone; only the file holding row 7 (partition 1) was then read whole.
+        Assert.All(seen, r => Assert.NotNull(r[0]));
+        var whole = seen.Where(r => r[1] is not null).ToList();
+        Assert.Equal(10, whole.Count);
+        Assert.All(whole, r => Assert.Equal(1, r[2]));
+        var projected = seen.Where(r => r[1] is null).Select(r => (long)r[0]!).ToHashSet();
+        Assert.Superset(Enumerable.Range(1, 30).Where(i => i % 3 != 1).Select(i => (long)i).ToHashSet(), projected);
+        await Assert.ThrowsAsync<ArgumentException>(() => table.DeleteAsync(RowPredicate.Where(["no_such_column"], _ => true)));
+    }
+
+    [Fact]
+    public async Task A_projected_scan_reads_the_named_columns_and_keeps_the_schema_width()
+    {
+        using var temp = new TempFolder();
+        var table = await NewTableAsync(temp, TestTables.Clock());
+        var snapshot = await table.GetSnapshotAsync();
+        var rows = new List<object?[]>();
+        await foreach (var row in snapshot.ReadRowsAsync(["id"]))
+        {
+            rows.Add(row);
+        }
+
+        Assert.Equal(30, rows.Count);
+        Assert.All(rows, r => Assert.Equal(3, r.Length));
+        Assert.All(rows, r => Assert.Null(r[1]));
+        Assert.All(rows, r => Assert.Equal((int)((long)r[0]! % 3), r[2]));
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), rows.Select(r => (long)r[0]!).Order());
+        await Assert.ThrowsAsync<ArgumentException>(async () =>
+        {
+            await foreach (var _ in snapshot.ReadRowsAsync(["nope"]))
+            {
+            }
+        });
+    }
+
+    [Fact]
+    public async Task Nested_tables_are_listed_at_any_depth_only_when_asked()
+    {
+        using var temp = new TempFolder();
+        var store = new LocalObjectStore(temp.Path);
+        foreach (var path in new[] { "tables/a", "tables/views/b", "tables/views/deep/c" })
+        {
+            await DeltaTable.CreateAsync(store, path, s_schema, [], null, new DeltaTableOptions { TimeProvider = TestTables.Clock() });
+        }
+
+        await store.PutAsync("tables/views/not-a-table/data.parquet", new MemoryStream([1]));
+        Assert.Equal(["tables/a"], await ListAsync(DeltaTable.ListTablesAsync(store, "tables/")));
+        Assert.Equal(["tables/a", "tables/views/b", "tables/views/deep/c"], await ListAsync(DeltaTable.ListTablesAsync(store, "tables/", nested: true)));
+    }
+
+    private static async Task<List<string>> ListAsync(IAsyncEnumerable<string> paths)
+    {
+        var list = new List<string>();
+        await foreach (var path in paths)
+        {
+            list.Add(path);
+        }
+
+        return list;
+    }
+
+    [Fact]
     public async Task Merge_updates_matches_and_inserts_the_rest()
     {
         using var temp = new TempFolder();
