@@ -6,6 +6,7 @@ using Fhirhouse.Storage.Keys;
 using Fhirhouse.Storage.Keys.Keyring;
 using Fhirhouse.Storage.Local;
 using Fhirhouse.Testing;
+using Fhirhouse.Testing.Storage;
 
 namespace Fhirhouse.Query.Tests;
 
@@ -47,33 +48,5 @@ public sealed class KeyProviderCallsTests
         Assert.Equal(first.Rows[0][1], second.Rows[0][1]);
         Assert.InRange(firstCalls, 1, objects.Count);
         Assert.Equal(0, secondCalls);
-    }
-
-    private sealed class CountingKeyProvider(IKeyProvider inner) : IKeyProvider
-    {
-        private int _unwraps;
-
-        public int Unwraps => Volatile.Read(ref _unwraps);
-
-        public string Name => inner.Name;
-
-        public Task<WrappedDataKey> WrapAsync(string keyId, ReadOnlyMemory<byte> dataKey, CancellationToken cancellationToken = default) =>
-            inner.WrapAsync(keyId, dataKey, cancellationToken);
-
-        public Task<byte[]> UnwrapAsync(WrappedDataKey wrapped, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _unwraps);
-            return inner.UnwrapAsync(wrapped, cancellationToken);
-        }
-
-        public Task<KeyInfo> CreateKeyAsync(string keyId, CancellationToken cancellationToken = default) => inner.CreateKeyAsync(keyId, cancellationToken);
-
-        public Task<KeyInfo> RotateAsync(string keyId, CancellationToken cancellationToken = default) => inner.RotateAsync(keyId, cancellationToken);
-
-        public Task<IReadOnlyList<KeyInfo>> ListAsync(CancellationToken cancellationToken = default) => inner.ListAsync(cancellationToken);
-
-        public Task RetireVersionAsync(string keyId, int version, CancellationToken cancellationToken = default) => inner.RetireVersionAsync(keyId, version, cancellationToken);
-
-        public Task DestroyKeyAsync(string keyId, CancellationToken cancellationToken = default) => inner.DestroyKeyAsync(keyId, cancellationToken);
     }
 }

@@ -43,6 +43,12 @@ internal static class DeltaPath
             throw new DeltaProtocolException(tablePath, $"the data file '{path}' climbs out of the table; this store only reaches files under the table.");
         }
 
-        return tablePath.Length == 0 ? decoded : tablePath.TrimEnd('/') + "/" + decoded;
+        var key = tablePath.Length == 0 ? decoded : tablePath.TrimEnd('/') + "/" + decoded;
+        if (decoded.Length == 0 || decoded.Contains('\\', StringComparison.Ordinal) || decoded.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new DeltaProtocolException(tablePath, $"the data file path '{path}' is not a relative '/'-separated path (empty, a backslash or a NUL).");
+        }
+
+        return key;
     }
 }

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Security.Cryptography;
 using Fhirhouse.Delta;
 using Fhirhouse.Delta.Operations;
@@ -28,31 +29,120 @@ internal sealed class RawZoneErasure(ErasureContext context)
                 continue;
             }
 
-            var stored = await context.Lake.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false);
-            var stripped = PayloadText.Strip(stored, PayloadText.IsSingleDocument(key), context.Matcher, out var emptied, out var removed, out var empty);
-            if (stripped is null)
+            var erased = PayloadText.IsSingleDocument(key)
+                ? await StripDocumentAsync(key, cancellationToken).ConfigureAwait(false)
+                : await StripLinesAsync(key, cancellationToken).ConfigureAwait(false);
+            if (erased is null)
             {
                 continue;
             }
 
-            string? newKey = null;
-            if (!empty)
-            {
-                var hash = Convert.ToHexStringLower(SHA256.HashData(stripped));
-                var name = key[(key.LastIndexOf('/') + 1)..];
-                var extension = name.Length > 64 ? name[64..] : "";
-                newKey = $"{LakeLayout.RawPayloads}{hash[..2]}/{hash}{extension}";
-                if (!context.Options.DryRun)
-                {
-                    await context.Lake.PutIfAbsentAsync(newKey, stripped, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            context.Journal.Record(new PayloadErasure(key, newKey, empty ? 0 : stripped.Length, removed, emptied));
+            context.Journal.Record(erased);
             await context.SaveAsync(cancellationToken).ConfigureAwait(false);
         }
 
         context.Report("raw", "", candidates.Count, candidates.Count);
+    }
+
+    /// <summary>A whole JSON document (a Bundle) without the patient's entries, in memory; null when none is theirs.</summary>
+    private async Task<PayloadErasure?> StripDocumentAsync(string key, CancellationToken cancellationToken)
+    {
+        var stored = await context.Lake.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false);
+        if (PayloadText.Strip(stored, singleDocument: true, context.Matcher, out var emptied, out var removed, out var empty) is not { } stripped)
+        {
+            return null;
+        }
+
+        string? newKey = null;
+        if (!empty)
+        {
+            newKey = NewKey(key, SHA256.HashData(stripped));
+            if (!context.Options.DryRun)
+            {
+                await context.Lake.PutIfAbsentAsync(newKey, stripped, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new PayloadErasure(key, newKey, empty ? 0 : stripped.Length, removed, emptied);
+    }
+
+    /// <summary>
+    /// An NDJSON payload without the patient's lines, streamed twice: once to learn the new content's hash (its key),
+    /// once into the new object, so that memory holds a line at a time whatever the payload's size. Null when no line is theirs.
+    /// </summary>
+    private async Task<PayloadErasure?> StripLinesAsync(string key, CancellationToken cancellationToken)
+    {
+        Task<Stream> Open(CancellationToken token) => context.Lake.OpenReadAsync(key, token);
+        var first = await StreamedNdjson.StripAsync(Open, Stream.Null, context.Matcher, cancellationToken).ConfigureAwait(false);
+        if (!first.Changed)
+        {
+            return null;
+        }
+
+        string? newKey = null;
+        if (!first.Empty)
+        {
+            newKey = NewKey(key, first.Sha256);
+            if (!context.Options.DryRun && !await context.Lake.ExistsAsync(newKey, cancellationToken).ConfigureAwait(false))
+            {
+                var pipe = new Pipe();
+                var produce = WriteAsync();
+                bool written;
+                try
+                {
+                    written = await context.Lake.PutIfAbsentAsync(newKey, pipe.Reader.AsStream(), cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // The writer must not wait on a reader that is gone: complete it, let the producer finish, keep the store's error.
+                    await pipe.Reader.CompleteAsync().ConfigureAwait(false);
+                    await Task.WhenAny(produce).ConfigureAwait(false);
+                    throw;
+                }
+
+                var second = await produce.ConfigureAwait(false);
+                if (!second.Sha256.AsSpan().SequenceEqual(first.Sha256))
+                {
+                    if (written)
+                    {
+                        await context.Lake.DeleteAsync(newKey, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    throw new InvalidDataException($"Raw payload '{key}' gave different content on two reads while the patient was erased from it; nothing was changed. Run forget again.");
+                }
+
+                async Task<StreamedNdjson.Outcome> WriteAsync()
+                {
+                    await Task.Yield();
+                    try
+                    {
+                        StreamedNdjson.Outcome outcome;
+                        await using (var output = pipe.Writer.AsStream())
+                        {
+                            outcome = await StreamedNdjson.StripAsync(Open, output, context.Matcher, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        return outcome;
+                    }
+                    catch (Exception e)
+                    {
+                        await pipe.Writer.CompleteAsync(e).ConfigureAwait(false);
+                        throw;
+                    }
+                }
+            }
+        }
+
+        return new PayloadErasure(key, newKey, first.Empty ? 0 : first.Length, first.Removed, first.EmptiedLines);
+    }
+
+    /// <summary>The content-addressed key of a payload's rewrite: the new content's hash, the old key's extension.</summary>
+    private static string NewKey(string key, byte[] sha256)
+    {
+        var hash = Convert.ToHexStringLower(sha256);
+        var name = key[(key.LastIndexOf('/') + 1)..];
+        var extension = name.Length > 64 ? name[64..] : "";
+        return $"{LakeLayout.RawPayloads}{hash[..2]}/{hash}{extension}";
     }
 
     /// <summary>

@@ -16,6 +16,9 @@ public sealed class DeltaPathTests
     [InlineData("../other/x.parquet")]
     [InlineData("/elsewhere/x.parquet")]
     [InlineData("file:/elsewhere/x.parquet")]
+    [InlineData("")]
+    [InlineData("a%5Cb.parquet")]
+    [InlineData("a%00b.parquet")]
     public void Paths_outside_the_table_fail_by_name(string path)
     {
         var e = Assert.Throws<DeltaProtocolException>(() => DeltaPath.KeyOf("t", path));

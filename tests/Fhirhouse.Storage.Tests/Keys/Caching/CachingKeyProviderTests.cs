@@ -4,6 +4,7 @@ using Fhirhouse.Storage.Keys.Caching;
 using Fhirhouse.Storage.Keys.Keyring;
 using Fhirhouse.Storage.Local;
 using Fhirhouse.Testing;
+using Fhirhouse.Testing.Storage;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Fhirhouse.Storage.Tests.Keys.Caching;

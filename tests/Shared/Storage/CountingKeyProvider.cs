@@ -1,6 +1,6 @@
 using Fhirhouse.Storage.Keys;
 
-namespace Fhirhouse.Storage.Tests.Keys.Caching;
+namespace Fhirhouse.Testing.Storage;
 
 /// <summary>A provider that counts the unwraps it is asked for (a KMS bill, per call) and forwards everything.</summary>
 internal sealed class CountingKeyProvider(IKeyProvider inner) : IKeyProvider
