@@ -40,6 +40,7 @@ internal static class FhirhouseCli
         root.Subcommands.Add(AuditCommand.Create(context));
         root.Subcommands.Add(ForgetCommand.Create(context));
         root.Subcommands.Add(ResearchExportCommand.Create(context));
+        root.Subcommands.Add(ServeCommand.Create(context));
         return root;
     }
 

@@ -55,6 +55,12 @@ public sealed class BulkExportServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(options.Url);
+        if (options.Certificate is { } certificate)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+        }
+
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(async context =>
         {
@@ -78,24 +84,43 @@ public sealed class BulkExportServer : IAsyncDisposable
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new BulkExportServer(app, scheduler, address.TrimEnd('/') + options.BasePath);
+        var baseUrl = options.PublicBaseUrl is { } publicBase ? publicBase.AbsoluteUri.TrimEnd('/') : address.TrimEnd('/') + options.BasePath;
+        endpoints.Ready(baseUrl);
+        return new BulkExportServer(app, scheduler, baseUrl) { ListenUrl = address.TrimEnd('/') + options.BasePath };
     }
+
+    /// <summary>The FHIR base URL on the address the server listens on (equal to <see cref="BaseUrl"/> without a public base URL).</summary>
+    public string ListenUrl { get; private init; } = "";
 
     public async ValueTask DisposeAsync()
     {
-        await _scheduler.DisposeAsync().ConfigureAwait(false);
+        // Stop taking requests first (running ones finish), then stop the export jobs (kept in the lake, resumed on the next start).
         await _app.StopAsync().ConfigureAwait(false);
+        await _scheduler.DisposeAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>The HTTP surface: kick-off, status, cancel, files, SMART configuration and token.</summary>
     private sealed class Endpoints(BulkServerOptions options, ExportScheduler scheduler, ExportJobStore store, TokenIssuer? tokens, BronzeTable bronze)
     {
-        private static string Base(HttpRequest request, string basePath) => $"{request.Scheme}://{request.Host}{request.PathBase}{basePath}";
+        private string? _baseUrl;
+
+        /// <summary>
+        /// The FHIR base every URL the server gives out is built from (the configured public base URL, else the address
+        /// it listens on): never a request's Host header, which a client chooses.
+        /// </summary>
+        private string BaseUrl => _baseUrl ?? throw new FhirProblemException(503, "transient", "The server is starting; try again.");
+
+        /// <summary>Called once the server listens: from now on it answers readiness and builds URLs from <paramref name="baseUrl"/>.</summary>
+        public void Ready(string baseUrl) => _baseUrl = baseUrl;
 
         public void Map(WebApplication app)
         {
             var b = options.BasePath;
+            app.MapGet("/healthz", context => WriteTextAsync(context, StatusCodes.Status200OK, "ok"));
+            app.MapGet("/readyz", context => _baseUrl is null
+                ? WriteTextAsync(context, StatusCodes.Status503ServiceUnavailable, "starting")
+                : WriteTextAsync(context, StatusCodes.Status200OK, "ready"));
             app.MapGet(b + "/$export", context => KickOffAsync(context, ExportLevel.System, null));
             app.MapGet(b + "/Patient/$export", context => KickOffAsync(context, ExportLevel.Patient, null));
             app.MapGet(b + "/Group/{id}/$export", context => KickOffAsync(context, ExportLevel.Group, (string)context.Request.RouteValues["id"]!));
@@ -105,6 +130,13 @@ public sealed class BulkExportServer : IAsyncDisposable
             app.MapGet(b + "/_export/{id}/files/{name}", FileAsync);
             app.MapGet(b + "/.well-known/smart-configuration", SmartConfigurationAsync);
             app.MapPost(b + "/auth/token", TokenAsync);
+        }
+
+        private static async Task WriteTextAsync(HttpContext context, int status, string text)
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(text, context.RequestAborted).ConfigureAwait(false);
         }
 
         private GrantedToken? Authorize(HttpContext context)
@@ -127,7 +159,7 @@ public sealed class BulkExportServer : IAsyncDisposable
         private async Task KickOffAsync(HttpContext context, ExportLevel level, string? groupId)
         {
             var grant = Authorize(context);
-            var request = ExportRequestParser.Parse(context.Request, level, groupId);
+            var request = ExportRequestParser.Parse(context.Request, level, groupId, BaseUrl + context.Request.Path.Value![options.BasePath.Length..] + context.Request.QueryString);
             if (grant is not null && !grant.AllowsRead(request.Types))
             {
                 throw new FhirProblemException(403, "forbidden", $"The access token's scopes ({string.Join(' ', grant.Scopes)}) do not allow reading {(request.Types is null ? "every type" : string.Join(", ", request.Types))}.");
@@ -149,7 +181,7 @@ public sealed class BulkExportServer : IAsyncDisposable
 
             var job = await scheduler.StartAsync(request, context.RequestAborted).ConfigureAwait(false);
             context.Response.StatusCode = 202;
-            context.Response.Headers.ContentLocation = $"{Base(context.Request, options.BasePath)}/_export/{job.Id}";
+            context.Response.Headers.ContentLocation = $"{BaseUrl}/_export/{job.Id}";
         }
 
         /// <summary>
@@ -211,7 +243,7 @@ public sealed class BulkExportServer : IAsyncDisposable
                     throw new FhirProblemException(500, "exception", $"Export job '{id}' failed: {job.Failure}");
             }
 
-            var files = $"{Base(context.Request, options.BasePath)}/_export/{id}/files/";
+            var files = $"{BaseUrl}/_export/{id}/files/";
             object Outputs(string kind) => job.Files.Where(f => f.Kind == kind).Select(f => new { type = f.Type, url = files + f.Name, count = f.Count }).ToList();
             var manifest = new
             {
@@ -269,7 +301,7 @@ public sealed class BulkExportServer : IAsyncDisposable
 
             var configuration = new Dictionary<string, object>(StringComparer.Ordinal)
             {
-                ["token_endpoint"] = Base(context.Request, options.BasePath) + "/auth/token",
+                ["token_endpoint"] = BaseUrl + "/auth/token",
                 ["token_endpoint_auth_methods_supported"] = new[] { "private_key_jwt" },
                 ["token_endpoint_auth_signing_alg_values_supported"] = new[] { "RS384", "ES384" },
                 ["grant_types_supported"] = new[] { "client_credentials" },
@@ -292,7 +324,7 @@ public sealed class BulkExportServer : IAsyncDisposable
             {
                 var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
                 var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
-                var (token, grant) = tokens.Issue(fields, Base(context.Request, options.BasePath) + "/auth/token");
+                var (token, grant) = tokens.Issue(fields, BaseUrl + "/auth/token");
                 body = new Dictionary<string, object>(StringComparer.Ordinal)
                 {
                     ["access_token"] = token,

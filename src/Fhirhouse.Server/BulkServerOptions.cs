@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Fhirhouse.Governance.Enforcement;
 using Fhirhouse.Governance.Identity;
 using Fhirhouse.Server.Auth;
@@ -14,6 +15,19 @@ public sealed record BulkServerOptions
 
     /// <summary>Where Kestrel listens; port 0 picks a free port (see <see cref="BulkExportServer.BaseUrl"/>).</summary>
     public string Url { get; init; } = "http://127.0.0.1:0";
+
+    /// <summary>
+    /// The certificate HTTPS is served with (its private key included); required when <see cref="Url"/> is <c>https</c>,
+    /// refused when it is not.
+    /// </summary>
+    public X509Certificate2? Certificate { get; init; }
+
+    /// <summary>
+    /// The FHIR base URL as clients reach it (<c>https://fhir.hospital.example/fhir</c>, behind a proxy): the token
+    /// audience, <c>Content-Location</c>, the manifest's request and file URLs are built from it, never from a request's
+    /// <c>Host</c> header. Null: the address the server listens on, plus <see cref="BasePath"/>.
+    /// </summary>
+    public Uri? PublicBaseUrl { get; init; }
 
     /// <summary>The path of the FHIR base under the host (default <c>/fhir</c>).</summary>
     public string BasePath { get; init; } = "/fhir";
@@ -61,6 +75,31 @@ public sealed record BulkServerOptions
         if (!BasePath.StartsWith('/') || BasePath.EndsWith('/'))
         {
             throw new ArgumentException($"BasePath must start with '/' and not end with one (got '{BasePath}').");
+        }
+
+        if (!Uri.TryCreate(Url, UriKind.Absolute, out var listen) || listen.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException($"Url must be an absolute http:// or https:// address to listen on (got '{Url}').");
+        }
+
+        if (listen.Scheme == "https" && Certificate is null)
+        {
+            throw new ArgumentException($"Url '{Url}' is https: give the Certificate to serve it with.");
+        }
+
+        if (listen.Scheme == "http" && Certificate is not null)
+        {
+            throw new ArgumentException($"A Certificate is given but Url '{Url}' is plain http: listen on https://.");
+        }
+
+        if (Certificate is { HasPrivateKey: false })
+        {
+            throw new ArgumentException("The Certificate has no private key: HTTPS needs the certificate with its key.");
+        }
+
+        if (PublicBaseUrl is { } publicBase && (!publicBase.IsAbsoluteUri || publicBase.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(publicBase.Query) || !string.IsNullOrEmpty(publicBase.Fragment)))
+        {
+            throw new ArgumentException($"PublicBaseUrl must be an absolute http(s) URL without query or fragment (got '{publicBase}').");
         }
 
         Auth?.Validate();

@@ -1,3 +1,4 @@
+using Fhirhouse.Delta.Actions;
 using Fhirhouse.Delta.Log;
 
 namespace Fhirhouse.Delta.Operations;
@@ -38,6 +39,7 @@ internal static class Vacuum
         var prefix = table.Path.Length == 0 ? "" : table.Path + "/";
         var deleted = new List<string>();
         var kept = new List<string>();
+        HashSet<string>? committedChanges = null;
         await foreach (var info in table.Store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
             var relative = info.Key[prefix.Length..];
@@ -46,11 +48,16 @@ internal static class Vacuum
                 continue;
             }
 
-            if (uncommittedGrace is { } grace && !tombstoned.Contains(info.Key) && info.LastModified > now - grace
-                && !relative.StartsWith("_change_data/", StringComparison.Ordinal))
+            if (uncommittedGrace is { } grace && !tombstoned.Contains(info.Key) && info.LastModified > now - grace)
             {
-                kept.Add(info.Key);
-                continue;
+                // A young file no commit names may belong to a writer that has written it and not committed yet: kept.
+                // Change data files are never in a snapshot's files, so they count as committed when a recent commit adds them.
+                if (!relative.StartsWith("_change_data/", StringComparison.Ordinal)
+                    || !(committedChanges ??= await RecentChangeFilesAsync(table, now - grace, cancellationToken).ConfigureAwait(false)).Contains(info.Key))
+                {
+                    kept.Add(info.Key);
+                    continue;
+                }
             }
 
             deleted.Add(info.Key);
@@ -61,6 +68,25 @@ internal static class Vacuum
         }
 
         return new VacuumResult(deleted, dryRun, kept);
+    }
+
+    /// <summary>
+    /// The change data files that commits written since <paramref name="since"/> (a minute of clock skew allowed) add: a
+    /// change data file younger than that can only be named by a commit written after it.
+    /// </summary>
+    private static async Task<HashSet<string>> RecentChangeFilesAsync(DeltaTable table, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var commit in (await table.Log.ListAsync(cancellationToken).ConfigureAwait(false))
+            .Where(f => f.Kind == LogFileKind.Commit && f.LastModified >= since - TimeSpan.FromMinutes(1)))
+        {
+            foreach (var cdc in (await table.Log.ReadCommitAsync(commit, cancellationToken).ConfigureAwait(false)).OfType<AddCdcFile>())
+            {
+                named.Add(DeltaPath.KeyOf(table.Path, cdc.Path));
+            }
+        }
+
+        return named;
     }
 
     /// <summary>

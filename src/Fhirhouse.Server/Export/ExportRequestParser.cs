@@ -10,7 +10,8 @@ internal static class ExportRequestParser
 {
     private static readonly HashSet<string> s_formats = new(["application/fhir+ndjson", "application/ndjson", "ndjson"], StringComparer.Ordinal);
 
-    public static ExportRequest Parse(HttpRequest request, ExportLevel level, string? groupId)
+    /// <summary>The kick-off <paramref name="request"/>, recorded as <paramref name="requestUrl"/> (built from the server's base URL, not the Host header).</summary>
+    public static ExportRequest Parse(HttpRequest request, ExportLevel level, string? groupId, string requestUrl)
     {
         var prefer = request.Headers["Prefer"].ToString();
         if (!prefer.Contains("respond-async", StringComparison.OrdinalIgnoreCase))
@@ -68,7 +69,6 @@ internal static class ExportRequestParser
             }
         }
 
-        var url = $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}";
-        return new ExportRequest(level, groupId, types?.Distinct(StringComparer.Ordinal).ToList(), since, typeFilters, lenient, url);
+        return new ExportRequest(level, groupId, types?.Distinct(StringComparer.Ordinal).ToList(), since, typeFilters, lenient, requestUrl);
     }
 }

@@ -1,5 +1,6 @@
 using Fhirhouse.Delta.Operations;
 using Fhirhouse.Delta.Schema;
+using Fhirhouse.Storage;
 using Fhirhouse.Storage.Local;
 using Fhirhouse.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -314,6 +315,30 @@ public sealed class OperationTests
         var result = await table.VacuumAsync(TimeSpan.FromHours(1), force: true);
         Assert.Equal(3, result.DeletedKeys.Count);
         Assert.Single(await ContentAsync(table));
+    }
+
+    [Fact]
+    public async Task Vacuum_with_an_uncommitted_grace_keeps_young_files_no_commit_names_change_data_included()
+    {
+        using var temp = new TempFolder();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var table = await NewTableAsync(temp, clock, cdf: true);
+        var delete = await table.DeleteAsync(r => (long)r[0]! == 5);
+        var committedChanges = (await table.Log.ReadCommitAsync(delete.Version, CancellationToken.None)).OfType<Fhirhouse.Delta.Actions.AddCdcFile>()
+            .Select(c => Fhirhouse.Delta.Log.DeltaPath.KeyOf(table.Path, c.Path)).ToList();
+        Assert.NotEmpty(committedChanges);
+
+        // Another writer has written a data file and its change data, and not committed yet.
+        await table.Store.PutAsync("t/part=1/part-00000-in-flight.snappy.parquet", new MemoryStream([1, 2, 3]));
+        await table.Store.PutAsync("t/_change_data/part=1/cdc-00000-in-flight.snappy.parquet", new MemoryStream([1, 2, 3]));
+
+        var result = await table.VacuumAsync(TimeSpan.FromDays(-1), force: true, uncommittedGrace: TimeSpan.FromHours(1));
+
+        Assert.Contains("t/part=1/part-00000-in-flight.snappy.parquet", result.KeptUncommitted!);
+        Assert.Contains("t/_change_data/part=1/cdc-00000-in-flight.snappy.parquet", result.KeptUncommitted!);
+        Assert.Superset(committedChanges.ToHashSet(), result.DeletedKeys.ToHashSet());
+        Assert.True(await table.Store.ExistsAsync("t/_change_data/part=1/cdc-00000-in-flight.snappy.parquet"));
+        Assert.Equal(29, (await ContentAsync(table)).Count);
     }
 
     [Fact]
