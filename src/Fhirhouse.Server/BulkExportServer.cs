@@ -159,7 +159,8 @@ public sealed class BulkExportServer : IAsyncDisposable
         private async Task KickOffAsync(HttpContext context, ExportLevel level, string? groupId)
         {
             var grant = Authorize(context);
-            var request = ExportRequestParser.Parse(context.Request, level, groupId, BaseUrl + context.Request.Path.Value![options.BasePath.Length..] + context.Request.QueryString);
+            var request = ExportRequestParser.Parse(context.Request, level, groupId, BaseUrl + context.Request.Path.Value![options.BasePath.Length..] + context.Request.QueryString)
+                with { Owner = grant?.ClientId };
             if (grant is not null && !grant.AllowsRead(request.Types))
             {
                 throw new FhirProblemException(403, "forbidden", $"The access token's scopes ({string.Join(' ', grant.Scopes)}) do not allow reading {(request.Types is null ? "every type" : string.Join(", ", request.Types))}.");
@@ -217,9 +218,33 @@ public sealed class BulkExportServer : IAsyncDisposable
                 .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         }
 
-        /// <summary>Under governance, a job's status and files are served to the client that started it only.</summary>
+        /// <summary>
+        /// With authorization on, a job's status, files and cancellation are served to the client that started it only,
+        /// governed or not; a job no client owns (started while authorization was off) to none.
+        /// </summary>
         private static bool Owns(GrantedToken? grant, ExportJob job) =>
-            grant is null || job.Request.Identity is not { } owner || string.Equals(owner.User, grant.ClientId, StringComparison.Ordinal);
+            grant is null || string.Equals(job.Request.Owner ?? job.Request.Identity?.User, grant.ClientId, StringComparison.Ordinal);
+
+        /// <summary>The token's scopes must still allow the types it reads (a newer token of the client may have fewer).</summary>
+        private static void EnsureScopes(GrantedToken? grant, IReadOnlyList<string>? types)
+        {
+            if (grant is not null && !grant.AllowsRead(types))
+            {
+                throw new FhirProblemException(403, "forbidden", $"The access token's scopes ({string.Join(' ', grant.Scopes)}) do not allow reading {(types is null ? "every type" : string.Join(", ", types))}.");
+            }
+        }
+
+        /// <summary>Under governance, a status poll or download is written to the audit log as the job's identity.</summary>
+        private async Task AuditAsync(string entryPoint, HttpContext context, ExportJob job, IEnumerable<string> types, long rows)
+        {
+            if (options.Governance is { } governance && job.Request.Identity is { } who)
+            {
+                await governance.Audit.AppendAsync(
+                    new AuditEntry(who.User, who.Role, who.Purpose, entryPoint, $"{BaseUrl}{context.Request.Path.Value![options.BasePath.Length..]}",
+                        [.. types.Select(t => LakeGovernance.ExportTablePrefix + t).Distinct(StringComparer.Ordinal)], rows, AuditOutcomes.Ok, null),
+                    context.RequestAborted).ConfigureAwait(false);
+            }
+        }
 
         private async Task StatusAsync(HttpContext context)
         {
@@ -232,6 +257,8 @@ public sealed class BulkExportServer : IAsyncDisposable
             }
 
             var job = state.Job;
+            EnsureScopes(grant, job.Request.Types);
+            await AuditAsync(EntryPoints.ServerStatus, context, job, job.Files.Where(f => f.Kind == "output").Select(f => f.Type), 0).ConfigureAwait(false);
             switch (job.Status)
             {
                 case ExportJob.InProgress:
@@ -285,6 +312,11 @@ public sealed class BulkExportServer : IAsyncDisposable
                 throw new FhirProblemException(404, "not-found", $"No file '{name}' in export job '{id}'.");
             }
 
+            var file = job.Files.First(f => f.Name == name);
+            // An output file holds one type; the deleted and error files speak of the job's types.
+            IReadOnlyList<string>? types = file.Kind == "output" ? [file.Type] : job.Request.Types;
+            EnsureScopes(grant, types);
+            await AuditAsync(EntryPoints.ServerDownload, context, job, types ?? [], file.Count).ConfigureAwait(false);
             await using var content = await store.Lake.OpenReadAsync(ExportJobStore.FileKey(id, name), context.RequestAborted).ConfigureAwait(false);
             context.Response.StatusCode = 200;
             context.Response.ContentType = "application/fhir+ndjson";

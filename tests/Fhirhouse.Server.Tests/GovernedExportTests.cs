@@ -106,9 +106,16 @@ public sealed class GovernedExportTests : IAsyncLifetime, IDisposable
         Assert.Equal(2, left.Count);
         Assert.Contains(left, d => d.Contains("'export.Observation'", StringComparison.Ordinal) && d.Contains("left out", StringComparison.Ordinal));
         Assert.Contains(left, d => d.Contains("'export.Patient'", StringComparison.Ordinal));
-        var audit = Assert.Single(await _governance!.Audit.ListAsync());
+        var entries = await _governance!.Audit.ListAsync();
+        var audit = Assert.Single(entries, a => a.Entry.EntryPoint == EntryPoints.ServerExport);
         Assert.Equal((AuditOutcomes.Ok, 1L), (audit.Entry.Outcome, audit.Entry.Rows));
         Assert.Equal(["export.Organization"], audit.Entry.Tables);
+
+        // Every status poll and every download is audited too, as the client's identity, never with content.
+        Assert.Contains(entries, a => a.Entry.EntryPoint == EntryPoints.ServerStatus && a.Entry.User == "research-lab");
+        var download = Assert.Single(entries, a => a.Entry.EntryPoint == EntryPoints.ServerDownload);
+        Assert.Equal(("research-lab", "data-scientist", "research"), (download.Entry.User, download.Entry.Role, download.Entry.Purpose));
+        Assert.EndsWith("/files/errors-1.ndjson", download.Entry.Query, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -121,7 +128,7 @@ public sealed class GovernedExportTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(["Observation", "Organization", "Patient"], manifest.GetProperty("output").EnumerateArray().Select(o => o.GetProperty("type").GetString()));
         Assert.Empty(manifest.GetProperty("error").EnumerateArray());
-        var audit = Assert.Single(await _governance!.Audit.ListAsync());
+        var audit = Assert.Single(await _governance!.Audit.ListAsync(), a => a.Entry.EntryPoint == EntryPoints.ServerExport);
         Assert.Equal(("ward-7", "clinician", AuditOutcomes.Ok, 3L), (audit.Entry.User, audit.Entry.Role, audit.Entry.Outcome, audit.Entry.Rows));
 
         using var other = await AuthorizedAsync("research-lab", _research);

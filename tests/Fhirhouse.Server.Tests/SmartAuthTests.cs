@@ -113,6 +113,51 @@ public sealed class SmartAuthTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Without_governance_another_client_can_neither_poll_download_nor_cancel_a_job_it_did_not_start()
+    {
+        var tokenUrl = Server.BaseUrl + "/auth/token";
+        var owner = (await PostTokenAsync(ClientAssertion.Create("rsa-client", tokenUrl, _rsa, null, DateTimeOffset.UtcNow))).Body.GetProperty("access_token").GetString()!;
+        var stranger = (await PostTokenAsync(ClientAssertion.Create("ec-client", tokenUrl, _ec, null, DateTimeOffset.UtcNow))).Body.GetProperty("access_token").GetString()!;
+        using var kickOff = await ExportHttp.KickOffAsync(_http, Server.BaseUrl + "/$export", owner);
+        var status = ExportHttp.StatusUrl(kickOff);
+
+        JsonElement manifest = default;
+        for (var i = 0; i < 300; i++)
+        {
+            using var poll = await SendAsync(HttpMethod.Get, status, owner);
+            if (poll.StatusCode == HttpStatusCode.OK)
+            {
+                manifest = JsonDocument.Parse(await poll.Content.ReadAsStringAsync()).RootElement.Clone();
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        var file = manifest.GetProperty("output")[0].GetProperty("url").GetString()!;
+        using (var theirs = await SendAsync(HttpMethod.Get, file, owner))
+        {
+            Assert.Equal(HttpStatusCode.OK, theirs.StatusCode);
+        }
+
+        foreach (var (method, url) in new[] { (HttpMethod.Get, status), (HttpMethod.Get, file), (HttpMethod.Delete, status) })
+        {
+            using var response = await SendAsync(method, url, stranger);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        using var stillThere = await SendAsync(HttpMethod.Get, status, owner);
+        Assert.Equal(HttpStatusCode.OK, stillThere.StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string bearer)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        request.Headers.Authorization = new("Bearer", bearer);
+        return await _http.SendAsync(request);
+    }
+
+    [Fact]
     public async Task An_assertion_signed_with_another_key_is_refused_as_invalid_client()
     {
         using var other = RSA.Create(2048);

@@ -13,6 +13,12 @@ public static class EntryPoints
 
     public const string ServerExport = "server-export";
 
+    /// <summary>A Bulk Data status poll (the manifest when the export is complete).</summary>
+    public const string ServerStatus = "server-status";
+
+    /// <summary>A Bulk Data file download.</summary>
+    public const string ServerDownload = "server-download";
+
     public const string ResearchExport = "research-export";
 
     public const string Forget = "forget";

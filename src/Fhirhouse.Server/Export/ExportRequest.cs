@@ -15,6 +15,12 @@ internal sealed record ExportRequest(
 {
     public Governance.Identity.AccessIdentity? Identity { get; init; }
 
+    /// <summary>
+    /// The client whose token started the job (null when the server runs without authorization): its status, files and
+    /// cancellation are served to that client only, governed or not.
+    /// </summary>
+    public string? Owner { get; init; }
+
     /// <summary>Why each type the policies deny was left out of an export that did not name its types.</summary>
     public IReadOnlyList<string>? LeftOut { get; init; }
 }
