@@ -36,6 +36,9 @@ public static class LakeLayout
     /// <summary>The lake's wrapped secrets: <c>jobs/secrets/</c>.</summary>
     public const string Secrets = "jobs/secrets/";
 
+    /// <summary>The SQL shell's history, one object per user (encrypted with the lake, cleared by erasure like any job object).</summary>
+    public const string ShellHistory = "jobs/shell/history/";
+
     /// <summary>True when <paramref name="key"/> is inside the raw zone.</summary>
     public static bool IsRawPayload(string key) => key.StartsWith(RawPayloads, StringComparison.Ordinal);
 

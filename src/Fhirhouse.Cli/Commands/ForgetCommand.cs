@@ -52,7 +52,7 @@ internal static class ForgetCommand
                 Audit = new AuditedErasure(governed.Audit, identity),
                 DryRun = parse.GetValue(dryRun),
                 Time = context.Time,
-                Participants = [new ExportErasure(store.Objects), new SourceStateErasure(store.Objects)],
+                Participants = [new ExportErasure(store.Objects), new SourceStateErasure(store.Objects), new ShellHistory.Erasure(store.Objects)],
             };
             var report = await context.WithProgressAsync("forget", async update =>
             {

@@ -7,7 +7,7 @@ namespace Fhirhouse.Cli.Commands;
 /// <summary>
 /// <c>fhirhouse sql ["SELECT ..."]</c>: read-only SQL over the lake's tables (bronze <c>fhir_resources</c>,
 /// <c>fhir_current</c>, the views, gold tables) with embedded DuckDB. Without a query it opens a shell (history kept in
-/// memory and in <c>~/.fhirhouse/sql_history</c>); when standard input is not a terminal it runs the statements read from it.
+/// memory and, encrypted, in the lake: <see cref="ShellHistory"/>); when standard input is not a terminal it runs the statements read from it.
 /// Every statement reads as <c>--role</c>/<c>--purpose</c> through the policies and is written to the audit log first.
 /// </summary>
 internal static class SqlCommand
@@ -21,7 +21,12 @@ internal static class SqlCommand
         format.AcceptOnlyFromAmong("table", "csv", "json", "parquet");
         var output = new Option<string?>("--out", "-o") { Description = "File to write a parquet result to (plaintext: an export out of the encrypted lake)." };
         var asOf = new Option<string?>("--as-of") { Description = "Read every table at a version (3) or a time (2026-11-28T10:00:00Z); per table in SQL: patient AT (VERSION => 3)." };
-        var history = new Option<string>("--history") { Description = "The shell's history file (default ~/.fhirhouse/sql_history; 'none' keeps history in memory only).", DefaultValueFactory = _ => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".fhirhouse", "sql_history") };
+        var history = new Option<string>("--history")
+        {
+            Description = "Where the shell keeps its history: 'lake' (encrypted in the lake, per user, cleared by forget when it names the patient) or 'none' (this session's memory only).",
+            DefaultValueFactory = _ => "lake",
+        };
+        history.AcceptOnlyFromAmong("lake", "none");
         var command = new Command("sql", "Run read-only SQL over the lake's Delta tables (DuckDB), or open a SQL shell.");
         command.Arguments.Add(query);
         lake.AddTo(command);
@@ -52,7 +57,7 @@ internal static class SqlCommand
                 return ExitCodes.Ok;
             }
 
-            var shell = new SqlShell(context, engine, chosen, point, parse.GetValue(history) is { } h && h != "none" ? h : null);
+            var shell = new SqlShell(context, engine, chosen, point, parse.GetValue(history) == "lake" ? ShellHistory.Of(opened.Objects, identity.User) : null);
             return await shell.RunAsync(Console.In, interactive: !Console.IsInputRedirected, cancellationToken).ConfigureAwait(false);
         });
         return command;

@@ -6,10 +6,10 @@ namespace Fhirhouse.Cli.Commands;
 /// <summary>
 /// The SQL shell: reads statements ending with ';' (a line may hold the end of one), runs each, prints its result or
 /// its error and goes on. Dot commands: <c>.tables</c>, <c>.history</c>, <c>.help</c>, <c>.quit</c>. At a terminal it
-/// prompts and keeps a history (in memory and appended to a file readable by its owner only); reading a pipe it runs
+/// prompts and keeps a history (in memory and in the lake, encrypted with it: <see cref="ShellHistory"/>); reading a pipe it runs
 /// every statement and ends at the end of input, with exit code 1 when one failed.
 /// </summary>
-internal sealed class SqlShell(CliContext context, QueryEngine engine, string format, AsOf? asOf, string? historyFile)
+internal sealed class SqlShell(CliContext context, QueryEngine engine, string format, AsOf? asOf, ShellHistory? stored)
 {
     private readonly List<string> _history = [];
 
@@ -19,7 +19,10 @@ internal sealed class SqlShell(CliContext context, QueryEngine engine, string fo
     {
         if (interactive)
         {
-            LoadHistory();
+            if (stored is not null)
+            {
+                _history.AddRange(await stored.LoadAsync(cancellationToken).ConfigureAwait(false));
+            }
             context.Out.WriteLine("Fhirhouse SQL (DuckDB) over the lake. End statements with ';'. .tables, .history, .help, .quit");
         }
 
@@ -72,7 +75,7 @@ internal sealed class SqlShell(CliContext context, QueryEngine engine, string fo
         var sql = text.Trim();
         if (interactive)
         {
-            Remember(sql);
+            await RememberAsync(sql, cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -116,29 +119,12 @@ internal sealed class SqlShell(CliContext context, QueryEngine engine, string fo
         }
     }
 
-    private void LoadHistory()
-    {
-        if (historyFile is not null && File.Exists(historyFile))
-        {
-            _history.AddRange(File.ReadAllLines(historyFile).Where(l => l.Length > 0).Select(l => l.Replace("\\n", "\n", StringComparison.Ordinal)));
-        }
-    }
-
-    private void Remember(string sql)
+    private async Task RememberAsync(string sql, CancellationToken cancellationToken)
     {
         _history.Add(sql);
-        if (historyFile is null)
+        if (stored is not null)
         {
-            return;
-        }
-
-        var folder = Path.GetDirectoryName(Path.GetFullPath(historyFile))!;
-        Directory.CreateDirectory(folder);
-        var created = !File.Exists(historyFile);
-        File.AppendAllText(historyFile, sql.ReplaceLineEndings("\\n") + "\n");
-        if (created && !OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(historyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            await stored.SaveAsync(_history, cancellationToken).ConfigureAwait(false);
         }
     }
 }
