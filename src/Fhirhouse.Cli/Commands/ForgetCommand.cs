@@ -24,15 +24,23 @@ internal static class ForgetCommand
         var patient = new Option<string?>("--patient") { Description = "The id of the patient to erase (Patient/ID and every resource of their compartment)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "List what would be removed; change nothing (the look is audited)." };
         var json = new Option<bool>("--json") { Description = "Print the signed report as JSON." };
+        var reapply = new Option<bool>("--reapply") { Description = "Erase again every erased patient whose resources are back in the lake (after a restore from a backup; 'lake verify' reports them)." };
         var command = new Command("forget", "Erase a patient from every zone of the lake and print a signed erasure report.");
         lake.AddTo(command);
         command.Options.Add(patient);
         command.Options.Add(dryRun);
         command.Options.Add(json);
+        command.Options.Add(reapply);
         governance.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var id = parse.GetValue(patient) ?? throw new ArgumentException("forget needs --patient ID (or 'forget verify REPORT' to check a report).");
+            var again = parse.GetValue(reapply);
+            var id = parse.GetValue(patient);
+            if (again == (id is not null))
+            {
+                throw new ArgumentException("forget needs --patient ID or --reapply (one of them), or 'forget verify REPORT' to check a report.");
+            }
+
             var identity = governance.Identity(parse);
             var policies = governance.LoadPolicies(parse);
             var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
@@ -54,21 +62,35 @@ internal static class ForgetCommand
                 Time = context.Time,
                 Participants = [new ExportErasure(store.Objects), new SourceStateErasure(store.Objects), new ShellHistory.Erasure(store.Objects)],
             };
-            var report = await context.WithProgressAsync("forget", async update =>
+            IReadOnlyList<string> ids = [id!];
+            if (again)
             {
-                var progress = new SynchronousProgress<ErasureProgress>(p => update(p.Total == 0 ? 1 : (double)p.Done / p.Total, $"{p.Zone}: {p.Item}"));
-                return await erasure.EraseAsync(id, options, progress, cancellationToken).ConfigureAwait(false);
-            }).ConfigureAwait(false);
-            if (parse.GetValue(json))
-            {
-                context.Out.WriteLine(Encoding.UTF8.GetString(ErasureReportSigner.Serialize(report)));
-            }
-            else
-            {
-                WriteSummary(context, report);
+                var reappeared = await ErasureLedger.FindReappearedAsync(store.Objects, erasure, cancellationToken).ConfigureAwait(false);
+                context.Error.WriteLine(reappeared.Count == 0
+                    ? "forget --reapply: no erased patient is back in the lake"
+                    : $"forget --reapply: {reappeared.Count} erased patient(s) back in the lake: {string.Join(", ", reappeared.Select(r => r.Subject[..16] + "..."))}");
+                ids = [.. reappeared.Select(r => r.PatientId)];
             }
 
-            context.Error.WriteLine($"forget: report signed ({report.Signature?[..16]}...){(report.DryRun ? ", not stored (dry run)" : " and stored under " + PatientErasure.ReportsPrefix + report.Subject + "/")}");
+            foreach (var subjectId in ids)
+            {
+                var report = await context.WithProgressAsync("forget", async update =>
+                {
+                    var progress = new SynchronousProgress<ErasureProgress>(p => update(p.Total == 0 ? 1 : (double)p.Done / p.Total, $"{p.Zone}: {p.Item}"));
+                    return await erasure.EraseAsync(subjectId, options, progress, cancellationToken).ConfigureAwait(false);
+                }).ConfigureAwait(false);
+                if (parse.GetValue(json))
+                {
+                    context.Out.WriteLine(Encoding.UTF8.GetString(ErasureReportSigner.Serialize(report)));
+                }
+                else
+                {
+                    WriteSummary(context, report);
+                }
+
+                context.Error.WriteLine($"forget: report signed ({report.Signature?[..16]}...){(report.DryRun ? ", not stored (dry run)" : " and stored under " + PatientErasure.ReportsPrefix + report.Subject + "/")}");
+            }
+
             return ExitCodes.Ok;
         });
 

@@ -1,8 +1,13 @@
 using System.CommandLine;
+using Fhirhouse.Governance.Erasure;
+using Fhirhouse.Storage.Lake;
 
 namespace Fhirhouse.Cli.Commands;
 
-/// <summary><c>fhirhouse lake verify</c>: reads every object end to end and reports tampered or unreadable ones by key.</summary>
+/// <summary>
+/// <c>fhirhouse lake verify</c>: reads every object end to end and reports tampered or unreadable ones by key, and erased
+/// subjects whose resources are back in bronze (by their keyed hash, from the erasure ledger).
+/// </summary>
 internal static class LakeCommand
 {
     public static Command Create(CliContext context)
@@ -20,10 +25,30 @@ internal static class LakeCommand
                 context.Out.WriteLine($"{problem.Kind}: {problem.Key}: {problem.Message}");
             }
 
-            context.Out.WriteLine($"{result.ObjectsChecked} objects ({result.BytesChecked:N0} bytes) checked, {result.Problems.Count} problems");
-            return result.IsClean ? ExitCodes.Ok : ExitCodes.Failure;
+            var reappeared = await ReappearedAsync(store, context, cancellationToken).ConfigureAwait(false);
+            foreach (var subject in reappeared)
+            {
+                context.Out.WriteLine($"reappeared: subject {subject.Subject}: erased {subject.ErasedAt:yyyy-MM-dd HH:mm}Z, back in bronze ({subject.Rows} rows; restored from a backup?): run 'fhirhouse forget --reapply'");
+            }
+
+            var problems = result.Problems.Count + reappeared.Count;
+            context.Out.WriteLine($"{result.ObjectsChecked} objects ({result.BytesChecked:N0} bytes) checked, {problems} problems");
+            return problems == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         command.Subcommands.Add(verify);
         return command;
+    }
+
+    /// <summary>Erased subjects back in bronze (the erasure ledger against bronze's patients); none for a lake without its own key provider.</summary>
+    private static async Task<IReadOnlyList<ReappearedSubject>> ReappearedAsync(LakeStore store, CliContext context, CancellationToken cancellationToken)
+    {
+        if (store.Encrypted?.KeyProvider is not { } keys)
+        {
+            context.Error.WriteLine("lake verify: erased subjects not checked (the ledger's keyed hashes need the lake's key provider; an sse-kms lake has none)");
+            return [];
+        }
+
+        var erasure = await PatientErasure.OpenAsync(store.Objects, keys, cancellationToken).ConfigureAwait(false);
+        return await ErasureLedger.FindReappearedAsync(store.Objects, erasure, cancellationToken).ConfigureAwait(false);
     }
 }

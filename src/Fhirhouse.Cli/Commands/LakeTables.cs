@@ -1,4 +1,5 @@
 using Fhirhouse.Governance.Audit;
+using Fhirhouse.Governance.Erasure;
 using Fhirhouse.Lake.Tables;
 using Fhirhouse.Storage;
 using Fhirhouse.Views;
@@ -9,5 +10,5 @@ namespace Fhirhouse.Cli.Commands;
 internal static class LakeTables
 {
     /// <summary>Every table by its one qualified name, for SQL, the <c>table</c> commands and the policies.</summary>
-    public static LakeCatalog Catalog(IObjectStore lake) => new(lake, [AuditLog.Definition, ViewTables.CurrentVersionsDefinition]);
+    public static LakeCatalog Catalog(IObjectStore lake) => new(lake, [AuditLog.Definition, ErasureLedger.Definition, ViewTables.CurrentVersionsDefinition]);
 }

@@ -96,6 +96,7 @@ internal sealed class ErasureRun(IObjectStore lake, ErasureReportSigner signer, 
         {
             key = $"{PatientErasure.ReportsPrefix}{subject}/{stamp}-{n}.json";
         }
+        await ErasureLedger.RecordAsync(lake, report, key, options.Time, cancellationToken).ConfigureAwait(false);
         await lake.DeleteAsync(_journalKey, cancellationToken).ConfigureAwait(false);
         context.Report("report", key, 1, 1);
         return (report, key);
