@@ -29,9 +29,17 @@ public static class ErasureLedger
     /// <summary>The ledger as declared to the lake.</summary>
     public static LakeTableDefinition Definition { get; } = new("governance.erasure_ledger", TablePath, Schema);
 
-    /// <summary>Records a completed erasure.</summary>
+    /// <summary>
+    /// Records a completed erasure: always the first of a subject (even when nothing of theirs was found: the request
+    /// stands, and their data arriving later is reported too), and each later one that removed something.
+    /// </summary>
     internal static async Task RecordAsync(IObjectStore lake, ErasureReport report, string reportKey, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (report.NothingFound && (await SubjectsAsync(lake, cancellationToken).ConfigureAwait(false)).ContainsKey(report.Subject))
+        {
+            return;
+        }
+
         var table = await Definition.OpenOrCreateAsync(lake, new DeltaTableOptions { TimeProvider = time }, cancellationToken).ConfigureAwait(false);
         await table.AppendAsync([[report.Subject, report.CompletedAt, report.Operator, reportKey]], cancellationToken: cancellationToken).ConfigureAwait(false);
     }

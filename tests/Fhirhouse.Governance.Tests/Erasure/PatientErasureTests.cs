@@ -87,7 +87,11 @@ public sealed class PatientErasureTests
         Assert.Empty(await LakeScan.ObjectsHoldingAsync(lake, needles));
         Assert.Empty(await LakeScan.VersionsHoldingAsync(lake, needles));
         var after = await RowsByTableAsync(lake.Store);
-        Assert.Equal(before.Keys, after.Keys);
+
+        // The one table the erasure adds to: the ledger, with the subject's keyed hash (no patient id).
+        Assert.Equal(before.Keys.Append(ErasureLedger.TablePath).Order(StringComparer.Ordinal), after.Keys.Order(StringComparer.Ordinal));
+        Assert.StartsWith(erasure.SubjectOf(patientId) + "|", Assert.Single(after[ErasureLedger.TablePath]), StringComparison.Ordinal);
+        after.Remove(ErasureLedger.TablePath);
         foreach (var path in new[] { BronzeTable.TablePath, ViewTables.CurrentVersions, ViewTables.PathOf("patient"), ViewTables.PathOf("observation"), GovernanceLake.GoldTable })
         {
             Assert.True(before[path].Count > after[path].Count, $"{path}: the patient had no rows before");
