@@ -16,6 +16,7 @@ internal static class IngestBulkCommand
     public static Command Create(CliContext context)
     {
         var lake = new LakeOptionSet();
+        var tls = new TlsClientOptionSet();
         var url = new Argument<string>("url") { Description = "The FHIR server's base URL (e.g. https://ehr.example.org/fhir)." };
         var types = new Option<string[]>("--type") { Description = "_type: resource types to export (repeat or comma-separate); default all.", AllowMultipleArgumentsPerToken = true };
         var since = new Option<string?>("--since") { Description = "_since: only resources changed or deleted at or after this instant (e.g. 2025-01-01T00:00:00Z)." };
@@ -31,6 +32,7 @@ internal static class IngestBulkCommand
         var command = new Command("bulk", "Export from a FHIR Bulk Data server (system, Patient or Group) into the lake; resumable, SMART Backend Services auth.");
         command.Arguments.Add(url);
         lake.AddTo(command);
+        tls.AddTo(command);
         foreach (var option in new Option[] { types, since, group, patient, typeFilters, clientId, privateKey, tokenUrl, scope, parallel, json })
         {
             command.Options.Add(option);
@@ -87,9 +89,9 @@ internal static class IngestBulkCommand
                     : null,
             };
 
+            using var http = tls.Create(parse, options.BaseUrl, TimeSpan.FromMinutes(10));
             var store = await lake.OpenAsync(parse, context, cancellationToken, create: true).ConfigureAwait(false);
             var ingestor = await PayloadIngestor.OpenAsync(store.Objects, new IngestOptions { Time = context.Time }, cancellationToken).ConfigureAwait(false);
-            using var http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All }) { Timeout = TimeSpan.FromMinutes(10) };
             using var client = new BulkExportClient(http, store.Objects, ingestor, options);
             var result = await client.RunAsync(new SynchronousProgress<string>(m => context.Error.WriteLine("ingest bulk: " + m)), cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))

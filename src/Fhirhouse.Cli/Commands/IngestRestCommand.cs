@@ -15,6 +15,7 @@ internal static class IngestRestCommand
     public static Command Create(CliContext context)
     {
         var lake = new LakeOptionSet();
+        var tls = new TlsClientOptionSet();
         var url = new Argument<string>("url") { Description = "The FHIR server's base URL, e.g. https://fhir.example.org/r4." };
         var types = new Option<string>("--type") { Description = "Resource types to sync, comma-separated (Patient,Observation,...).", Required = true };
         var since = new Option<string?>("--since") { Description = "Start here (an instant, e.g. 2024-01-01T00:00:00Z) when a type has no high-water mark yet; a later mark wins." };
@@ -25,6 +26,7 @@ internal static class IngestRestCommand
         var command = new Command("rest", "Incremental sync from a FHIR REST server: _lastUpdated search (or _history) paged through next links, each page landed once, the high-water mark advanced after the commit.");
         command.Arguments.Add(url);
         lake.AddTo(command);
+        tls.AddTo(command);
         foreach (var option in new Option[] { types, since, history, count, token, json })
         {
             command.Options.Add(option);
@@ -49,9 +51,9 @@ internal static class IngestRestCommand
                 PageSize = parse.GetValue(count),
                 BearerToken = parse.GetValue(token) ?? (Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } variable ? variable : null),
             }.Validate();
+            using var http = tls.Create(parse, options.BaseUrl, TimeSpan.FromMinutes(5));
             var store = await lake.OpenAsync(parse, context, cancellationToken, create: true).ConfigureAwait(false);
             var ingestor = await PayloadIngestor.OpenAsync(store.Objects, new IngestOptions { Time = context.Time }, cancellationToken).ConfigureAwait(false);
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
             var summary = await new RestSyncClient(store.Objects, ingestor, http, options).SyncAsync(
                 new SynchronousProgress<PayloadResult>(r => context.Error.WriteLine($"ingest: {r.Location}: {(r.AlreadyIngested ? "already ingested" : $"{r.Resources} resources, {r.Quarantined} quarantined")}")),
                 cancellationToken).ConfigureAwait(false);
