@@ -23,6 +23,20 @@ internal static class Appender
         return 0;
     }
 
+    /// <summary>The same, on an encrypted lake (keyring beside the test's lake): every commit chained and followed by its head record.</summary>
+    public static async Task<int> AppendToLakeAsync(string lake, string keyring, string path, int worker, int count)
+    {
+        var keys = Storage.Keys.Keyring.LocalKeyring.OpenOrCreate(keyring, Path.ChangeExtension(keyring, ".key")).Keyring;
+        using var store = await Storage.Lake.LakeStore.OpenAsync(new Storage.Lake.LakeOptions { Uri = lake, KeyProvider = keys });
+        var table = await DeltaTable.OpenAsync(store.Objects, path);
+        for (var i = 0; i < count; i++)
+        {
+            await table.AppendAsync([[worker, (long)i, $"w{worker}-{i}"]]);
+        }
+
+        return 0;
+    }
+
     public static async Task<int> AppendForeverAsync(string root, string path)
     {
         var store = new LocalObjectStore(root);

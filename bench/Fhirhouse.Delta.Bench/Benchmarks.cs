@@ -47,7 +47,7 @@ internal static class Benchmarks
         var commitTimes = new List<double>();
         for (var i = 0; i < N; i++)
         {
-            var transaction = new Transaction(table, i, "WRITE");
+            var transaction = new Transaction(table, await table.GetSnapshotAsync(), "WRITE");
             transaction.Add(new AddFile($"f{i}.parquet", new Dictionary<string, string?>(), 100, 1, true, "{\"numRecords\":1}"));
             var sw = Stopwatch.StartNew();
             await transaction.CommitAsync(default);
@@ -83,7 +83,7 @@ internal static class Benchmarks
         var table = await DeltaTable.CreateAsync(store, "t", s_rows, options: new DeltaTableOptions { CheckpointInterval = 100 });
         for (var i = 1; i <= commits; i++)
         {
-            var transaction = new Transaction(table, i - 1, "WRITE");
+            var transaction = new Transaction(table, await table.GetSnapshotAsync(), "WRITE");
             transaction.Add(new AddFile($"part-{i:D6}.parquet", new Dictionary<string, string?>(), 1000, 1, true, "{\"numRecords\":10}"));
             if (i % 3 == 0)
             {

@@ -101,6 +101,28 @@ public sealed class DeltaTable
         }
     }
 
+    /// <summary>
+    /// Checks the table's whole log in a lake that keeps table heads: every commit still in the log is read in order and
+    /// must link to the one before it, and the head record must match the latest. Returns the problems found, each
+    /// naming versions (empty: intact, or a store that keeps no heads). Reads no data files.
+    /// </summary>
+    public static Task<IReadOnlyList<string>> VerifyLogAsync(IObjectStore store, string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(path);
+        return new DeltaTable(store, path, new DeltaTableOptions()).Log.VerifyChainAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Records the head of the latest version for a table written before its lake kept head records
+    /// (<c>fhirhouse lake upgrade</c>); nothing in a store that keeps none.
+    /// </summary>
+    public async Task RecordHeadAsync(CancellationToken cancellationToken = default)
+    {
+        var latest = await GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Log.RecordLatestHeadAsync(latest, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The snapshot at <paramref name="version"/>, or the latest when null.</summary>
     public Task<Snapshot> GetSnapshotAsync(long? version = null, CancellationToken cancellationToken = default) =>
         Log.LoadSnapshotAsync(version, cancellationToken);

@@ -13,12 +13,14 @@ public static class ErrorCodes
     public const string TamperedObject = "storage.tampered_object";
     public const string KeyUnavailable = "storage.key_unavailable";
     public const string KeyringAccess = "storage.keyring_access";
+    public const string LakeUpgradeRequired = "storage.lake_upgrade_required";
 
     public const string TableNotFound = "delta.table_not_found";
     public const string ProtocolViolation = "delta.protocol_violation";
     public const string UnsupportedFeature = "delta.unsupported_feature";
     public const string CommitConflict = "delta.commit_conflict";
     public const string InvalidRow = "delta.invalid_row";
+    public const string TableTampered = "delta.table_tampered";
 
     public const string InvalidResource = "fhir.invalid_resource";
     public const string InvalidView = "fhir.invalid_view";

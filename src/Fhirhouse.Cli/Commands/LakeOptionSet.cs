@@ -38,7 +38,7 @@ internal sealed class LakeOptionSet
     /// Opens the lake of <c>--lake</c>. A local lake folder must exist (a usage error naming it otherwise) unless
     /// <paramref name="create"/>: only the commands that land data create a lake.
     /// </summary>
-    public Task<LakeStore> OpenAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken, bool create = false)
+    public Task<LakeStore> OpenAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken, bool create = false, bool forUpgrade = false)
     {
         var uri = parse.GetValue(Lake)!;
         var location = LakeLocation.Parse(uri);
@@ -47,10 +47,10 @@ internal sealed class LakeOptionSet
             throw FhirhouseException.PathNotFound(location.Path, "lake folder (--lake)");
         }
 
-        return OpenAsync(uri, parse.GetValue(Keyring)!, context, cancellationToken);
+        return OpenAsync(uri, parse.GetValue(Keyring)!, context, cancellationToken, forUpgrade);
     }
 
-    public static async Task<LakeStore> OpenAsync(string lakeUri, string keyringPath, CliContext context, CancellationToken cancellationToken)
+    public static async Task<LakeStore> OpenAsync(string lakeUri, string keyringPath, CliContext context, CancellationToken cancellationToken, bool forUpgrade = false)
     {
         var keyring = OpenKeyring(keyringPath, context);
         var location = LakeLocation.Parse(lakeUri);
@@ -60,6 +60,7 @@ internal sealed class LakeOptionSet
             KeyProvider = keyring,
             S3Client = location.Scheme == "s3" ? NewS3Client() : null,
             Time = context.Time,
+            ForUpgrade = forUpgrade,
         }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -254,6 +254,11 @@ internal static class ActionJson
                     w.WriteString("txnId", c.TxnId);
                 }
 
+                if (c.PreviousCommitSha256 is not null)
+                {
+                    w.WriteString("previousCommitSha256", c.PreviousCommitSha256);
+                }
+
                 w.WriteEndObject();
                 break;
             case AddCdcFile cdc:
@@ -340,7 +345,10 @@ internal static class ActionJson
             Bool(e, "isBlindAppend"),
             Str(e, "engineInfo"),
             Str(e, "txnId"),
-            e.GetRawText());
+            e.GetRawText())
+        {
+            PreviousCommitSha256 = Str(e, "previousCommitSha256"),
+        };
     }
 
     private static DeletionVectorDescriptor? Dv(JsonElement e)

@@ -12,4 +12,11 @@ public sealed record CommitInfo(
     bool? IsBlindAppend,
     string? EngineInfo,
     string? TxnId,
-    string? Json = null) : DeltaAction;
+    string? Json = null) : DeltaAction
+{
+    /// <summary>
+    /// The SHA-256 (lowercase hex) of the previous commit file's bytes, written by this library in a lake that keeps
+    /// table heads: the log is a hash chain (<c>previousCommitSha256</c>; other readers ignore the field).
+    /// </summary>
+    public string? PreviousCommitSha256 { get; init; }
+}

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Fhirhouse.Delta.Actions;
 using Fhirhouse.Delta.Parquet;
 using Fhirhouse.Storage;
+using Fhirhouse.Storage.Heads;
 
 namespace Fhirhouse.Delta.Log;
 
@@ -10,8 +11,12 @@ namespace Fhirhouse.Delta.Log;
 internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHandler parquet)
 {
     private CachedReplay? _latest;
+    private CommitHash? _lastCommit;
 
     public IObjectStore Store => store;
+
+    /// <summary>The store's head records when it keeps them (a lake): commits are chained and checked against them.</summary>
+    public ITableHeadStore? Heads { get; } = store is ITableHeadStore { KeepsTableHeads: true } heads ? heads : null;
 
     public string TablePath => tablePath;
 
@@ -96,7 +101,42 @@ internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHan
     public async Task<List<DeltaAction>> ReadCommitAsync(long version, CancellationToken cancellationToken)
     {
         var bytes = await store.ReadAllBytesAsync(CommitKey(version), cancellationToken).ConfigureAwait(false);
+        Remember(version, bytes);
         return ParseLines(bytes, CommitKey(version));
+    }
+
+    /// <summary>The SHA-256 of commit <paramref name="version"/> (the link the next commit records), read when not known.</summary>
+    public async Task<string> CommitHashAsync(long version, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _lastCommit) is { } known && known.Version == version)
+        {
+            return known.Hash;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = await store.ReadAllBytesAsync(CommitKey(version), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectNotFoundException e)
+        {
+            throw new DeltaProtocolException(tablePath, $"commit {version}, the one a new commit follows, is missing: the new commit cannot be chained to it", e);
+        }
+
+        return Remember(version, bytes);
+    }
+
+    /// <summary>Keeps the hash of the newest commit written or read, for the next commit's link.</summary>
+    public string Remember(long version, ReadOnlySpan<byte> bytes)
+    {
+        var hash = LogChain.Hash(bytes);
+        var known = Volatile.Read(ref _lastCommit);
+        if (known is null || known.Version < version)
+        {
+            Interlocked.CompareExchange(ref _lastCommit, new CommitHash(version, hash), known);
+        }
+
+        return hash;
     }
 
     /// <summary>
@@ -161,6 +201,8 @@ internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHan
     /// </summary>
     public async Task<Snapshot> LoadSnapshotAsync(long? version, CancellationToken cancellationToken)
     {
+        // The head record before the listing: every commit it names was written before it, so the listing holds them.
+        var head = Heads is not null && version is null ? await ReadHeadAsync(cancellationToken).ConfigureAwait(false) : null;
         var listing = version is null ? await ListFromLastCheckpointAsync(cancellationToken).ConfigureAwait(false) : null;
         listing ??= await ListAsync(cancellationToken).ConfigureAwait(false);
         var segment = LogSegment.Build(tablePath, listing, version);
@@ -168,11 +210,13 @@ internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHan
         var cached = version is null ? Volatile.Read(ref _latest) : null;
         LogReplay replay;
         CommitInfo? lastCommitInfo;
+        LogChain chain;
         long after;
         if (cached is not null && cached.Version <= segment.Version && (checkpointVersion ?? -1) <= cached.Version)
         {
             replay = cached.Replay.Clone();
             lastCommitInfo = cached.LastCommitInfo;
+            chain = cached.Chain.Continue();
             after = cached.Version;
         }
         else
@@ -184,6 +228,7 @@ internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHan
             }
 
             lastCommitInfo = null;
+            chain = new LogChain(tablePath);
             after = -1;
         }
 
@@ -194,24 +239,122 @@ internal sealed class DeltaLog(IObjectStore store, string tablePath, IParquetHan
                 continue;
             }
 
-            var actions = await ReadCommitAsync(commit, cancellationToken).ConfigureAwait(false);
+            var bytes = await store.ReadAllBytesAsync(commit.Key, cancellationToken).ConfigureAwait(false);
+            var actions = ParseLines(bytes, commit.Key);
             replay.Apply(actions);
             lastCommitInfo = actions.OfType<CommitInfo>().FirstOrDefault();
+            if (Heads is not null)
+            {
+                chain.ThrowIf(chain.Follow(commit.Version, bytes, lastCommitInfo));
+                Remember(commit.Version, bytes);
+            }
         }
 
         var state = replay.Result();
         TableFeatures.EnsureReadable(state.Protocol, tablePath);
+        if (Heads is not null && version is null)
+        {
+            chain.ThrowIf(chain.CheckHead(head, Heads.HeadsComplete, segment.Version, state.Metadata.Id));
+        }
+
         if (version is null && (cached is null || cached.Version < segment.Version))
         {
-            Interlocked.CompareExchange(ref _latest, new CachedReplay(segment.Version, replay.Clone(), lastCommitInfo), cached);
+            Interlocked.CompareExchange(ref _latest, new CachedReplay(segment.Version, replay.Clone(), lastCommitInfo, chain.Continue()), cached);
         }
 
         var timestamp = lastCommitInfo?.Timestamp is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : segment.LastModified;
         return new Snapshot(this, segment.Version, state, timestamp, checkpointVersion);
     }
 
+    /// <summary>
+    /// Reads every commit still in the log, oldest first, following the hash chain, then checks the head record against
+    /// the latest; returns the problems found (empty when the log is intact or the store keeps no heads).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> VerifyChainAsync(CancellationToken cancellationToken)
+    {
+        if (Heads is null)
+        {
+            return [];
+        }
+
+        var problems = new List<string>();
+        TableHead? head = null;
+        string? headProblem = null;
+        try
+        {
+            head = await ReadHeadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableTamperedException e)
+        {
+            headProblem = e.Message;
+        }
+
+        var listing = await ListAsync(cancellationToken).ConfigureAwait(false);
+        long latest;
+        try
+        {
+            latest = LogSegment.Build(tablePath, listing, null).Version;
+        }
+        catch (DeltaProtocolException e)
+        {
+            problems.Add(e.Message);
+            return problems;
+        }
+        catch (DeltaTableNotFoundException)
+        {
+            return head is null ? [] : [$"its head record is at version {head.Version} but its log is gone: the table was deleted"];
+        }
+
+        var chain = new LogChain(tablePath);
+        string? tableId = null;
+        foreach (var commit in listing.Where(f => f.Kind == LogFileKind.Commit).OrderBy(f => f.Version))
+        {
+            var bytes = await store.ReadAllBytesAsync(commit.Key, cancellationToken).ConfigureAwait(false);
+            var actions = ParseLines(bytes, commit.Key);
+            tableId = actions.OfType<Metadata>().LastOrDefault()?.Id ?? tableId;
+            if (chain.Follow(commit.Version, bytes, actions.OfType<CommitInfo>().FirstOrDefault()) is { } problem)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        tableId ??= (await LoadSnapshotAsync(latest, cancellationToken).ConfigureAwait(false)).Metadata.Id;
+        if ((headProblem ?? chain.CheckHead(head, Heads.HeadsComplete, latest, tableId)) is { } wrong)
+        {
+            problems.Add(wrong);
+        }
+
+        return problems;
+    }
+
+    /// <summary>Records the head of the latest version (for a table that has none yet: <c>lake upgrade</c>).</summary>
+    public async Task RecordLatestHeadAsync(Snapshot latest, CancellationToken cancellationToken)
+    {
+        if (Heads is not null)
+        {
+            var hash = await CommitHashAsync(latest.Version, cancellationToken).ConfigureAwait(false);
+            await Heads.RecordHeadAsync(tablePath, new TableHead(latest.Version, hash, latest.Metadata.Id), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The table's head record; an unreadable one is a tampering of the table.</summary>
+    public async Task<TableHead?> ReadHeadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Heads!.ReadHeadAsync(tablePath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException)
+        {
+            throw new TableTamperedException(tablePath, $"its head record is not valid ({e.Message})");
+        }
+    }
+
     /// <summary>The replay of the latest snapshot loaded, kept for incremental loads (never mutated once kept).</summary>
-    private sealed record CachedReplay(long Version, LogReplay Replay, CommitInfo? LastCommitInfo);
+    private sealed record CachedReplay(long Version, LogReplay Replay, CommitInfo? LastCommitInfo, LogChain Chain);
+
+    /// <summary>The hash of the newest commit this log wrote or read.</summary>
+    private sealed record CommitHash(long Version, string Hash);
 
     private static List<DeltaAction> ParseLines(byte[] bytes, string key)
     {

@@ -14,7 +14,7 @@ namespace Fhirhouse.Delta.Operations;
 /// </summary>
 internal sealed class CopyOnWrite(DeltaTable table, Snapshot snapshot, string operation)
 {
-    private readonly Transaction _transaction = new(table, snapshot.Version, operation) { ReadWholeTable = true };
+    private readonly Transaction _transaction = new(table, snapshot, operation) { ReadWholeTable = true };
     private readonly long _now = table.Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
     private long _deleted;
     private long _updated;

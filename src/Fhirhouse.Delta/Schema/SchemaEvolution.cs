@@ -38,7 +38,7 @@ internal static class SchemaEvolution
             return new CommitResult(snapshot.Version, true, 0, 0);
         }
 
-        var transaction = new Transaction(table, snapshot.Version, "ADD COLUMNS");
+        var transaction = new Transaction(table, snapshot, "ADD COLUMNS");
         transaction.Parameters["columns"] = string.Join(",", newSchema.Fields.Skip(current.Fields.Count).Select(f => f.Name));
         transaction.Add(snapshot.Metadata with { SchemaString = SchemaJson.Serialize(newSchema) });
         var version = await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

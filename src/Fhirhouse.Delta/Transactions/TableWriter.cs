@@ -30,7 +30,7 @@ internal sealed class TableWriter(DeltaTable table)
         var metadata = new Metadata(Guid.NewGuid().ToString("D"), null, null, FileFormat.Parquet, SchemaJson.Serialize(schema),
             [.. partitionColumns], config, now);
         var protocol = new Protocol(1, metadata.ChangeDataFeedEnabled ? 4 : 2);
-        var transaction = new Transaction(table, -1, "CREATE TABLE");
+        var transaction = new Transaction(table, null, "CREATE TABLE");
         transaction.Parameters["partitionBy"] = System.Text.Json.JsonSerializer.Serialize(partitionColumns);
         transaction.Add(protocol);
         transaction.Add(metadata);
@@ -158,7 +158,7 @@ internal sealed class TableWriter(DeltaTable table)
     private async Task<CommitResult> CommitAddsAsync(Snapshot snapshot, List<AddFile> adds, bool overwrite, AppTransaction? txn, CancellationToken cancellationToken)
     {
         var now = table.Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        var transaction = new Transaction(table, snapshot.Version, "WRITE");
+        var transaction = new Transaction(table, snapshot, "WRITE");
         transaction.Parameters["mode"] = overwrite ? "Overwrite" : "Append";
         if (overwrite)
         {

@@ -8,10 +8,12 @@ namespace Fhirhouse.Delta.Transactions;
 /// <summary>
 /// One optimistic transaction: actions staged against the version it read (-1 to create the table), committed by put-if-absent of the next
 /// commit file. On losing the race it reads the winning commits and retries at the next version unless they conflict.
+/// In a lake that keeps table heads, each commit records the hash of the one before it and is followed by its head record.
 /// </summary>
-internal sealed class Transaction(DeltaTable table, long readVersion, string operation)
+internal sealed class Transaction(DeltaTable table, Snapshot? read, string operation)
 {
     private readonly List<DeltaAction> _actions = [];
+    private readonly long _readVersion = read?.Version ?? -1;
 
     public HashSet<string> AppIds { get; } = new(StringComparer.Ordinal);
 
@@ -48,15 +50,19 @@ internal sealed class Transaction(DeltaTable table, long readVersion, string ope
     public async Task<long> CommitAsync(CancellationToken cancellationToken)
     {
         var log = table.Log;
-        var version = readVersion + 1;
+        var version = _readVersion + 1;
         var blindAppend = !ReadWholeTable && ReadFiles.Count == 0 && _actions.All(a => a is AddFile or SetTransaction or CommitInfo);
         for (var attempt = 1; ; attempt++)
         {
             var commitInfo = new CommitInfo(table.Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), operation, Parameters,
-                readVersion >= 0 ? readVersion : null, blindAppend, table.Options.EngineInfo, Guid.NewGuid().ToString("D"));
+                _readVersion >= 0 ? _readVersion : null, blindAppend, table.Options.EngineInfo, Guid.NewGuid().ToString("D"))
+            {
+                PreviousCommitSha256 = log.Heads is not null && version > 0 ? await log.CommitHashAsync(version - 1, cancellationToken).ConfigureAwait(false) : null,
+            };
             var content = Serialize([commitInfo, .. _actions]);
             if (await log.Store.PutIfAbsentAsync(log.CommitKey(version), content, cancellationToken).ConfigureAwait(false))
             {
+                await RecordHeadAsync(version, content, cancellationToken).ConfigureAwait(false);
                 await Checkpointer.MaybeWriteAsync(table, version, cancellationToken).ConfigureAwait(false);
                 return version;
             }
@@ -80,6 +86,31 @@ internal sealed class Transaction(DeltaTable table, long readVersion, string ope
             }
 
             version++;
+        }
+    }
+
+    /// <summary>
+    /// Records the head of the commit just written. The commit is durable already: a head record that fails to land
+    /// leaves the head behind the log, which the chain covers, and the next commit records a newer one.
+    /// </summary>
+    private async Task RecordHeadAsync(long version, byte[] content, CancellationToken cancellationToken)
+    {
+        var log = table.Log;
+        var hash = log.Remember(version, content);
+        if (log.Heads is null)
+        {
+            return;
+        }
+
+        var tableId = _actions.OfType<Metadata>().LastOrDefault()?.Id ?? read?.Metadata.Id
+            ?? throw new InvalidOperationException($"Table '{table.Path}': a commit without a read snapshot must carry the table's metadata.");
+        try
+        {
+            await log.Heads.RecordHeadAsync(table.Path, new Storage.Heads.TableHead(version, hash, tableId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // See above: the commit stands; only the head lags until the next commit.
         }
     }
 

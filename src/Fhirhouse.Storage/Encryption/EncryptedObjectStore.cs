@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using Fhirhouse.Storage.Heads;
 using Fhirhouse.Storage.Keys;
 using Fhirhouse.Storage.Keys.Caching;
 
@@ -13,7 +14,7 @@ namespace Fhirhouse.Storage.Encryption;
 /// Keys under <see cref="ReservedPrefix"/> belong to the lake itself and are not reachable through this store.
 /// Unwrapped data keys are cached (<see cref="EncryptedObjectStoreOptions.DataKeyCache"/>); disposing the store zeroes them.
 /// </summary>
-public sealed class EncryptedObjectStore : IObjectStore, IDisposable
+public sealed class EncryptedObjectStore : IObjectStore, ITableHeadStore, IDisposable
 {
     /// <summary>Objects of the lake itself (its plaintext metadata), outside the encrypted key space.</summary>
     public const string ReservedPrefix = "_fhirhouse/";
@@ -22,6 +23,7 @@ public sealed class EncryptedObjectStore : IObjectStore, IDisposable
     private readonly IKeyProvider _keys;
     private readonly EncryptedObjectStoreOptions _options;
     private readonly CachingKeyProvider? _ownCache;
+    private readonly TableHeadRecords? _heads;
 
     public EncryptedObjectStore(IObjectStore inner, IKeyProvider keys, EncryptedObjectStoreOptions? options = null)
     {
@@ -35,7 +37,22 @@ public sealed class EncryptedObjectStore : IObjectStore, IDisposable
         }
 
         _keys = _ownCache ?? keys;
+        _heads = _options.LakeId is null ? null : new TableHeadRecords(this, headsComplete: !_options.AcceptObjectsWithoutLakeId);
     }
+
+    /// <summary>True for a lake's store (one with a lake id): its Delta tables keep head records.</summary>
+    public bool KeepsTableHeads => _heads is not null;
+
+    bool ITableHeadStore.HeadsComplete => _heads?.HeadsComplete ?? true;
+
+    Task<TableHead?> ITableHeadStore.ReadHeadAsync(string tablePath, CancellationToken cancellationToken) =>
+        _heads?.ReadHeadAsync(tablePath, cancellationToken) ?? Task.FromResult<TableHead?>(null);
+
+    Task ITableHeadStore.RecordHeadAsync(string tablePath, TableHead head, CancellationToken cancellationToken) =>
+        _heads?.RecordHeadAsync(tablePath, head, cancellationToken) ?? Task.CompletedTask;
+
+    IAsyncEnumerable<string> ITableHeadStore.ListTablesWithHeadsAsync(CancellationToken cancellationToken) =>
+        _heads?.ListTablesWithHeadsAsync(cancellationToken) ?? AsyncEnumerable.Empty<string>();
 
     /// <summary>The store holding the ciphertext.</summary>
     public IObjectStore Inner => _inner;
@@ -149,6 +166,26 @@ public sealed class EncryptedObjectStore : IObjectStore, IDisposable
     public async Task<int> RewrapAsync(string prefix = "", CancellationToken cancellationToken = default)
     {
         var current = (await _keys.ListAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(k => k.KeyId, k => k.CurrentVersion, StringComparer.Ordinal);
+        return await RewriteHeadersAsync(prefix, current, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Gives this store's lake id to every object under <paramref name="prefix"/> whose header names none
+    /// (<c>fhirhouse lake upgrade</c>): only the header changes, its data key stays wrapped as it was. Returns how many
+    /// objects were rewritten; repeating it after an interruption rewrites only the rest.
+    /// </summary>
+    public Task<int> AssignLakeIdAsync(string prefix = "", CancellationToken cancellationToken = default)
+    {
+        if (_options.LakeId is null)
+        {
+            throw new InvalidOperationException("This encrypted store has no lake id to give its objects.");
+        }
+
+        return RewriteHeadersAsync(prefix, null, cancellationToken);
+    }
+
+    private async Task<int> RewriteHeadersAsync(string prefix, Dictionary<string, int>? current, CancellationToken cancellationToken)
+    {
         var rewritten = 0;
         await foreach (var info in _inner.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
@@ -157,7 +194,7 @@ public sealed class EncryptedObjectStore : IObjectStore, IDisposable
                 continue;
             }
 
-            if (await RewrapObjectAsync(info.Key, current, cancellationToken).ConfigureAwait(false))
+            if (await RewriteHeaderAsync(info.Key, current, cancellationToken).ConfigureAwait(false))
             {
                 rewritten++;
             }
@@ -209,8 +246,11 @@ public sealed class EncryptedObjectStore : IObjectStore, IDisposable
         return retired;
     }
 
-    /// <summary>Rewrites one object's header when its KEK version is not current; header and body come from one open stream.</summary>
-    private async Task<bool> RewrapObjectAsync(string key, Dictionary<string, int> current, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rewrites one object's header: re-wrapped when <paramref name="current"/> is given and its KEK version is not
+    /// current; given the lake id when it is null and the header names no lake. Header and body come from one open stream.
+    /// </summary>
+    private async Task<bool> RewriteHeaderAsync(string key, Dictionary<string, int>? current, CancellationToken cancellationToken)
     {
         await using var body = await _inner.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
         if (body.Length < EnvelopeFormat.HeaderSize)
@@ -221,7 +261,9 @@ public sealed class EncryptedObjectStore : IObjectStore, IDisposable
         var header = new byte[EnvelopeFormat.HeaderSize];
         await body.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
         var parsed = EnvelopeHeader.Parse(key, header);
-        if (!current.TryGetValue(parsed.Wrapped.KeyId, out var version) || version == parsed.Wrapped.KekVersion)
+        var rewrap = current is not null && current.TryGetValue(parsed.Wrapped.KeyId, out var version) && version != parsed.Wrapped.KekVersion;
+        var giveLakeId = current is null && _options.LakeId is not null && !parsed.HasLakeId;
+        if (!rewrap && !giveLakeId)
         {
             return false;
         }
@@ -236,8 +278,9 @@ public sealed class EncryptedObjectStore : IObjectStore, IDisposable
                 throw new TamperedObjectException(key, "header authentication failed");
             }
 
-            var wrapped = await _keys.WrapAsync(parsed.Wrapped.KeyId, dataKey, cancellationToken).ConfigureAwait(false);
-            newHeader = (parsed with { Wrapped = wrapped }).Write(key, macKey);
+            CheckLake(key, parsed);
+            var wrapped = rewrap ? await _keys.WrapAsync(parsed.Wrapped.KeyId, dataKey, cancellationToken).ConfigureAwait(false) : parsed.Wrapped;
+            newHeader = (parsed with { Wrapped = wrapped, LakeId = giveLakeId ? _options.LakeId! : parsed.LakeId }).Write(key, macKey);
         }
         finally
         {
@@ -288,6 +331,7 @@ public sealed class EncryptedObjectStore : IObjectStore, IDisposable
                 throw new TamperedObjectException(key, "header authentication failed (header altered, or object copied from another key)");
             }
 
+            CheckLake(key, parsed);
             return new SegmentCipher(segmentKey, parsed.NoncePrefix.Span, EnvelopeHeader.SegmentAssociatedData(header, key));
         }
         finally
@@ -296,6 +340,28 @@ public sealed class EncryptedObjectStore : IObjectStore, IDisposable
             CryptographicOperations.ZeroMemory(segmentKey);
             CryptographicOperations.ZeroMemory(macKey);
         }
+    }
+
+    /// <summary>Refuses an authenticated object that belongs to another lake, or to none while this store is a lake's.</summary>
+    private void CheckLake(string key, EnvelopeHeader header)
+    {
+        if (_options.LakeId is not { } lakeId || header.LakeId.Span.SequenceEqual(lakeId))
+        {
+            return;
+        }
+
+        if (!header.HasLakeId)
+        {
+            if (_options.AcceptObjectsWithoutLakeId)
+            {
+                return;
+            }
+
+            throw new TamperedObjectException(key,
+                "its header names no lake: written before this lake had an id (run 'fhirhouse lake upgrade' once) or copied in from a lake that has none");
+        }
+
+        throw new TamperedObjectException(key, $"it belongs to another lake (lake id {Convert.ToHexStringLower(header.LakeId.Span)}, this lake is {Convert.ToHexStringLower(lakeId)}): copied in from another lake under the same key");
     }
 
     private async Task<byte[]> UnwrapAsync(string key, WrappedDataKey wrapped, CancellationToken cancellationToken)
@@ -330,7 +396,7 @@ public sealed class EncryptedObjectStore : IObjectStore, IDisposable
         try
         {
             var wrapped = await WrapAsync(keyId, dataKey, cancellationToken).ConfigureAwait(false);
-            var header = new EnvelopeHeader(noncePrefix, wrapped).Write(key, macKey);
+            var header = new EnvelopeHeader(noncePrefix, wrapped, _options.LakeId ?? []).Write(key, macKey);
             var cipher = new SegmentCipher(segmentKey, noncePrefix, EnvelopeHeader.SegmentAssociatedData(header, key));
             return new EncryptingStream(content, header, cipher);
         }

@@ -25,4 +25,17 @@ public sealed record EncryptedObjectStoreOptions
     /// the store already is a <see cref="CachingKeyProvider"/> (one cache shared by several stores).
     /// </summary>
     public DataKeyCacheOptions? DataKeyCache { get; init; } = new();
+
+    /// <summary>
+    /// The 16-byte id of the lake this store holds, written into every object's header (under its MAC): an object whose
+    /// header names another lake, or none, fails as tampered. Null (a store outside a lake): objects carry no lake id
+    /// and any is accepted.
+    /// </summary>
+    public byte[]? LakeId { get; init; }
+
+    /// <summary>
+    /// Accepts objects whose header names no lake (written before lakes had ids) while <see cref="LakeId"/> is set: only
+    /// for <c>fhirhouse lake upgrade</c>, which gives them the id.
+    /// </summary>
+    public bool AcceptObjectsWithoutLakeId { get; init; }
 }

@@ -14,6 +14,8 @@ internal static class EnvelopeFormat
     public const int HeaderSize = 512;
     public const int MacOffset = HeaderSize - MacSize;
     public const int MacSize = 32;
+    public const int LakeIdSize = 16;
+    public const int LakeIdOffset = MacOffset - LakeIdSize;
     public const int BindingSize = 13;
     public const int NoncePrefixOffset = 6;
     public const int NoncePrefixSize = 7;

@@ -5,9 +5,15 @@ using Fhirhouse.Storage.Keys;
 
 namespace Fhirhouse.Storage.Encryption;
 
-/// <summary>The parsed 512-byte header of an encrypted object (layout in docs/encryption.md).</summary>
-internal sealed record EnvelopeHeader(ReadOnlyMemory<byte> NoncePrefix, WrappedDataKey Wrapped)
+/// <summary>
+/// The parsed 512-byte header of an encrypted object (layout in docs/encryption.md). <see cref="LakeId"/> is the 16-byte
+/// id of the lake the object belongs to, all zeros for an object written before lakes had ids (or outside a lake).
+/// </summary>
+internal sealed record EnvelopeHeader(ReadOnlyMemory<byte> NoncePrefix, WrappedDataKey Wrapped, ReadOnlyMemory<byte> LakeId)
 {
+    /// <summary>True when the header names no lake (all-zero lake id).</summary>
+    public bool HasLakeId => LakeId.Span.IndexOfAnyExcept((byte)0) >= 0;
+
     /// <summary>Serialises the header for <paramref name="objectKey"/>, sealing it with HMAC-SHA256 under <paramref name="macKey"/>.</summary>
     public byte[] Write(string objectKey, ReadOnlySpan<byte> macKey)
     {
@@ -19,7 +25,7 @@ internal sealed record EnvelopeHeader(ReadOnlyMemory<byte> NoncePrefix, WrappedD
         }
 
         var end = EnvelopeFormat.KeyIdLengthOffset + 1 + keyId.Length + 4 + 2 + wrappedLength;
-        if (end > EnvelopeFormat.MacOffset)
+        if (end > EnvelopeFormat.LakeIdOffset)
         {
             throw new ArgumentException(
                 $"The wrapped data key of key '{Wrapped.KeyId}' is {wrappedLength} bytes: too long for the {EnvelopeFormat.HeaderSize}-byte header.");
@@ -39,6 +45,16 @@ internal sealed record EnvelopeHeader(ReadOnlyMemory<byte> NoncePrefix, WrappedD
         BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(at), (ushort)wrappedLength);
         at += 2;
         Wrapped.Ciphertext.Span.CopyTo(header.AsSpan(at));
+        if (LakeId.Length != 0)
+        {
+            if (LakeId.Length != EnvelopeFormat.LakeIdSize)
+            {
+                throw new ArgumentException($"A lake id is {EnvelopeFormat.LakeIdSize} bytes (got {LakeId.Length}).");
+            }
+
+            LakeId.Span.CopyTo(header.AsSpan(EnvelopeFormat.LakeIdOffset));
+        }
+
         ComputeMac(header, objectKey, macKey, header.AsSpan(EnvelopeFormat.MacOffset));
         return header;
     }
@@ -63,7 +79,7 @@ internal sealed record EnvelopeHeader(ReadOnlyMemory<byte> NoncePrefix, WrappedD
 
         var at = EnvelopeFormat.KeyIdLengthOffset;
         int keyIdLength = header[at++];
-        if (keyIdLength is 0 or > EnvelopeFormat.MaxKeyIdBytes || at + keyIdLength + 6 > EnvelopeFormat.MacOffset)
+        if (keyIdLength is 0 or > EnvelopeFormat.MaxKeyIdBytes || at + keyIdLength + 6 > EnvelopeFormat.LakeIdOffset)
         {
             throw new TamperedObjectException(objectKey, "malformed header (key id length)");
         }
@@ -83,13 +99,14 @@ internal sealed record EnvelopeHeader(ReadOnlyMemory<byte> NoncePrefix, WrappedD
         at += 4;
         int wrappedLength = BinaryPrimitives.ReadUInt16BigEndian(header[at..]);
         at += 2;
-        if (version < 1 || wrappedLength == 0 || at + wrappedLength > EnvelopeFormat.MacOffset)
+        if (version < 1 || wrappedLength == 0 || at + wrappedLength > EnvelopeFormat.LakeIdOffset)
         {
             throw new TamperedObjectException(objectKey, "malformed header (KEK version or wrapped key length)");
         }
 
         var prefix = header.Slice(EnvelopeFormat.NoncePrefixOffset, EnvelopeFormat.NoncePrefixSize).ToArray();
-        return new EnvelopeHeader(prefix, new WrappedDataKey(keyId, version, header.Slice(at, wrappedLength).ToArray()));
+        return new EnvelopeHeader(prefix, new WrappedDataKey(keyId, version, header.Slice(at, wrappedLength).ToArray()),
+            header.Slice(EnvelopeFormat.LakeIdOffset, EnvelopeFormat.LakeIdSize).ToArray());
     }
 
     /// <summary>True when the header's MAC matches its bytes and <paramref name="objectKey"/> under <paramref name="macKey"/>.</summary>

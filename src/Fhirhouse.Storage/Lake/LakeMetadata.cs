@@ -4,7 +4,9 @@ namespace Fhirhouse.Storage.Lake;
 
 /// <summary>
 /// What the lake records about itself in the plaintext object <c>_fhirhouse/lake.json</c>: its format, encryption mode,
-/// key provider (envelope) or SSE-KMS key (sse-kms), and when it was created. It holds no key material.
+/// key provider (envelope) or SSE-KMS key (sse-kms), when it was created, and its id (32 hex digits, in every object's
+/// header). It holds no key material. A lake without an id predates lake ids and table head records: it is refused
+/// until <c>fhirhouse lake upgrade</c> gives it one (<see cref="UpgradePending"/> while the upgrade runs).
 /// </summary>
 public sealed record LakeMetadata(
     [property: JsonPropertyName("format")] string Format,
@@ -13,6 +15,18 @@ public sealed record LakeMetadata(
     [property: JsonPropertyName("sseKmsKeyId")] string? SseKmsKeyId,
     [property: JsonPropertyName("created")] DateTimeOffset Created)
 {
+    [JsonPropertyName("lakeId")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LakeId { get; init; }
+
+    [JsonPropertyName("upgradePending")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool UpgradePending { get; init; }
+
+    /// <summary>The lake id as bytes; null when the lake has none yet.</summary>
+    [JsonIgnore]
+    public byte[]? LakeIdBytes => LakeId is { Length: 32 } hex ? Convert.FromHexString(hex) : null;
+
     /// <summary>The format this build writes and reads.</summary>
     public const string CurrentFormat = "fhirhouse-lake/1";
 

@@ -38,6 +38,12 @@ public sealed record LakeOptions
     /// <summary>Clock for the creation time recorded in the metadata and for the data-key cache.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>CSPRNG for data keys and nonces.</summary>
+    /// <summary>
+    /// Opens a lake that predates lake ids (or whose upgrade was interrupted) for <see cref="LakeStore.UpgradeAsync"/>
+    /// only; every other open refuses such a lake, naming the command that upgrades it.
+    /// </summary>
+    public bool ForUpgrade { get; init; }
+
+    /// <summary>CSPRNG for data keys, nonces and the id of a new lake.</summary>
     public RandomNumberGenerator Random { get; init; } = RandomNumberGenerator.Create();
 }

@@ -57,7 +57,10 @@ public sealed class LakeStore : IDisposable
             metadata = new LakeMetadata(LakeMetadata.CurrentFormat, LakeMetadata.Name(mode),
                 mode == LakeEncryption.Envelope ? RequireProvider(options, location).Name : null,
                 mode == LakeEncryption.SseKms ? RequireSseKey(options, location) : null,
-                options.Time.GetUtcNow());
+                options.Time.GetUtcNow())
+            {
+                LakeId = NewLakeId(options.Random),
+            };
             if (mode == LakeEncryption.SseKms && location.Scheme != "s3")
             {
                 throw new InvalidOperationException($"Lake {location}: the sse-kms mode needs an s3:// lake; use envelope on local disk.");
@@ -69,6 +72,17 @@ public sealed class LakeStore : IDisposable
                 metadata = await ReadMetadataAsync(stored, location, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"Lake {location}: its metadata vanished while it was being created.");
             }
+        }
+
+        if ((metadata.LakeId is null || metadata.UpgradePending) && !options.ForUpgrade)
+        {
+            throw new LakeUpgradeRequiredException(location, metadata.UpgradePending);
+        }
+
+        if (options.ForUpgrade && metadata.LakeId is null)
+        {
+            metadata = metadata with { LakeId = NewLakeId(options.Random), UpgradePending = true };
+            await stored.PutAsync(LakeMetadata.ObjectKey, JsonSerializer.SerializeToUtf8Bytes(metadata, s_json), cancellationToken).ConfigureAwait(false);
         }
 
         if (options.Encryption is { } wanted && wanted != metadata.Mode)
@@ -100,8 +114,32 @@ public sealed class LakeStore : IDisposable
             KeyScopes = options.KeyScopes ?? new EncryptedObjectStoreOptions().KeyScopes,
             Random = options.Random,
             DataKeyCache = options.DataKeyCache is { Time: null } cache ? cache with { Time = options.Time } : options.DataKeyCache,
+            LakeId = metadata.LakeIdBytes,
+            AcceptObjectsWithoutLakeId = metadata.UpgradePending,
         });
         return new LakeStore(location, metadata, stored, encrypted);
+    }
+
+    /// <summary>
+    /// Ends <c>fhirhouse lake upgrade</c> once every object carries the lake id and every table has its head record:
+    /// the lake is then opened normally. Only for a lake opened with <see cref="LakeOptions.ForUpgrade"/>.
+    /// </summary>
+    public async Task CompleteUpgradeAsync(CancellationToken cancellationToken = default)
+    {
+        if (!Metadata.UpgradePending)
+        {
+            return;
+        }
+
+        var done = Metadata with { UpgradePending = false };
+        await Stored.PutAsync(LakeMetadata.ObjectKey, JsonSerializer.SerializeToUtf8Bytes(done, s_json), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string NewLakeId(System.Security.Cryptography.RandomNumberGenerator random)
+    {
+        var id = new byte[16];
+        random.GetBytes(id);
+        return Convert.ToHexStringLower(id);
     }
 
     private static Keys.IKeyProvider RequireProvider(LakeOptions options, LakeLocation location) =>

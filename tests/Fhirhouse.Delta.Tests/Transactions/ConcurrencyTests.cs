@@ -15,9 +15,9 @@ public sealed class ConcurrencyTests
         using var temp = new TempFolder();
         var table = await DeltaTable.CreateAsync(new LocalObjectStore(temp.Path), "t", TestTables.People);
         var read = await table.GetSnapshotAsync();
-        var first = new Transaction(table, read.Version, "WRITE");
+        var first = new Transaction(table, read, "WRITE");
         first.Add(FakeFile("a"));
-        var second = new Transaction(table, read.Version, "WRITE");
+        var second = new Transaction(table, read, "WRITE");
         second.Add(FakeFile("b"));
 
         Assert.Equal(1, await first.CommitAsync(default));
@@ -32,7 +32,7 @@ public sealed class ConcurrencyTests
         var table = await DeltaTable.CreateAsync(new LocalObjectStore(temp.Path), "t", TestTables.People);
         await table.AppendAsync([TestTables.Person(1)]);
         var read = await table.GetSnapshotAsync();
-        var delete = new Transaction(table, read.Version, "DELETE") { ReadWholeTable = true };
+        var delete = new Transaction(table, read, "DELETE") { ReadWholeTable = true };
         delete.ReadFiles.Add(read.Files[0].Path);
         delete.Add(Fhirhouse.Delta.Transactions.TableWriter.Remove(read.Files[0], 1));
 
@@ -50,7 +50,7 @@ public sealed class ConcurrencyTests
         var table = await DeltaTable.CreateAsync(new LocalObjectStore(temp.Path), "t", TestTables.People);
         await table.AppendAsync([TestTables.Person(1)]);
         var read = await table.GetSnapshotAsync();
-        var late = new Transaction(table, read.Version, "DELETE");
+        var late = new Transaction(table, read, "DELETE");
         late.ReadFiles.Add(read.Files[0].Path);
         late.Add(Fhirhouse.Delta.Transactions.TableWriter.Remove(read.Files[0], 1));
 
@@ -65,7 +65,7 @@ public sealed class ConcurrencyTests
         using var temp = new TempFolder();
         var table = await DeltaTable.CreateAsync(new LocalObjectStore(temp.Path), "t", TestTables.People);
         var read = await table.GetSnapshotAsync();
-        var late = new Transaction(table, read.Version, "WRITE");
+        var late = new Transaction(table, read, "WRITE");
         late.Add(FakeFile("late"));
         late.Add(new SetTransaction("app", 1, 0));
 

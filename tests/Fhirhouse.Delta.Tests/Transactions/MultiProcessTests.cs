@@ -59,6 +59,36 @@ public sealed class MultiProcessTests
     }
 
     [Fact]
+    public async Task Four_processes_committing_to_a_lake_table_lose_no_commit_from_its_chain_or_its_head_record()
+    {
+        using var temp = new TempFolder();
+        var lakeUri = "file://" + Path.Combine(temp.Path, "lake");
+        var keyring = Path.Combine(temp.Path, "keys", "keyring.json");
+        var keys = Storage.Keys.Keyring.LocalKeyring.OpenOrCreate(keyring, Path.ChangeExtension(keyring, ".key")).Keyring;
+        using (var lake = await Storage.Lake.LakeStore.OpenAsync(new Storage.Lake.LakeOptions { Uri = lakeUri, KeyProvider = keys }))
+        {
+            await DeltaTable.CreateAsync(lake.Objects, "tables/audit", s_schema);
+        }
+
+        const int PerWorker = 12;
+        var workers = Enumerable.Range(0, 4).Select(w => Start("append-lake", lakeUri, keyring, "tables/audit", w.ToString(), PerWorker.ToString())).ToList();
+        var errors = workers.Select(w => w.StandardError.ReadToEndAsync()).ToList();
+        await Task.WhenAll(workers.Select(w => w.WaitForExitAsync())).WaitAsync(TimeSpan.FromMinutes(3));
+        for (var w = 0; w < workers.Count; w++)
+        {
+            Assert.True(workers[w].ExitCode == 0, await errors[w]);
+        }
+
+        using var reader = await Storage.Lake.LakeStore.OpenAsync(new Storage.Lake.LakeOptions { Uri = lakeUri, KeyProvider = keys });
+        var table = await DeltaTable.OpenAsync(reader.Objects, "tables/audit");
+        Assert.Equal(4 * PerWorker, (await table.GetSnapshotAsync()).Version);
+        var head = await ((Storage.Heads.ITableHeadStore)reader.Objects).ReadHeadAsync("tables/audit");
+        Assert.Equal(4 * PerWorker, head!.Version);
+        Assert.Empty(await DeltaTable.VerifyLogAsync(reader.Objects, "tables/audit"));
+        Assert.Equal(4 * PerWorker, (await TestTables.ReadAllAsync(table)).Select(r => $"{r[0]}:{r[1]}").Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_writer_killed_mid_commit_leaves_a_table_that_opens_at_its_last_committed_version()
     {
         using var temp = new TempFolder();

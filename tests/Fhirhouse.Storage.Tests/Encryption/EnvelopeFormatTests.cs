@@ -42,7 +42,8 @@ public sealed class EnvelopeFormatTests
     public void A_header_round_trips_and_its_layout_matches_the_documentation()
     {
         var macKey = new byte[32];
-        var header = new EnvelopeHeader(new byte[] { 9, 9, 9, 9, 9, 9, 9 }, new WrappedDataKey("lake", 3, new byte[] { 0xAA, 0xBB })).Write("t/a", macKey);
+        var lakeId = Enumerable.Range(1, 16).Select(i => (byte)i).ToArray();
+        var header = new EnvelopeHeader(new byte[] { 9, 9, 9, 9, 9, 9, 9 }, new WrappedDataKey("lake", 3, new byte[] { 0xAA, 0xBB }), lakeId).Write("t/a", macKey);
 
         Assert.Equal(512, header.Length);
         Assert.Equal("FHLE"u8.ToArray(), header[..4]);
@@ -50,9 +51,11 @@ public sealed class EnvelopeFormatTests
         Assert.Equal(4, header[13]);
         Assert.Equal("lake"u8.ToArray(), header[14..18]);
         Assert.Equal(new byte[] { 0, 0, 0, 3, 0, 2, 0xAA, 0xBB }, header[18..26]);
-        Assert.All(header[26..480], b => Assert.Equal(0, b));
+        Assert.All(header[26..464], b => Assert.Equal(0, b));
+        Assert.Equal(lakeId, header[464..480]);
         var parsed = EnvelopeHeader.Parse("t/a", header);
         Assert.Equal(("lake", 3), (parsed.Wrapped.KeyId, parsed.Wrapped.KekVersion));
+        Assert.Equal(lakeId, parsed.LakeId.ToArray());
         Assert.True(EnvelopeHeader.MacMatches(header, "t/a", macKey));
         Assert.False(EnvelopeHeader.MacMatches(header, "t/b", macKey));
     }
@@ -60,7 +63,7 @@ public sealed class EnvelopeFormatTests
     [Fact]
     public void A_wrapped_key_too_long_for_the_header_is_refused_at_write()
     {
-        var header = new EnvelopeHeader(new byte[7], new WrappedDataKey("lake", 1, new byte[461]));
+        var header = new EnvelopeHeader(new byte[7], new WrappedDataKey("lake", 1, new byte[461]), new byte[16]);
 
         var error = Assert.Throws<ArgumentException>(() => header.Write("t/a", new byte[32]));
         Assert.Contains("461 bytes", error.Message, StringComparison.Ordinal);

@@ -48,7 +48,9 @@ public sealed class LakeStoreTests : IDisposable
 
         Assert.IsType<EncryptedObjectStore>(lake.Objects);
         var recorded = JsonSerializer.Deserialize<LakeMetadata>(await File.ReadAllBytesAsync(Path.Combine(_folder.Path, "lake", "_fhirhouse", "lake.json")))!;
-        Assert.Equal(new LakeMetadata("fhirhouse-lake/1", "envelope", "keyring", null, time.GetUtcNow()), recorded);
+        Assert.Equal(new LakeMetadata("fhirhouse-lake/1", "envelope", "keyring", null, time.GetUtcNow()), recorded with { LakeId = null });
+        Assert.Matches("^[0-9a-f]{32}$", recorded.LakeId);
+        Assert.False(recorded.UpgradePending);
         var stored = await File.ReadAllBytesAsync(Path.Combine(_folder.Path, "lake", "t", "_delta_log", "00000000000000000000.json"));
         Assert.Equal("FHLE"u8.ToArray(), stored[..4]);
 
@@ -124,5 +126,60 @@ public sealed class LakeStoreTests : IDisposable
             report.Problems.Select(p => (p.Key, p.Kind)).ToArray());
         Assert.Contains("patient-p9", report.Problems[0].Message, StringComparison.Ordinal);
         Assert.True((await LakeVerifier.VerifyAsync(lake, "t/good")).IsClean);
+    }
+
+    [Fact]
+    public async Task An_object_copied_in_from_another_lake_under_the_same_keyring_fails_naming_it_and_both_lakes()
+    {
+        using var mine = await LakeStore.OpenAsync(new LakeOptions { Uri = LakeUri, KeyProvider = _keyring });
+        using var other = await LakeStore.OpenAsync(new LakeOptions { Uri = "file://" + Path.Combine(_folder.Path, "other"), KeyProvider = _keyring });
+        await other.Objects.PutAsync("tables/t/part-0.parquet", "theirs"u8.ToArray());
+        Directory.CreateDirectory(Path.Combine(_folder.Path, "lake", "tables", "t"));
+        File.Copy(Path.Combine(_folder.Path, "other", "tables", "t", "part-0.parquet"), Path.Combine(_folder.Path, "lake", "tables", "t", "part-0.parquet"));
+
+        var error = await Assert.ThrowsAsync<TamperedObjectException>(() => mine.Objects.ReadAllBytesAsync("tables/t/part-0.parquet"));
+        Assert.Equal("tables/t/part-0.parquet", error.Key);
+        Assert.Contains($"belongs to another lake (lake id {other.Metadata.LakeId}, this lake is {mine.Metadata.LakeId})", error.Message, StringComparison.Ordinal);
+        var verified = await LakeVerifier.VerifyAsync(mine);
+        Assert.Equal("tables/t/part-0.parquet", Assert.Single(verified.Problems).Key);
+    }
+
+    [Fact]
+    public async Task A_lake_from_before_lake_ids_is_refused_until_upgraded_and_the_upgrade_rewrites_headers_only()
+    {
+        // A lake as an older version wrote it: metadata without an id, objects whose headers name no lake.
+        var root = Path.Combine(_folder.Path, "lake");
+        using (var created = await LakeStore.OpenAsync(new LakeOptions { Uri = LakeUri, KeyProvider = _keyring }))
+        {
+            var old = created.Metadata with { LakeId = null };
+            await File.WriteAllBytesAsync(Path.Combine(root, "_fhirhouse", "lake.json"), JsonSerializer.SerializeToUtf8Bytes(old));
+        }
+
+        var legacy = new EncryptedObjectStore(new LocalObjectStore(root), _keyring);
+        await legacy.PutAsync("raw/payloads/ab/one.ndjson", "one"u8.ToArray());
+        await legacy.PutAsync("tables/t/part-0.parquet", new byte[100_000]);
+        var segmentsBefore = (await File.ReadAllBytesAsync(Path.Combine(root, "tables", "t", "part-0.parquet")))[512..];
+
+        var refused = await Assert.ThrowsAsync<LakeUpgradeRequiredException>(() => LakeStore.OpenAsync(new LakeOptions { Uri = LakeUri, KeyProvider = _keyring }));
+        Assert.Contains("run 'fhirhouse lake upgrade", refused.Message, StringComparison.Ordinal);
+
+        using (var upgrading = await LakeStore.OpenAsync(new LakeOptions { Uri = LakeUri, KeyProvider = _keyring, ForUpgrade = true }))
+        {
+            Assert.True(upgrading.Metadata.UpgradePending);
+            await Assert.ThrowsAsync<LakeUpgradeRequiredException>(() => LakeStore.OpenAsync(new LakeOptions { Uri = LakeUri, KeyProvider = _keyring }));
+            Assert.Equal(2, await upgrading.Encrypted!.AssignLakeIdAsync());
+            Assert.Equal(0, await upgrading.Encrypted!.AssignLakeIdAsync());
+            await upgrading.CompleteUpgradeAsync();
+        }
+
+        using var upgraded = await LakeStore.OpenAsync(new LakeOptions { Uri = LakeUri, KeyProvider = _keyring });
+        Assert.Equal("one"u8.ToArray(), await upgraded.Objects.ReadAllBytesAsync("raw/payloads/ab/one.ndjson"));
+        Assert.Equal(segmentsBefore, (await File.ReadAllBytesAsync(Path.Combine(root, "tables", "t", "part-0.parquet")))[512..]);
+        Assert.Empty((await LakeVerifier.VerifyAsync(upgraded)).Problems);
+
+        // After the upgrade an object without the id is one copied in from an old lake: refused.
+        await legacy.PutAsync("tables/t/part-1.parquet", "late"u8.ToArray());
+        var late = await Assert.ThrowsAsync<TamperedObjectException>(() => upgraded.Objects.ReadAllBytesAsync("tables/t/part-1.parquet"));
+        Assert.Contains("names no lake", late.Message, StringComparison.Ordinal);
     }
 }
