@@ -38,6 +38,7 @@ public sealed class ErasureBackupTests : IDisposable
         var backup = Path.Combine(_folder.Path, "backup");
         Copy(Path.Combine(LakeFolder, "tables", "fhir_resources"), Path.Combine(backup, "tables", "fhir_resources"));
         Copy(Path.Combine(LakeFolder, "raw"), Path.Combine(backup, "raw"));
+        Copy(Path.Combine(LakeFolder, "_heads", "tables", "fhir_resources"), Path.Combine(backup, "_heads", "tables", "fhir_resources"));
 
         var forget = await CliRunner.RunAsync(["forget", "--patient", patient, "--role", "admin", "--purpose", "operations", "--json", .. Lake]);
         Assert.True(forget.Exit == 0, forget.Error);
@@ -46,12 +47,20 @@ public sealed class ErasureBackupTests : IDisposable
         Assert.True(clean.Exit == 0, clean.Out + clean.Error);
         Assert.DoesNotContain("reappeared", clean.Out, StringComparison.Ordinal);
 
-        // The restore: bronze's folder replaced by the backup's, the raw zone's objects put back.
+        // A restore of bronze's folder without its head records looks like deleted commits, and is reported as such.
         Directory.Delete(Path.Combine(LakeFolder, "tables", "fhir_resources"), recursive: true);
+        Copy(Path.Combine(backup, "tables"), Path.Combine(LakeFolder, "tables"));
+        var partial = await CliRunner.RunAsync(["lake", "verify", .. Lake]);
+        Assert.Contains("table: tables/fhir_resources: its head record is at version", partial.Out, StringComparison.Ordinal);
+        Assert.Contains("restored from a backup without its head records", partial.Out, StringComparison.Ordinal);
+
+        // The restore as docs/erasure.md says: bronze's folder and its head records from the backup, the raw zone's objects put back.
+        Directory.Delete(Path.Combine(LakeFolder, "_heads", "tables", "fhir_resources"), recursive: true);
         Copy(backup, LakeFolder);
 
         var restored = await CliRunner.RunAsync(["lake", "verify", .. Lake]);
         Assert.Equal(ExitCodes.Failure, restored.Exit);
+        Assert.DoesNotContain("table: ", restored.Out, StringComparison.Ordinal);
         Assert.Contains($"reappeared: subject {subject}:", restored.Out, StringComparison.Ordinal);
         Assert.DoesNotContain(patient, restored.Out + restored.Error, StringComparison.Ordinal);
 

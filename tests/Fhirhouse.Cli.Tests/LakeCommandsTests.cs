@@ -140,4 +140,70 @@ public sealed class LakeCommandsTests : IDisposable
         Assert.Equal(ExitCodes.Failure, second.Exit);
         Assert.Contains("already exists", second.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Lake_verify_names_the_audit_log_and_its_version_when_its_newest_commit_is_deleted_and_readers_refuse_it()
+    {
+        var file = Write("p.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"a\"}\n");
+        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", file)).Exit);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(ExitCodes.Ok, (await Run("sql", "SELECT count(*) FROM fhir_resources", "--role", "admin", "--purpose", "operations", "--user", "dpo")).Exit);
+        }
+
+        var clean = await Run("lake", "verify");
+        Assert.True(clean.Exit == ExitCodes.Ok, clean.Out + clean.Error);
+        Assert.EndsWith("0 problems", clean.Out.Trim(), StringComparison.Ordinal);
+
+        var newest = Directory.GetFiles(Path.Combine(Lake, "tables", "audit_log", "_delta_log"), "*.json").Max(StringComparer.Ordinal)!;
+        var version = long.Parse(Path.GetFileNameWithoutExtension(newest), System.Globalization.CultureInfo.InvariantCulture);
+        File.Delete(newest);
+
+        var (exit, output, _) = await Run("lake", "verify");
+        Assert.Equal(ExitCodes.Failure, exit);
+        Assert.Contains($"table: tables/audit_log: its head record is at version {version} but its log ends at version {version - 1}: version {version} was deleted", output, StringComparison.Ordinal);
+        var audit = await Run("audit", "list", "--role", "admin", "--purpose", "operations", "--user", "dpo");
+        Assert.NotEqual(ExitCodes.Ok, audit.Exit);
+        Assert.Contains("Table 'tables/audit_log' failed its tamper check", audit.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lake_upgrade_brings_a_lake_written_before_lake_ids_to_the_current_format_and_it_verifies_clean()
+    {
+        // A lake as the previous version wrote it: no lake id in its metadata nor in its objects' headers, no head records.
+        var file = Write("p.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"a\"}\n");
+        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", file)).Exit);
+        var keyring = Fhirhouse.Storage.Keys.Keyring.LocalKeyring.OpenOrCreate(Keyring, Path.ChangeExtension(Keyring, ".key")).Keyring;
+        var legacy = new Fhirhouse.Storage.Encryption.EncryptedObjectStore(new Fhirhouse.Storage.Local.LocalObjectStore(Lake), keyring);
+        using (var current = await Fhirhouse.Storage.Lake.LakeStore.OpenAsync(new Fhirhouse.Storage.Lake.LakeOptions { Uri = Lake, KeyProvider = keyring }))
+        {
+            await foreach (var info in current.Objects.ListAsync(""))
+            {
+                await Fhirhouse.Storage.ObjectStoreExtensions.PutAsync(legacy, info.Key, await Fhirhouse.Storage.ObjectStoreExtensions.ReadAllBytesAsync(current.Objects, info.Key));
+            }
+        }
+
+        await Fhirhouse.Delta.DeltaTable.CreateAsync(legacy, "tables/gold/old_table", new Fhirhouse.Delta.Schema.StructType(
+            new Fhirhouse.Delta.Schema.StructField("n", Fhirhouse.Delta.Schema.PrimitiveType.Long)));
+        var metadata = Path.Combine(Lake, "_fhirhouse", "lake.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(metadata))!.AsObject();
+        json.Remove("lakeId");
+        File.WriteAllText(metadata, json.ToJsonString());
+        Directory.Delete(Path.Combine(Lake, "_heads"), recursive: true);
+
+        var refused = await Run("lake", "verify");
+        Assert.Equal(ExitCodes.Usage, refused.Exit);
+        Assert.Contains("run 'fhirhouse lake upgrade", refused.Error, StringComparison.Ordinal);
+
+        var (exit, output, error) = await Run("lake", "upgrade");
+        Assert.True(exit == ExitCodes.Ok, output + error);
+        Assert.Contains("upgraded: lake id ", output, StringComparison.Ordinal);
+        Assert.Contains("tables given a head record", error, StringComparison.Ordinal);
+
+        var verify = await Run("lake", "verify");
+        Assert.True(verify.Exit == ExitCodes.Ok, verify.Out + verify.Error);
+        Assert.Contains("already current", (await Run("lake", "upgrade")).Out, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", Write("q.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"b\"}\n"))).Exit);
+        Assert.Equal(ExitCodes.Ok, (await Run("lake", "verify")).Exit);
+    }
 }

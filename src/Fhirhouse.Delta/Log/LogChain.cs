@@ -78,7 +78,7 @@ internal sealed class LogChain(string table)
         if (head.Version > latest)
         {
             var deleted = head.Version == latest + 1 ? $"version {head.Version} was" : $"versions {latest + 1} to {head.Version} were";
-            return $"its head record is at version {head.Version} but its log ends at version {latest}: {deleted} deleted";
+            return $"its head record is at version {head.Version} but its log ends at version {latest}: {deleted} deleted (or the table was restored from a backup without its head records)";
         }
 
         if (!string.Equals(head.TableId, tableId, StringComparison.Ordinal))
