@@ -38,6 +38,7 @@ internal static class FhirhouseCli
         root.Subcommands.Add(ViewsCommand.Create(context));
         root.Subcommands.Add(SqlCommand.Create(context));
         root.Subcommands.Add(AuditCommand.Create(context));
+        root.Subcommands.Add(PoliciesCommand.Create(context));
         root.Subcommands.Add(ForgetCommand.Create(context));
         root.Subcommands.Add(ResearchExportCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));

@@ -99,8 +99,8 @@ internal static class AuditCommand
     private static async Task<IReadOnlyList<AuditRecord>> ReadAsync(CliContext context, ParseResult parse, LakeOptionSet lake, GovernanceOptionSet options, string operation, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         var identity = options.Identity(parse);
-        var policies = options.LoadPolicies(parse);
         var opened = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
+        var policies = await options.LoadPoliciesAsync(parse, opened, identity, context, cancellationToken).ConfigureAwait(false);
         var governance = await GovernanceOptionSet.OpenAsync(opened, parse.GetValue(lake.Keyring)!, policies, context, cancellationToken).ConfigureAwait(false);
         var decision = policies.Decide(identity.Role, identity.Purpose, PolicySet.AuditTable, AuditLog.TablePath);
         if (!decision.Allowed)

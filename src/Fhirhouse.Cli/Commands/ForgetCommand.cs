@@ -42,8 +42,8 @@ internal static class ForgetCommand
             }
 
             var identity = governance.Identity(parse);
-            var policies = governance.LoadPolicies(parse);
             var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
+            var policies = await governance.LoadPoliciesAsync(parse, store, identity, context, cancellationToken).ConfigureAwait(false);
             var governed = await GovernanceOptionSet.OpenAsync(store, parse.GetValue(lake.Keyring)!, policies, context, cancellationToken).ConfigureAwait(false);
             if (policies.Decide(identity.Role, identity.Purpose, ForgetPolicyName) is { Allowed: false } denied)
             {

@@ -12,9 +12,10 @@ namespace Fhirhouse.Cli.Commands;
 /// <summary>
 /// <c>--role</c>, <c>--purpose</c>, <c>--user</c> and <c>--policies</c>, shared by every command that reads the lake's
 /// data: the identity defaults from the operator's configuration (<c>$FHIRHOUSE_OPERATOR</c>, else
-/// <c>~/.fhirhouse/operator.json</c>: <c>{ "user": "...", "role": "...", "purpose": "..." }</c>), the policies from
-/// <c>--policies</c>, else <c>$FHIRHOUSE_POLICIES</c>, else the ones shipped beside the program. The host reads this
-/// configuration; the libraries take the identity and the policies as they are given.
+/// <c>~/.fhirhouse/operator.json</c>: <c>{ "user": "...", "role": "...", "purpose": "..." }</c>), and the policies: those
+/// in force in the lake (<c>fhirhouse policies set</c>; until then the ones shipped beside the program), or those of the
+/// folder <c>--policies</c> (else <c>$FHIRHOUSE_POLICIES</c>) names, for the roles the policies in force allow it, audited.
+/// Nothing is read from the current folder.
 /// </summary>
 internal sealed class GovernanceOptionSet
 {
@@ -24,7 +25,7 @@ internal sealed class GovernanceOptionSet
 
     public Option<string?> User { get; } = new("--user") { Description = "Who reads, for the audit log (default: the operator configuration, else the login name)." };
 
-    public Option<string?> Policies { get; } = new("--policies") { Description = "The folder of policy files (default: $FHIRHOUSE_POLICIES, else the shipped policies)." };
+    public Option<string?> Policies { get; } = new("--policies") { Description = "Run with the policy files of this folder instead of the lake's (default: $FHIRHOUSE_POLICIES, else the policies in force in the lake); only for the roles the lake's policies allow 'policies-override', and audited." };
 
     public void AddTo(Command command)
     {
@@ -38,13 +39,19 @@ internal sealed class GovernanceOptionSet
     public AccessIdentity Identity(ParseResult parse) =>
         ResolveIdentity(parse.GetValue(User), parse.GetValue(Role), parse.GetValue(Purpose), OperatorFile());
 
-    public PolicySet LoadPolicies(ParseResult parse) => PolicySet.Load(PolicyFolder(parse.GetValue(Policies)));
+    /// <summary>
+    /// The policies to enforce for <paramref name="identity"/>: the folder of <c>--policies</c> (else
+    /// <c>$FHIRHOUSE_POLICIES</c>) when given and the lake's policies allow it (refused and audited otherwise), else the
+    /// policies in force in the lake.
+    /// </summary>
+    public Task<PolicySet> LoadPoliciesAsync(ParseResult parse, LakeStore lake, AccessIdentity identity, CliContext context, CancellationToken cancellationToken) =>
+        PolicyStore.ResolveAsync(lake.Objects, OverrideFolder(parse.GetValue(Policies)), identity, new Governance.Audit.AuditLog(lake.Objects, context.Time), PolicySet.Shipped, cancellationToken);
 
-    /// <summary>The policy folder: <paramref name="option"/> (<c>--policies</c>), else <c>$FHIRHOUSE_POLICIES</c>, else the shipped policies.</summary>
-    public static string PolicyFolder(string? option) =>
+    /// <summary>The folder that overrides the lake's policies: <paramref name="option"/> (<c>--policies</c>), else <c>$FHIRHOUSE_POLICIES</c>, else none.</summary>
+    public static string? OverrideFolder(string? option) =>
         option is { Length: > 0 } ? option
         : Environment.GetEnvironmentVariable("FHIRHOUSE_POLICIES") is { Length: > 0 } variable ? variable
-        : PolicySet.Shipped;
+        : null;
 
     /// <summary>The operator's configuration file: <c>$FHIRHOUSE_OPERATOR</c>, else <c>~/.fhirhouse/operator.json</c>.</summary>
     public static string OperatorFile() =>

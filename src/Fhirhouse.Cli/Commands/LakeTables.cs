@@ -1,5 +1,6 @@
 using Fhirhouse.Governance.Audit;
 using Fhirhouse.Governance.Erasure;
+using Fhirhouse.Governance.Policies;
 using Fhirhouse.Lake.Tables;
 using Fhirhouse.Storage;
 using Fhirhouse.Views;
@@ -10,5 +11,5 @@ namespace Fhirhouse.Cli.Commands;
 internal static class LakeTables
 {
     /// <summary>Every table by its one qualified name, for SQL, the <c>table</c> commands and the policies.</summary>
-    public static LakeCatalog Catalog(IObjectStore lake) => new(lake, [AuditLog.Definition, ErasureLedger.Definition, ViewTables.CurrentVersionsDefinition]);
+    public static LakeCatalog Catalog(IObjectStore lake) => new(lake, [AuditLog.Definition, ErasureLedger.Definition, PolicyStore.Definition, ViewTables.CurrentVersionsDefinition]);
 }

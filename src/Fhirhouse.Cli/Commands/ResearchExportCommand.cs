@@ -46,8 +46,8 @@ internal static class ResearchExportCommand
                 MaxShiftDays = parse.GetValue(maxShift),
             }.Validate();
             var identity = governance.Identity(parse);
-            var policies = governance.LoadPolicies(parse);
             var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
+            var policies = await governance.LoadPoliciesAsync(parse, store, identity, context, cancellationToken).ConfigureAwait(false);
             var keys = store.Encrypted?.KeyProvider ?? throw new InvalidOperationException($"Lake {store.Location}: research pseudonyms are keyed from the lake's key provider; an sse-kms lake has none.");
             var secrets = await LakeSecrets.OpenAsync(store.Objects, keys, cancellationToken).ConfigureAwait(false);
             var queryOptions = await GovernanceOptionSet.QueryOptionsAsync(store, parse.GetValue(lake.Keyring)!, policies, identity, EntryPoints.ResearchExport, context, cancellationToken).ConfigureAwait(false);

@@ -63,7 +63,6 @@ internal static class ServeCommand
             }
 
             var identity = governance.Identity(parse);
-            var policies = governance.LoadPolicies(parse);
             X509Certificate2? serverCertificate = null;
             if (https)
             {
@@ -76,6 +75,7 @@ internal static class ServeCommand
 
             using var owned = serverCertificate;
             var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
+            var policies = await governance.LoadPoliciesAsync(parse, store, identity, context, cancellationToken).ConfigureAwait(false);
             var governed = await GovernanceOptionSet.OpenAsync(store, parse.GetValue(lake.Keyring)!, policies, context, cancellationToken).ConfigureAwait(false);
             var server = await BulkExportServer.StartAsync(
                 new BulkServerOptions

@@ -46,8 +46,8 @@ internal static class SqlCommand
 
             var point = parse.GetValue(asOf) is { } text ? AsOf.Parse(text) : (AsOf?)null;
             var identity = governance.Identity(parse);
-            var policies = governance.LoadPolicies(parse);
             var opened = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
+            var policies = await governance.LoadPoliciesAsync(parse, opened, identity, context, cancellationToken).ConfigureAwait(false);
             var sql = parse.GetValue(query);
             using var engine = await GovernanceOptionSet.EngineAsync(opened, parse.GetValue(lake.Keyring)!, policies, identity,
                 sql is null ? EntryPoints.Shell : EntryPoints.CliSql, context, cancellationToken).ConfigureAwait(false);

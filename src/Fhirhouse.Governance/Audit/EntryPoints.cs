@@ -22,4 +22,7 @@ public static class EntryPoints
     public const string ResearchExport = "research-export";
 
     public const string Forget = "forget";
+
+    /// <summary>Setting the lake's policies, or running with policies from a folder (<c>--policies</c>).</summary>
+    public const string Policies = "policies";
 }

@@ -59,18 +59,35 @@ public sealed class PolicySet
             throw new PolicyException(Path.GetFullPath(folder), null, "holds no *.json policy file.");
         }
 
+        return Parse(Path.GetFullPath(folder), files.Select(f => (f, File.ReadAllText(f))).ToList());
+    }
+
+    /// <summary>
+    /// Reads policy files given as (name, JSON text) pairs, in the order given (the policies stored in the lake);
+    /// <paramref name="source"/> names where they come from in decisions. Throws <see cref="PolicyException"/> naming the
+    /// file and rule of the first problem.
+    /// </summary>
+    public static PolicySet Parse(string source, IReadOnlyList<(string File, string Json)> files)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(files);
+        if (files.Count == 0)
+        {
+            throw new PolicyException(source, null, "holds no policy file.");
+        }
+
         var roles = new List<string>();
         var purposes = new List<string>();
         var parsed = new List<(string File, JsonElement Rule)>();
         var documents = new List<JsonDocument>();
         try
         {
-            foreach (var file in files)
+            foreach (var (file, json) in files)
             {
                 JsonDocument document;
                 try
                 {
-                    document = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+                    document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
                 }
                 catch (JsonException e)
                 {
@@ -110,7 +127,7 @@ public sealed class PolicySet
                 }
             }
 
-            var postcode = PostcodeLength(documents, files);
+            var postcode = PostcodeLength(documents, files.Select(f => f.File).ToList());
             var rules = new List<PolicyRule>();
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (file, element) in parsed)
@@ -124,7 +141,7 @@ public sealed class PolicySet
                 rules.Add(rule);
             }
 
-            return new PolicySet(Path.GetFullPath(folder), roles.Distinct(StringComparer.Ordinal).ToList(), purposes.Distinct(StringComparer.Ordinal).ToList(), rules);
+            return new PolicySet(source, roles.Distinct(StringComparer.Ordinal).ToList(), purposes.Distinct(StringComparer.Ordinal).ToList(), rules);
         }
         finally
         {
