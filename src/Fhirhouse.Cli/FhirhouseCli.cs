@@ -39,6 +39,7 @@ internal static class FhirhouseCli
         root.Subcommands.Add(SqlCommand.Create(context));
         root.Subcommands.Add(AuditCommand.Create(context));
         root.Subcommands.Add(PoliciesCommand.Create(context));
+        root.Subcommands.Add(ClientsCommand.Create(context));
         root.Subcommands.Add(ForgetCommand.Create(context));
         root.Subcommands.Add(ResearchExportCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));

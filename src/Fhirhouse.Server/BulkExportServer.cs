@@ -139,7 +139,7 @@ public sealed class BulkExportServer : IAsyncDisposable
             await context.Response.WriteAsync(text, context.RequestAborted).ConfigureAwait(false);
         }
 
-        private GrantedToken? Authorize(HttpContext context)
+        private async Task<GrantedToken?> AuthorizeAsync(HttpContext context)
         {
             if (tokens is null)
             {
@@ -147,7 +147,7 @@ public sealed class BulkExportServer : IAsyncDisposable
             }
 
             var header = context.Request.Headers.Authorization.ToString();
-            if (!header.StartsWith("Bearer ", StringComparison.Ordinal) || tokens.Find(header["Bearer ".Length..].Trim()) is not { } grant)
+            if (!header.StartsWith("Bearer ", StringComparison.Ordinal) || await tokens.FindAsync(header["Bearer ".Length..].Trim(), context.RequestAborted).ConfigureAwait(false) is not { } grant)
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";
                 throw new FhirProblemException(401, "login", "A valid access token is required (SMART Backend Services: POST a client assertion to the token endpoint of .well-known/smart-configuration).");
@@ -158,7 +158,7 @@ public sealed class BulkExportServer : IAsyncDisposable
 
         private async Task KickOffAsync(HttpContext context, ExportLevel level, string? groupId)
         {
-            var grant = Authorize(context);
+            var grant = await AuthorizeAsync(context).ConfigureAwait(false);
             var request = ExportRequestParser.Parse(context.Request, level, groupId, BaseUrl + context.Request.Path.Value![options.BasePath.Length..] + context.Request.QueryString)
                 with { Owner = grant?.ClientId };
             if (grant is not null && !grant.AllowsRead(request.Types))
@@ -248,7 +248,7 @@ public sealed class BulkExportServer : IAsyncDisposable
 
         private async Task StatusAsync(HttpContext context)
         {
-            var grant = Authorize(context);
+            var grant = await AuthorizeAsync(context).ConfigureAwait(false);
             var id = (string)context.Request.RouteValues["id"]!;
             var found = await scheduler.FindAsync(id, context.RequestAborted).ConfigureAwait(false);
             if (found is not { } state || state.Job.Status == ExportJob.Cancelled || !Owns(grant, state.Job))
@@ -289,7 +289,7 @@ public sealed class BulkExportServer : IAsyncDisposable
 
         private async Task CancelAsync(HttpContext context)
         {
-            var grant = Authorize(context);
+            var grant = await AuthorizeAsync(context).ConfigureAwait(false);
             var id = (string)context.Request.RouteValues["id"]!;
             if (!ExportJobStore.IsJobId(id)
                 || await store.LoadAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } job || !Owns(grant, job)
@@ -303,7 +303,7 @@ public sealed class BulkExportServer : IAsyncDisposable
 
         private async Task FileAsync(HttpContext context)
         {
-            var grant = Authorize(context);
+            var grant = await AuthorizeAsync(context).ConfigureAwait(false);
             var id = (string)context.Request.RouteValues["id"]!;
             var name = (string)context.Request.RouteValues["name"]!;
             var job = ExportJobStore.IsJobId(id) ? await store.LoadAsync(id, context.RequestAborted).ConfigureAwait(false) : null;
@@ -356,7 +356,7 @@ public sealed class BulkExportServer : IAsyncDisposable
             {
                 var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
                 var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
-                var (token, grant) = tokens.Issue(fields, BaseUrl + "/auth/token");
+                var (token, grant) = await tokens.IssueAsync(fields, BaseUrl + "/auth/token", context.RequestAborted).ConfigureAwait(false);
                 body = new Dictionary<string, object>(StringComparer.Ordinal)
                 {
                     ["access_token"] = token,

@@ -99,4 +99,90 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Contains(named, error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_folder.Path, "lake")));
     }
+
+    [Fact]
+    public async Task Serve_with_clients_in_the_identity_store_requires_their_tokens_and_drops_a_removed_client_without_restart()
+    {
+        var hospital = Path.Combine(_folder.Path, "hospital");
+        var generated = new HospitalGenerator(new HospitalOptions { Patients = 4, Seed = 3 }).Generate(hospital);
+        Assert.Equal(0, (await CliRunner.RunAsync(["ingest", "files", .. generated.Files.Select(f => Path.Combine(hospital, f)), .. Lake])).Exit);
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
+        var privateKey = Path.Combine(_folder.Path, "client.pem");
+        var publicKey = Path.Combine(_folder.Path, "client.pub.pem");
+        await File.WriteAllTextAsync(privateKey, key.ExportPkcs8PrivateKeyPem());
+        await File.WriteAllTextAsync(publicKey, key.ExportSubjectPublicKeyInfoPem());
+        string[] admin = ["--role", "admin", "--purpose", "operations"];
+        string[] register = ["clients", "add", "ward-app", "--public-key", publicKey, "--client-role", "clinician", "--client-purpose", "treatment"];
+
+        var refused = await CliRunner.RunAsync([.. register, "--role", "analyst", "--purpose", "operations", .. Lake]);
+        Assert.Equal(ExitCodes.Failure, refused.Exit);
+        Assert.Contains("'identities-manage'", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, (await CliRunner.RunAsync(["clients", "add", "x", "--public-key", privateKey, "--client-role", "clinician", "--client-purpose", "treatment", .. admin, .. Lake])).Exit);
+        var added = await CliRunner.RunAsync([.. register, .. admin, .. Lake]);
+        Assert.True(added.Exit == 0, added.Error);
+        Assert.StartsWith("ward-app\tclinician/treatment\tsystem/*.read", (await CliRunner.RunAsync(["clients", "list", .. admin, .. Lake])).Out, StringComparison.Ordinal);
+
+        using var process = CliRunner.StartProcess(["serve", "--listen", "https://127.0.0.1:0", .. admin, .. Lake]);
+        var error = process.StandardError.ReadToEndAsync();
+        try
+        {
+            var baseUrl = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(baseUrl is not null, "serve printed no URL: " + (process.HasExited ? await error : "(still running)"));
+            var ca = Path.Combine(_folder.Path, "keys", "dev-https.pem");
+            string[] bulk = ["ingest", "bulk", baseUrl, "--type", "Patient", "--client-id", "ward-app", "--private-key", privateKey, "--ca-bundle", ca,
+                "--lake", Path.Combine(_folder.Path, "target"), "--keyring", Path.Combine(_folder.Path, "keys", "keyring.json")];
+
+            var anonymous = await CliRunner.RunAsync(["ingest", "bulk", baseUrl, "--type", "Patient", "--ca-bundle", ca, "--lake", Path.Combine(_folder.Path, "other"), "--keyring", Path.Combine(_folder.Path, "keys", "keyring.json")]);
+            Assert.Equal(ExitCodes.Failure, anonymous.Exit);
+            Assert.Contains("401", anonymous.Error, StringComparison.Ordinal);
+
+            var exported = await CliRunner.RunAsync([.. bulk, "--json"]);
+            Assert.True(exported.Exit == 0, exported.Error);
+            Assert.Equal(4, JsonDocument.Parse(exported.Out).RootElement.GetProperty("resources").GetInt32());
+
+            Assert.Equal(0, (await CliRunner.RunAsync(["clients", "remove", "ward-app", .. admin, .. Lake])).Exit);
+            var gone = false;
+            for (var attempt = 0; attempt < 15 && !gone; attempt++)
+            {
+                await Task.Delay(1000);
+                var again = await CliRunner.RunAsync(bulk);
+                gone = again.Exit != 0 && again.Error.Contains("not registered", StringComparison.Ordinal);
+            }
+
+            Assert.True(gone, "the removed client still got tokens");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                await kill.WaitForExitAsync();
+            }
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var messages = await error;
+        Assert.Contains("1 registered clients (SMART Backend Services", messages, StringComparison.Ordinal);
+        var audit = await CliRunner.RunAsync(["audit", "list", "--json", .. admin, .. Lake]);
+        Assert.Contains("identities add client ward-app as clinician/treatment", audit.Out, StringComparison.Ordinal);
+        Assert.Contains("identities remove client ward-app", audit.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_network_address_with_a_certificate_is_refused_while_no_client_is_registered()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder.Path, "lake"));
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new CertificateRequest("CN=fhir.example", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var cert = Path.Combine(_folder.Path, "server.pem");
+        var keyFile = Path.Combine(_folder.Path, "server.key");
+        await File.WriteAllTextAsync(cert, certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(keyFile, key.ExportPkcs8PrivateKeyPem());
+
+        var (exit, _, error) = await CliRunner.RunAsync(["serve", "--listen", "https://0.0.0.0:0", "--cert", cert, "--key", keyFile, "--role", "admin", "--purpose", "operations", .. Lake]);
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("needs registered clients", error, StringComparison.Ordinal);
+        Assert.Contains("fhirhouse clients add", error, StringComparison.Ordinal);
+    }
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Fhirhouse.Errors;
 using Fhirhouse.Server;
+using Fhirhouse.Server.Auth;
 
 namespace Fhirhouse.Cli.Commands;
 
@@ -49,11 +50,9 @@ internal static class ServeCommand
                 throw Usage($"--listen {address}: plain http on a network address would send the lake's data unencrypted; listen on https:// (with --cert), or give --allow-insecure.");
             }
 
-            if (!loopback)
+            if (!loopback && https && parse.GetValue(certificate) is null)
             {
-                // Registered clients (SMART Backend Services) come with the lake's identity store; until then the
-                // server reads as the operator, which is safe only where no one else can connect.
-                throw Usage($"--listen {address}: a network address needs registered clients (SMART Backend Services), which the lake's identity store will hold; until then 'serve' listens on loopback only (127.0.0.1, ::1, localhost).");
+                throw Usage($"--listen {address}: a network address needs a real certificate (--cert and --key); the development certificate is for loopback only.");
             }
 
             Uri? publicBase = null;
@@ -77,6 +76,13 @@ internal static class ServeCommand
             var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
             var policies = await governance.LoadPoliciesAsync(parse, store, identity, context, cancellationToken).ConfigureAwait(false);
             var governed = await GovernanceOptionSet.OpenAsync(store, parse.GetValue(lake.Keyring)!, policies, context, cancellationToken).ConfigureAwait(false);
+            var clients = await LakeClientRegistry.OpenAsync(store.Objects, context.Time, cancellationToken).ConfigureAwait(false);
+            if (!loopback && clients.Count == 0)
+            {
+                // Without registered clients the server reads as the operator: safe only where no one else can connect.
+                throw Usage($"--listen {address}: a network address needs registered clients (SMART Backend Services: 'fhirhouse clients add'); without any, 'serve' reads as you and listens on loopback only (127.0.0.1, ::1, localhost).");
+            }
+
             var server = await BulkExportServer.StartAsync(
                 new BulkServerOptions
                 {
@@ -85,7 +91,8 @@ internal static class ServeCommand
                     Certificate = serverCertificate,
                     PublicBaseUrl = publicBase,
                     Governance = governed,
-                    Identity = identity,
+                    Auth = clients.Count > 0 ? new SmartAuthOptions { Registry = clients } : null,
+                    Identity = clients.Count > 0 ? null : identity,
                     Time = context.Time,
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -93,7 +100,10 @@ internal static class ServeCommand
             {
                 context.Out.WriteLine(server.BaseUrl);
                 await context.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-                context.Error.WriteLine($"serve: FHIR Bulk Data at {server.BaseUrl} (listening on {server.ListenUrl}; health /healthz, readiness /readyz), reading as {identity.Role}/{identity.Purpose}; Ctrl+C or SIGTERM stops it");
+                var readers = clients.Count > 0
+                    ? $"{clients.Count} registered clients (SMART Backend Services, token endpoint {server.BaseUrl}/auth/token), each reading as its registered role and purpose"
+                    : $"no registered client: reading as {identity.Role}/{identity.Purpose}";
+                context.Error.WriteLine($"serve: FHIR Bulk Data at {server.BaseUrl} (listening on {server.ListenUrl}; health /healthz, readiness /readyz), {readers}; Ctrl+C or SIGTERM stops it");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -25,4 +25,7 @@ public static class EntryPoints
 
     /// <summary>Setting the lake's policies, or running with policies from a folder (<c>--policies</c>).</summary>
     public const string Policies = "policies";
+
+    /// <summary>Adding, removing or listing the lake's registered identities (server clients).</summary>
+    public const string Identities = "identities";
 }

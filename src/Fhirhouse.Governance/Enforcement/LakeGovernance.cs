@@ -55,7 +55,7 @@ public sealed class LakeGovernance
         ArgumentNullException.ThrowIfNull(entryPoint);
         return (settings ?? new QueryOptions()) with
         {
-            Catalog = settings?.Catalog ?? new LakeCatalog(_store, [AuditLog.Definition, Erasure.ErasureLedger.Definition, Fhirhouse.Governance.Policies.PolicyStore.Definition]),
+            Catalog = settings?.Catalog ?? new LakeCatalog(_store, [AuditLog.Definition, Erasure.ErasureLedger.Definition, Fhirhouse.Governance.Policies.PolicyStore.Definition, Fhirhouse.Governance.Identity.IdentityStore.Definition]),
             Guard = new PolicyGuard(Policies, identity, Consents, _hashKey),
             Recorder = new AuditedQueries(Audit, identity, entryPoint),
         };

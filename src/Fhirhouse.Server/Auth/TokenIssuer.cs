@@ -16,8 +16,9 @@ internal sealed class TokenIssuer(SmartAuthOptions options, TimeProvider time)
     private static readonly TimeSpan s_clockSkew = TimeSpan.FromSeconds(60);
     private readonly ConcurrentDictionary<string, GrantedToken> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seenJti = new(StringComparer.Ordinal);
+    private readonly IClientRegistry _clients = options.Lookup;
 
-    public (string Token, GrantedToken Grant) Issue(IReadOnlyDictionary<string, string> form, string tokenUrl)
+    public async Task<(string Token, GrantedToken Grant)> IssueAsync(IReadOnlyDictionary<string, string> form, string tokenUrl, CancellationToken cancellationToken)
     {
         if (form.GetValueOrDefault("grant_type") != "client_credentials")
         {
@@ -30,7 +31,7 @@ internal sealed class TokenIssuer(SmartAuthOptions options, TimeProvider time)
         }
 
         var assertion = form.GetValueOrDefault("client_assertion") ?? throw new TokenProblemException(400, "invalid_request", "client_assertion is missing.");
-        var client = Verify(assertion, tokenUrl);
+        var client = await VerifyAsync(assertion, tokenUrl, cancellationToken).ConfigureAwait(false);
         var requested = (form.GetValueOrDefault("scope") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (requested.Length == 0)
         {
@@ -49,11 +50,24 @@ internal sealed class TokenIssuer(SmartAuthOptions options, TimeProvider time)
         return (token, grant);
     }
 
-    /// <summary>The grant behind a bearer token, or null when it is unknown or expired.</summary>
-    public GrantedToken? Find(string token) =>
-        _tokens.TryGetValue(token, out var grant) && grant.ExpiresAt > time.GetUtcNow() ? grant : null;
+    /// <summary>The grant behind a bearer token, or null when it is unknown, expired, or its client is no longer registered.</summary>
+    public async Task<GrantedToken?> FindAsync(string token, CancellationToken cancellationToken)
+    {
+        if (!_tokens.TryGetValue(token, out var grant) || grant.ExpiresAt <= time.GetUtcNow())
+        {
+            return null;
+        }
 
-    private RegisteredClient Verify(string jwt, string tokenUrl)
+        if (await _clients.FindAsync(grant.ClientId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            _tokens.TryRemove(token, out _);
+            return null;
+        }
+
+        return grant;
+    }
+
+    private async Task<RegisteredClient> VerifyAsync(string jwt, string tokenUrl, CancellationToken cancellationToken)
     {
         var parts = jwt.Split('.');
         if (parts.Length != 3)
@@ -73,7 +87,7 @@ internal sealed class TokenIssuer(SmartAuthOptions options, TimeProvider time)
         }
 
         var iss = Claim(claims, "iss");
-        var client = options.Clients.FirstOrDefault(c => c.ClientId == iss)
+        var client = await _clients.FindAsync(iss, cancellationToken).ConfigureAwait(false)
             ?? throw new TokenProblemException(401, "invalid_client", $"Client '{iss}' is not registered.");
         if (Claim(claims, "sub") != iss)
         {
