@@ -1,6 +1,7 @@
 // Bulk Data round trip: a generated hospital ingested from files into lake A (the peer), exported by our server and
 // re-imported by our client into lake B. Prints resources/s of each stage and the ratio against the file ingest.
 // dotnet run -c Release --project bench/Fhirhouse.Server.Bench -- [patients] [parallelism]
+// With "tls [patients] [rounds]": HTTPS against plain HTTP for the same export on loopback (TlsThroughput).
 using System.Diagnostics;
 using Fhirhouse.Ingest.Files;
 using Fhirhouse.Lake.Landing;
@@ -8,6 +9,12 @@ using Fhirhouse.Ingest.Sources.Bulk;
 using Fhirhouse.Server;
 using Fhirhouse.Storage.Local;
 using Fhirhouse.Synthetic;
+
+if (args.FirstOrDefault() == "tls")
+{
+    await TlsThroughput.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
 
 var patients = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
 var parallelism = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 4;
