@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Fhirhouse.Governance.Audit;
 using Fhirhouse.Governance.Enforcement;
@@ -58,7 +59,15 @@ public sealed class BulkExportServer : IAsyncDisposable
         if (options.Certificate is { } certificate)
         {
             builder.WebHost.UseKestrelHttpsConfiguration();
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificate = certificate;
+                if (options.ClientCertificateAuthorities is { } authorities)
+                {
+                    https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
+                    https.ClientCertificateValidation = (client, _, _) => ClientCertificateChains(client, authorities);
+                }
+            }));
         }
 
         var app = builder.Build();
@@ -91,6 +100,17 @@ public sealed class BulkExportServer : IAsyncDisposable
 
     /// <summary>The FHIR base URL on the address the server listens on (equal to <see cref="BaseUrl"/> without a public base URL).</summary>
     public string ListenUrl { get; private init; } = "";
+
+    /// <summary>Whether a client certificate chains to one of <paramref name="authorities"/> (only those: not the system's roots) and is valid now, for client authentication.</summary>
+    private static bool ClientCertificateChains(X509Certificate2 client, X509Certificate2Collection authorities)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2"));
+        return chain.Build(client);
+    }
 
     public async ValueTask DisposeAsync()
     {

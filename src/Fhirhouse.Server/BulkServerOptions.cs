@@ -23,6 +23,13 @@ public sealed record BulkServerOptions
     public X509Certificate2? Certificate { get; init; }
 
     /// <summary>
+    /// Mutual TLS: the CA certificates a client's certificate must chain to. Set, every connection must present a valid
+    /// client certificate issued by one of them (refused in the TLS handshake otherwise); HTTPS only. Null: no client
+    /// certificate is asked for.
+    /// </summary>
+    public X509Certificate2Collection? ClientCertificateAuthorities { get; init; }
+
+    /// <summary>
     /// The FHIR base URL as clients reach it (<c>https://fhir.hospital.example/fhir</c>, behind a proxy): the token
     /// audience, <c>Content-Location</c>, the manifest's request and file URLs are built from it, never from a request's
     /// <c>Host</c> header. Null: the address the server listens on, plus <see cref="BasePath"/>.
@@ -100,6 +107,16 @@ public sealed record BulkServerOptions
         if (PublicBaseUrl is { } publicBase && (!publicBase.IsAbsoluteUri || publicBase.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(publicBase.Query) || !string.IsNullOrEmpty(publicBase.Fragment)))
         {
             throw new ArgumentException($"PublicBaseUrl must be an absolute http(s) URL without query or fragment (got '{publicBase}').");
+        }
+
+        if (ClientCertificateAuthorities is { Count: 0 })
+        {
+            throw new ArgumentException("ClientCertificateAuthorities is empty: give the CA certificates of the clients, or null for no mutual TLS.");
+        }
+
+        if (ClientCertificateAuthorities is not null && Certificate is null)
+        {
+            throw new ArgumentException("ClientCertificateAuthorities (mutual TLS) needs HTTPS: give a Certificate and an https Url.");
         }
 
         Auth?.Validate();

@@ -19,43 +19,84 @@ public sealed class TlsClientTests : IDisposable
 
     private string PathOf(string name) => Path.Combine(_folder.Path, name);
 
-    /// <summary>A server certificate for 127.0.0.1 signed by a test CA; the CA's certificate is written as PEM to <paramref name="caFile"/>.</summary>
+    /// <summary>A server certificate for <paramref name="host"/> signed by a test CA of its own, whose certificate is written as PEM to <paramref name="caFile"/>.</summary>
     private static X509Certificate2 ServerCertificate(string caFile, string host = "127.0.0.1")
     {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=fhirhouse test CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(2));
-        File.WriteAllText(caFile, ca.ExportCertificatePem());
+        using var ca = new TestCertificates();
+        ca.WriteAuthority(caFile);
+        return ca.Server(host);
+    }
 
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=" + host, key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        if (IPAddress.TryParse(host, out var ip))
-        {
-            names.AddIpAddress(ip);
-        }
-        else
-        {
-            names.AddDnsName(host);
-        }
+    private async Task<LakeStoreHandle> SourceLakeAsync()
+    {
+        var input = PathOf("in.ndjson");
+        await File.WriteAllTextAsync(input, """{"resourceType":"Patient","id":"a","meta":{"lastUpdated":"2025-01-01T00:00:00Z"}}""" + "\n");
+        Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("ingest", "files", input, "--lake", PathOf("source"), "--keyring", Keyring)).Exit);
+        var output = new StringWriter();
+        return new LakeStoreHandle(await LakeOptionSet.OpenAsync(PathOf("source"), Keyring, new CliContext(output, output, interactive: false, TimeProvider.System), CancellationToken.None), output);
+    }
 
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var issued = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), [1, 2, 3, 4]);
-        using var withKey = issued.CopyWithPrivateKey(key);
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+    [Fact]
+    public async Task Ingest_bulk_refuses_a_server_whose_certificate_has_expired()
+    {
+        using var source = await SourceLakeAsync();
+        using var ca = new TestCertificates();
+        using var expired = ca.Server("127.0.0.1", DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddDays(-1));
+        await using var server = await BulkExportServer.StartAsync(new BulkServerOptions { Lake = source.Lake.Objects, RetryAfterSeconds = 0, Url = "https://127.0.0.1:0", Certificate = expired });
+
+        var refused = await CliRunner.RunAsync("ingest", "bulk", server.BaseUrl, "--ca-bundle", ca.WriteAuthority(PathOf("ca.pem")), "--lake", PathOf("target"), "--keyring", Keyring);
+        Assert.Equal(ExitCodes.Failure, refused.Exit);
+        Assert.Contains("SSL", refused.Error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Mutual_tls_is_accepted_with_a_client_certificate_of_the_servers_ca_and_refused_without_one_or_with_another()
+    {
+        using var source = await SourceLakeAsync();
+        using var ca = new TestCertificates();
+        using var strangers = new TestCertificates("strangers' CA");
+        using var serverCertificate = ca.Server("127.0.0.1");
+        await using var server = await BulkExportServer.StartAsync(new BulkServerOptions
+        {
+            Lake = source.Lake.Objects,
+            RetryAfterSeconds = 0,
+            Url = "https://127.0.0.1:0",
+            Certificate = serverCertificate,
+            ClientCertificateAuthorities = [ca.Authority],
+        });
+        var trust = ca.WriteAuthority(PathOf("ca.pem"));
+        using var mine = ca.Client("ward-interface");
+        using var theirs = strangers.Client("ward-interface");
+        var (cert, key) = TestCertificates.WritePem(mine, _folder.Path, "mine");
+        var (otherCert, otherKey) = TestCertificates.WritePem(theirs, _folder.Path, "theirs");
+
+        var (exit, json, error) = await CliRunner.RunAsync("ingest", "bulk", server.BaseUrl, "--ca-bundle", trust, "--client-cert", cert, "--client-key", key, "--json", "--lake", PathOf("target"), "--keyring", Keyring);
+        Assert.True(exit == ExitCodes.Ok, error);
+        Assert.Equal(1, JsonDocument.Parse(json).RootElement.GetProperty("resources").GetInt32());
+
+        foreach (var presented in new[] { Array.Empty<string>(), ["--client-cert", otherCert, "--client-key", otherKey] })
+        {
+            // Under TLS 1.3 the server refuses the client's certificate after the handshake: the client sees the
+            // connection drop, which it cannot tell from a network failure, so it would retry; here it does not.
+            var refused = await CliRunner.RunAsync(["ingest", "bulk", server.BaseUrl, "--ca-bundle", trust, .. presented, "--retries", "0", "--lake", PathOf("refused"), "--keyring", Keyring]);
+            Assert.Equal(ExitCodes.Failure, refused.Exit);
+        }
+    }
+
+    private sealed record LakeStoreHandle(Fhirhouse.Storage.Lake.LakeStore Lake, StringWriter Output) : IDisposable
+    {
+        public void Dispose()
+        {
+            Lake.Dispose();
+            Output.Dispose();
+        }
     }
 
     [Fact]
     public async Task Ingest_bulk_over_https_is_accepted_with_the_right_ca_and_refused_with_a_wrong_one_or_a_wrong_host_name()
     {
-        var input = PathOf("in.ndjson");
-        await File.WriteAllTextAsync(input, """{"resourceType":"Patient","id":"a","meta":{"lastUpdated":"2025-01-01T00:00:00Z"}}""" + "\n");
-        Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("ingest", "files", input, "--lake", PathOf("source"), "--keyring", Keyring)).Exit);
-        using var output = new StringWriter();
-        using var source = await LakeOptionSet.OpenAsync(PathOf("source"), Keyring, new CliContext(output, output, interactive: false, TimeProvider.System), CancellationToken.None);
+        using var handle = await SourceLakeAsync();
+        var source = handle.Lake;
         using var certificate = ServerCertificate(PathOf("ca.pem"));
         using var otherCa = ServerCertificate(PathOf("other-ca.pem"));
         using var misnamed = ServerCertificate(PathOf("misnamed-ca.pem"), host: "ehr.example.org");

@@ -28,12 +28,13 @@ internal static class IngestBulkCommand
         var tokenUrl = new Option<string?>("--token-url") { Description = "The token endpoint (default: discovered from [base]/.well-known/smart-configuration)." };
         var scope = new Option<string>("--scope") { Description = "Scopes to ask for.", DefaultValueFactory = _ => "system/*.read" };
         var parallel = new Option<int>("--parallel") { Description = "Files downloaded at once.", DefaultValueFactory = _ => 4 };
+        var retries = new Option<int>("--retries") { Description = "How many times a failed request is tried again (429, 5xx, dropped connections; a refused TLS certificate never is).", DefaultValueFactory = _ => 6 };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         var command = new Command("bulk", "Export from a FHIR Bulk Data server (system, Patient or Group) into the lake; resumable, SMART Backend Services auth.");
         command.Arguments.Add(url);
         lake.AddTo(command);
         tls.AddTo(command);
-        foreach (var option in new Option[] { types, since, group, patient, typeFilters, clientId, privateKey, tokenUrl, scope, parallel, json })
+        foreach (var option in new Option[] { types, since, group, patient, typeFilters, clientId, privateKey, tokenUrl, scope, parallel, retries, json })
         {
             command.Options.Add(option);
         }
@@ -79,6 +80,7 @@ internal static class IngestBulkCommand
                 Since = sinceValue,
                 TypeFilters = parse.GetValue(typeFilters) ?? [],
                 Parallelism = parse.GetValue(parallel),
+                MaxRetries = parse.GetValue(retries),
                 Time = context.Time,
                 Credentials = parse.GetValue(clientId) is { } id
                     ? new SmartBackendCredentials(id, await File.ReadAllTextAsync(parse.GetValue(privateKey)!, cancellationToken).ConfigureAwait(false))

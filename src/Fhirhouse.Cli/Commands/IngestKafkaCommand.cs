@@ -27,6 +27,9 @@ internal static class IngestKafkaCommand
             command.Options.Add(option);
         }
 
+        var tls = new TlsClientOptionSet();
+        tls.AddTo(command);
+
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -51,6 +54,7 @@ internal static class IngestKafkaCommand
                 MaxMessages = parse.GetValue(max),
                 UntilIdle = parse.GetValue(idle) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Config = settings,
+                Tls = tls.Settings(parse),
             }.Validate();
             var store = await lake.OpenAsync(parse, context, cancellationToken, create: true).ConfigureAwait(false);
             var ingestor = await PayloadIngestor.OpenAsync(store.Objects, new IngestOptions { Time = context.Time }, cancellationToken).ConfigureAwait(false);

@@ -3,6 +3,8 @@ using Amazon.S3;
 using Fhirhouse.Errors;
 using Fhirhouse.Storage.Keys.Keyring;
 using Fhirhouse.Storage.Lake;
+using Fhirhouse.Storage.S3;
+using Fhirhouse.Storage.Transport;
 
 namespace Fhirhouse.Cli.Commands;
 
@@ -78,12 +80,31 @@ internal sealed class LakeOptionSet
         return opened.Keyring;
     }
 
-    /// <summary>An S3 client from the standard AWS environment and profile; <c>AWS_ENDPOINT_URL_S3</c> or <c>AWS_ENDPOINT_URL</c> selects an S3-compatible endpoint.</summary>
-    private static AmazonS3Client NewS3Client()
+    /// <summary>
+    /// An S3 client from the standard AWS environment and profile; <c>AWS_ENDPOINT_URL_S3</c> or <c>AWS_ENDPOINT_URL</c>
+    /// selects an S3-compatible endpoint. TLS follows the platform's rule: <c>AWS_CA_BUNDLE</c> names the CA certificates
+    /// to trust instead of the system's, <c>FHIRHOUSE_S3_CLIENT_CERT</c>/<c>FHIRHOUSE_S3_CLIENT_KEY</c> a client
+    /// certificate, and a plain http endpoint off loopback is refused unless <c>FHIRHOUSE_S3_ALLOW_INSECURE=1</c>.
+    /// </summary>
+    internal static AmazonS3Client NewS3Client()
     {
         var endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
-        return endpoint is { Length: > 0 }
-            ? new AmazonS3Client(new AmazonS3Config { ServiceURL = endpoint, ForcePathStyle = true })
-            : new AmazonS3Client();
+        var tls = new TlsClientSettings
+        {
+            CaBundle = Variable("AWS_CA_BUNDLE"),
+            ClientCertificate = Variable("FHIRHOUSE_S3_CLIENT_CERT"),
+            ClientKey = Variable("FHIRHOUSE_S3_CLIENT_KEY"),
+            AllowInsecure = Variable("FHIRHOUSE_S3_ALLOW_INSECURE") is "1" or "true",
+        };
+        var config = endpoint is { Length: > 0 } ? new AmazonS3Config { ServiceURL = endpoint, ForcePathStyle = true } : new AmazonS3Config();
+        config.HttpClientFactory = new TlsHttpClientFactory(tls);
+        if (endpoint is { Length: > 0 } && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp)
+        {
+            tls.CheckPlain(uri.IdnHost, $"S3 endpoint {endpoint}", "set FHIRHOUSE_S3_ALLOW_INSECURE=1");
+        }
+
+        return new AmazonS3Client(config);
     }
+
+    private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 }

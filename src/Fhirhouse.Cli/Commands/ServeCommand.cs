@@ -31,6 +31,7 @@ internal static class ServeCommand
         {
             Description = "The FHIR base URL as clients reach it (https://fhir.hospital.example/fhir, behind a proxy): token audience and every URL the server gives out are built from it, never from the Host header. Default: the listen address + /fhir.",
         };
+        var clientCa = new Option<string?>("--client-ca") { Description = "Mutual TLS: a PEM file of the CA certificates clients' certificates must chain to; every connection must then present one." };
         var allowInsecure = new Option<bool>("--allow-insecure") { Description = "Allow plain http:// on a non-loopback address (the lake's data would cross the network unencrypted)." };
         var command = new Command("serve", "Serve the lake as a FHIR Bulk Data server over HTTPS (governed, audited) until Ctrl+C or SIGTERM.");
         lake.AddTo(command);
@@ -38,6 +39,7 @@ internal static class ServeCommand
         command.Options.Add(certificate);
         command.Options.Add(key);
         command.Options.Add(publicUrl);
+        command.Options.Add(clientCa);
         command.Options.Add(allowInsecure);
         governance.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -73,6 +75,14 @@ internal static class ServeCommand
             }
 
             using var owned = serverCertificate;
+            X509Certificate2Collection? clientAuthorities = null;
+            if (parse.GetValue(clientCa) is { } caFile)
+            {
+                clientAuthorities = !https
+                    ? throw Usage($"--client-ca needs HTTPS: listen on https:// (mutual TLS is a TLS feature).")
+                    : new Storage.Transport.TlsClientSettings { CaBundle = caFile }.TrustedRoots();
+            }
+
             var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
             var policies = await governance.LoadPoliciesAsync(parse, store, identity, context, cancellationToken).ConfigureAwait(false);
             var governed = await GovernanceOptionSet.OpenAsync(store, parse.GetValue(lake.Keyring)!, policies, context, cancellationToken).ConfigureAwait(false);
@@ -89,6 +99,7 @@ internal static class ServeCommand
                     Lake = store.Objects,
                     Url = address.GetLeftPart(UriPartial.Authority),
                     Certificate = serverCertificate,
+                    ClientCertificateAuthorities = clientAuthorities,
                     PublicBaseUrl = publicBase,
                     Governance = governed,
                     Auth = clients.Count > 0 ? new SmartAuthOptions { Registry = clients } : null,
@@ -131,8 +142,7 @@ internal static class ServeCommand
     }
 
     /// <summary>True for 127.0.0.0/8, ::1 and localhost.</summary>
-    internal static bool IsLoopback(Uri address) =>
-        address.IsLoopback || (IPAddress.TryParse(address.IdnHost, out var ip) && IPAddress.IsLoopback(ip));
+    internal static bool IsLoopback(Uri address) => address.IsLoopback || Storage.Transport.TlsClientSettings.IsLoopback(address.IdnHost);
 
     private static X509Certificate2 LoadCertificate(string? certificatePath, string? keyPath, string keyring, CliContext context)
     {

@@ -15,7 +15,18 @@ public sealed class S3rverServer : IAsyncLifetime
 {
     public const string BucketName = "fhirhouse-test";
     private readonly TempFolder _folder = new();
+    private readonly (string Certificate, string Key)? _tls;
     private Process? _process;
+
+    public S3rverServer()
+    {
+    }
+
+    /// <summary>An s3rver that speaks only TLS, with this certificate and key (PEM files).</summary>
+    public S3rverServer(string certificateFile, string keyFile) => _tls = (certificateFile, keyFile);
+
+    /// <summary>The endpoint: http://127.0.0.1:PORT, or https:// for a TLS s3rver.</summary>
+    public string ServiceUrl => $"{(_tls is null ? "http" : "https")}://127.0.0.1:{Port}";
 
     public int Port { get; private set; }
 
@@ -33,7 +44,8 @@ public sealed class S3rverServer : IAsyncLifetime
         listener.Start();
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var start = new ProcessStartInfo("node", [script, "-d", _folder.Path, "-a", "127.0.0.1", "-p", Port.ToString(), "-s", "--configure-bucket", BucketName])
+        string[] tls = _tls is { } files ? ["--cert", files.Certificate, "--key", files.Key] : [];
+        var start = new ProcessStartInfo("node", [script, "-d", _folder.Path, "-a", "127.0.0.1", "-p", Port.ToString(), "-s", .. tls, "--configure-bucket", BucketName])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -68,7 +80,7 @@ public sealed class S3rverServer : IAsyncLifetime
 
     public AmazonS3Client Client() => new(new BasicAWSCredentials("S3RVER", "S3RVER"), new AmazonS3Config
     {
-        ServiceURL = $"http://127.0.0.1:{Port}",
+        ServiceURL = ServiceUrl,
         ForcePathStyle = true,
         AuthenticationRegion = "us-east-1",
         HttpClientFactory = Http,

@@ -57,7 +57,7 @@ public sealed class BulkExportClient : IDisposable
             {
                 ShouldHandle = new PredicateBuilder()
                     .Handle<TransientHttpException>()
-                    .Handle<HttpRequestException>()
+                    .Handle<HttpRequestException>(e => e.HttpRequestError != HttpRequestError.SecureConnectionError)
                     .Handle<IOException>()
                     .Handle<OperationCanceledException>(e => e.InnerException is TimeoutException),
                 MaxRetryAttempts = options.MaxRetries,

@@ -27,6 +27,14 @@ public sealed record KafkaIngestOptions
     /// <summary>More librdkafka settings (security, <c>test.mock.num.brokers</c>...), applied last.</summary>
     public IReadOnlyDictionary<string, string> Config { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The platform's TLS rule for the brokers (<see cref="Storage.Transport.TlsClientSettings"/>): TLS with the
+    /// certificate verified against the system's roots or the CA bundle, host names checked, a client certificate for
+    /// mutual TLS; a plaintext connection only to loopback brokers unless insecure connections are allowed.
+    /// <c>security.protocol</c> in <see cref="Config"/> chooses SASL over TLS or plaintext explicitly.
+    /// </summary>
+    public Storage.Transport.TlsClientSettings Tls { get; init; } = new();
+
     /// <summary>The Delta txn application id of one partition: <c>kafka:group/topic/partition</c>.</summary>
     public string AppIdOf(int partition) => $"kafka:{Group}/{Topic}/{partition}";
 
@@ -47,6 +55,7 @@ public sealed record KafkaIngestOptions
             throw new ArgumentException("--max-messages and --until-idle must be positive.");
         }
 
+        _ = KafkaIngestor.ConsumerConfigOf(this);
         return this;
     }
 }

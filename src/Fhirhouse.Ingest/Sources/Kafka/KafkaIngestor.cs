@@ -121,24 +121,74 @@ public sealed class KafkaIngestor(PayloadIngestor ingestor, KafkaIngestOptions o
         return new IngestSummary(results);
     }
 
-    private ConsumerConfig ConsumerConfig()
+    private ConsumerConfig ConsumerConfig() => ConsumerConfigOf(_options);
+
+    /// <summary>
+    /// The consumer's librdkafka settings under the TLS rule of <see cref="KafkaIngestOptions.Tls"/>: <c>ssl</c> unless
+    /// every broker is on loopback (or <c>security.protocol</c> says otherwise), the certificate and host name verified,
+    /// the CA bundle and client certificate as given; a plaintext protocol to a network broker is refused unless allowed.
+    /// </summary>
+    internal static ConsumerConfig ConsumerConfigOf(KafkaIngestOptions options)
     {
         var config = new ConsumerConfig
         {
-            BootstrapServers = _options.BootstrapServers,
-            GroupId = _options.Group,
+            BootstrapServers = options.BootstrapServers,
+            GroupId = options.Group,
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnablePartitionEof = false,
             IsolationLevel = IsolationLevel.ReadCommitted,
         };
-        foreach (var (key, value) in _options.Config)
+        var tls = options.Tls;
+        var hosts = options.BootstrapServers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(HostOf).ToList();
+        var allLoopback = hosts.All(Storage.Transport.TlsClientSettings.IsLoopback);
+        var protocol = options.Config.GetValueOrDefault("security.protocol")?.ToLowerInvariant()
+            ?? (allLoopback && tls.CaBundle is null && tls.ClientCertificate is null ? "plaintext" : "ssl");
+        if (protocol is "plaintext" or "sasl_plaintext")
+        {
+            foreach (var host in hosts)
+            {
+                tls.CheckPlain(host, $"Kafka broker {host} (security.protocol {protocol})", "give --allow-insecure");
+            }
+        }
+        else
+        {
+            config.SecurityProtocol = protocol == "sasl_ssl" ? SecurityProtocol.SaslSsl : SecurityProtocol.Ssl;
+            config.EnableSslCertificateVerification = true;
+            config.SslEndpointIdentificationAlgorithm = SslEndpointIdentificationAlgorithm.Https;
+            if (tls.CaBundle is { } bundle)
+            {
+                _ = tls.TrustedRoots();
+                config.SslCaLocation = bundle;
+            }
+
+            if (tls.ClientCertificate is { } certificate)
+            {
+                using var loaded = tls.LoadClientCertificate();
+                config.SslCertificateLocation = certificate;
+                config.SslKeyLocation = tls.ClientKey ?? certificate;
+            }
+        }
+
+        foreach (var (key, value) in options.Config)
         {
             config.Set(key, value);
         }
 
         return config;
+    }
+
+    private static string HostOf(string server)
+    {
+        if (server.StartsWith('['))
+        {
+            var end = server.IndexOf(']', StringComparison.Ordinal);
+            return end > 0 ? server[1..end] : server;
+        }
+
+        var colon = server.LastIndexOf(':');
+        return colon > 0 ? server[..colon] : server;
     }
 
     /// <summary>

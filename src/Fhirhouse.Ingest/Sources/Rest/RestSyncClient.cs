@@ -37,6 +37,7 @@ public sealed class RestSyncClient
                 MaxRetryAttempts = Math.Max(options.MaxRetries, 1),
                 ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && args.Outcome switch
                 {
+                    { Exception: HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } } => false,
                     { Exception: HttpRequestException or TimeoutException } => true,
                     { Exception: TaskCanceledException } => !args.Context.CancellationToken.IsCancellationRequested,
                     { Result: { } response } => IsTransient(response.StatusCode),
