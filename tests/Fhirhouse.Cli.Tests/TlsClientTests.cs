@@ -50,6 +50,28 @@ public sealed class TlsClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_server_that_hands_out_plain_http_urls_to_a_network_address_is_not_followed()
+    {
+        using var source = await SourceLakeAsync();
+        using var ca = new TestCertificates();
+        using var certificate = ca.Server("127.0.0.1");
+        await using var server = await BulkExportServer.StartAsync(new BulkServerOptions
+        {
+            Lake = source.Lake.Objects,
+            RetryAfterSeconds = 0,
+            Url = "https://127.0.0.1:0",
+            Certificate = certificate,
+            PublicBaseUrl = new Uri("http://10.255.255.1:9/fhir"),
+        });
+        var kickOff = server.ListenUrl;
+
+        var refused = await CliRunner.RunAsync("ingest", "bulk", kickOff, "--ca-bundle", ca.WriteAuthority(PathOf("ca.pem")), "--lake", PathOf("target"), "--keyring", Keyring);
+        Assert.Equal(ExitCodes.Usage, refused.Exit);
+        Assert.Contains("http://10.255.255.1:9", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("unencrypted", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Mutual_tls_is_accepted_with_a_client_certificate_of_the_servers_ca_and_refused_without_one_or_with_another()
     {
         using var source = await SourceLakeAsync();

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Fhirhouse.Errors;
-using Fhirhouse.Governance.Audit;
 using Fhirhouse.Governance.Identity;
 using Fhirhouse.Server.Auth;
 
@@ -71,12 +70,10 @@ internal static class ClientsCommand
                 throw Usage($"{keyFile}: not a PEM public key (RSA, or EC P-384).", e);
             }
 
-            var identity = governance.Identity(parse);
-            using var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
-            var policies = await governance.LoadPoliciesAsync(parse, store, identity, context, cancellationToken).ConfigureAwait(false);
+            using var session = await governance.OpenSessionAsync(parse, lake, context, cancellationToken).ConfigureAwait(false);
             var wanted = parse.GetValue(scopes) is { Length: > 0 } given ? given : ["system/*.read"];
-            var client = new RegisteredIdentity(RegisteredIdentity.Client, clientId, parse.GetValue(clientRole)!, parse.GetValue(clientPurpose)!, wanted, pem, context.Time.GetUtcNow(), identity.User);
-            await IdentityStore.AddAsync(store.Objects, client, identity, policies, new AuditLog(store.Objects, context.Time), context.Time, cancellationToken).ConfigureAwait(false);
+            var client = new RegisteredIdentity(RegisteredIdentity.Client, clientId, parse.GetValue(clientRole)!, parse.GetValue(clientPurpose)!, wanted, pem, context.Time.GetUtcNow(), session.Identity.User);
+            await IdentityStore.AddAsync(session.Store.Objects, client, session.Identity, session.Policies, session.Audit, context.Time, cancellationToken).ConfigureAwait(false);
             context.Out.WriteLine($"clients: '{clientId}' registered, reading as {client.Role}/{client.Purpose}, scopes {string.Join(' ', wanted)}");
             return ExitCodes.Ok;
         });
@@ -94,11 +91,9 @@ internal static class ClientsCommand
         governance.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var identity = governance.Identity(parse);
-            using var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
-            var policies = await governance.LoadPoliciesAsync(parse, store, identity, context, cancellationToken).ConfigureAwait(false);
+            using var session = await governance.OpenSessionAsync(parse, lake, context, cancellationToken).ConfigureAwait(false);
             var clientId = parse.GetValue(id)!;
-            if (!await IdentityStore.RemoveAsync(store.Objects, RegisteredIdentity.Client, clientId, identity, policies, new AuditLog(store.Objects, context.Time), context.Time, cancellationToken).ConfigureAwait(false))
+            if (!await IdentityStore.RemoveAsync(session.Store.Objects, RegisteredIdentity.Client, clientId, session.Identity, session.Policies, session.Audit, context.Time, cancellationToken).ConfigureAwait(false))
             {
                 throw Usage($"client '{clientId}' is not registered ('fhirhouse clients list' shows those that are).");
             }
@@ -120,11 +115,9 @@ internal static class ClientsCommand
         governance.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var identity = governance.Identity(parse);
-            using var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
-            var policies = await governance.LoadPoliciesAsync(parse, store, identity, context, cancellationToken).ConfigureAwait(false);
-            await IdentityStore.AuthorizeListAsync(policies, identity, new AuditLog(store.Objects, context.Time), cancellationToken).ConfigureAwait(false);
-            var (clients, _) = await IdentityStore.ListAsync(store.Objects, RegisteredIdentity.Client, cancellationToken).ConfigureAwait(false);
+            using var session = await governance.OpenSessionAsync(parse, lake, context, cancellationToken).ConfigureAwait(false);
+            await IdentityStore.AuthorizeListAsync(session.Policies, session.Identity, session.Audit, cancellationToken).ConfigureAwait(false);
+            var (clients, _) = await IdentityStore.ListAsync(session.Store.Objects, RegisteredIdentity.Client, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 context.Out.WriteLine(JsonSerializer.Serialize(clients.Select(c => new { id = c.Name, role = c.Role, purpose = c.Purpose, scopes = c.Scopes, addedAt = c.AddedAt, addedBy = c.AddedBy })));

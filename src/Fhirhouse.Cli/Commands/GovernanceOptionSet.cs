@@ -47,6 +47,27 @@ internal sealed class GovernanceOptionSet
     public Task<PolicySet> LoadPoliciesAsync(ParseResult parse, LakeStore lake, AccessIdentity identity, CliContext context, CancellationToken cancellationToken) =>
         PolicyStore.ResolveAsync(lake.Objects, OverrideFolder(parse.GetValue(Policies)), identity, new Governance.Audit.AuditLog(lake.Objects, context.Time), PolicySet.Shipped, cancellationToken);
 
+    /// <summary>
+    /// What a governed command starts from: the identity, the lake opened, the policies to enforce for that identity
+    /// (<see cref="LoadPoliciesAsync"/>) and the lake's audit log. Dispose it to close the lake.
+    /// </summary>
+    public async Task<GovernedSession> OpenSessionAsync(ParseResult parse, LakeOptionSet lake, CliContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lake);
+        var identity = Identity(parse);
+        var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var policies = await LoadPoliciesAsync(parse, store, identity, context, cancellationToken).ConfigureAwait(false);
+            return new GovernedSession(identity, store, policies, new Governance.Audit.AuditLog(store.Objects, context.Time));
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The folder that overrides the lake's policies: <paramref name="option"/> (<c>--policies</c>), else <c>$FHIRHOUSE_POLICIES</c>, else none.</summary>
     public static string? OverrideFolder(string? option) =>
         option is { Length: > 0 } ? option
@@ -106,4 +127,10 @@ internal sealed class GovernanceOptionSet
         var governance = await OpenAsync(lake, keyring, policies, context, cancellationToken).ConfigureAwait(false);
         return governance.QueryOptions(identity, entryPoint, new QueryOptions { Catalog = LakeTables.Catalog(lake.Objects) });
     }
+}
+
+/// <summary>A governed command's identity, lake, policies in force for it and audit log (<see cref="GovernanceOptionSet.OpenSessionAsync"/>).</summary>
+internal sealed record GovernedSession(AccessIdentity Identity, LakeStore Store, PolicySet Policies, Governance.Audit.AuditLog Audit) : IDisposable
+{
+    public void Dispose() => Store.Dispose();
 }

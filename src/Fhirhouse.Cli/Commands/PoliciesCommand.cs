@@ -126,18 +126,16 @@ internal static class PoliciesCommand
     /// <summary>The stored revisions, once the policies in force let the identity read their table; audited either way.</summary>
     private static async Task<IReadOnlyList<StoredPolicies>> ReadAsync(CliContext context, ParseResult parse, LakeOptionSet lake, GovernanceOptionSet governance, string operation, CancellationToken cancellationToken)
     {
-        var identity = governance.Identity(parse);
-        using var store = await lake.OpenAsync(parse, context, cancellationToken).ConfigureAwait(false);
-        var audit = new AuditLog(store.Objects, context.Time);
-        var policies = await governance.LoadPoliciesAsync(parse, store, identity, context, cancellationToken).ConfigureAwait(false);
-        var decision = policies.Decide(identity.Role, identity.Purpose, PolicyStore.Definition.Name, PolicyStore.TablePath);
+        using var session = await governance.OpenSessionAsync(parse, lake, context, cancellationToken).ConfigureAwait(false);
+        var (identity, audit) = (session.Identity, session.Audit);
+        var decision = session.Policies.Decide(identity.Role, identity.Purpose, PolicyStore.Definition.Name, PolicyStore.TablePath);
         if (!decision.Allowed)
         {
             await audit.AppendAsync(Entry(identity, operation, 0, AuditOutcomes.Denied, decision.Reason), cancellationToken).ConfigureAwait(false);
             throw new AccessDeniedException(decision.Reason);
         }
 
-        var history = await PolicyStore.HistoryAsync(store.Objects, cancellationToken).ConfigureAwait(false);
+        var history = await PolicyStore.HistoryAsync(session.Store.Objects, cancellationToken).ConfigureAwait(false);
         await audit.AppendAsync(Entry(identity, operation, history.Count, AuditOutcomes.Ok, null), cancellationToken).ConfigureAwait(false);
         return history;
     }

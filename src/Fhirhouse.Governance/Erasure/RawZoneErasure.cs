@@ -85,55 +85,65 @@ internal sealed class RawZoneErasure(ErasureContext context)
             newKey = NewKey(key, first.Sha256);
             if (!context.Options.DryRun && !await context.Lake.ExistsAsync(newKey, cancellationToken).ConfigureAwait(false))
             {
-                var pipe = new Pipe();
-                var produce = WriteAsync();
-                bool written;
-                try
-                {
-                    written = await context.Lake.PutIfAbsentAsync(newKey, pipe.Reader.AsStream(), cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    // The writer must not wait on a reader that is gone: complete it, let the producer finish, keep the store's error.
-                    await pipe.Reader.CompleteAsync().ConfigureAwait(false);
-                    await Task.WhenAny(produce).ConfigureAwait(false);
-                    throw;
-                }
-
-                var second = await produce.ConfigureAwait(false);
-                if (!second.Sha256.AsSpan().SequenceEqual(first.Sha256))
-                {
-                    if (written)
-                    {
-                        await context.Lake.DeleteAsync(newKey, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    throw new InvalidDataException($"Raw payload '{key}' gave different content on two reads while the patient was erased from it; nothing was changed. Run forget again.");
-                }
-
-                async Task<StreamedNdjson.Outcome> WriteAsync()
-                {
-                    await Task.Yield();
-                    try
-                    {
-                        StreamedNdjson.Outcome outcome;
-                        await using (var output = pipe.Writer.AsStream())
-                        {
-                            outcome = await StreamedNdjson.StripAsync(Open, output, context.Matcher, cancellationToken).ConfigureAwait(false);
-                        }
-
-                        return outcome;
-                    }
-                    catch (Exception e)
-                    {
-                        await pipe.Writer.CompleteAsync(e).ConfigureAwait(false);
-                        throw;
-                    }
-                }
+                await WriteStrippedAsync(key, Open, newKey, first.Sha256, cancellationToken).ConfigureAwait(false);
             }
         }
 
         return new PayloadErasure(key, newKey, first.Empty ? 0 : first.Length, first.Removed, first.EmptiedLines);
+    }
+
+    /// <summary>
+    /// The second pass: the stripped lines streamed through a pipe into the new object. Its content must hash as the
+    /// first pass's did; otherwise the object is deleted again and nothing is changed.
+    /// </summary>
+    private async Task WriteStrippedAsync(string key, Func<CancellationToken, Task<Stream>> open, string newKey, byte[] expectedSha256, CancellationToken cancellationToken)
+    {
+        var pipe = new Pipe();
+        var produce = ProduceAsync(pipe.Writer, open, cancellationToken);
+        bool written;
+        try
+        {
+            written = await context.Lake.PutIfAbsentAsync(newKey, pipe.Reader.AsStream(), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The writer must not wait on a reader that is gone: complete it, let the producer finish, keep the store's error.
+            await pipe.Reader.CompleteAsync().ConfigureAwait(false);
+            await Task.WhenAny(produce).ConfigureAwait(false);
+            throw;
+        }
+
+        var second = await produce.ConfigureAwait(false);
+        if (!second.Sha256.AsSpan().SequenceEqual(expectedSha256))
+        {
+            if (written)
+            {
+                await context.Lake.DeleteAsync(newKey, cancellationToken).ConfigureAwait(false);
+            }
+
+            throw new InvalidDataException($"Raw payload '{key}' gave different content on two reads while the patient was erased from it; nothing was changed. Run forget again.");
+        }
+    }
+
+    /// <summary>Writes the payload's stripped lines into <paramref name="writer"/>, completing it (with the error, if any).</summary>
+    private async Task<StreamedNdjson.Outcome> ProduceAsync(PipeWriter writer, Func<CancellationToken, Task<Stream>> open, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            StreamedNdjson.Outcome outcome;
+            await using (var output = writer.AsStream())
+            {
+                outcome = await StreamedNdjson.StripAsync(open, output, context.Matcher, cancellationToken).ConfigureAwait(false);
+            }
+
+            return outcome;
+        }
+        catch (Exception e)
+        {
+            await writer.CompleteAsync(e).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>The content-addressed key of a payload's rewrite: the new content's hash, the old key's extension.</summary>

@@ -102,8 +102,11 @@ public sealed record TlsClientSettings
         return ssl;
     }
 
-    /// <summary>An HTTP handler under the rule (decompression on), for <paramref name="server"/>: plain http refused off loopback.</summary>
-    public SocketsHttpHandler Handler(Uri server, string allowHow)
+    /// <summary>
+    /// An HTTP handler under the rule (decompression on), for <paramref name="server"/>: plain http refused off loopback,
+    /// for the first request and for every URL the server hands out after it (a status URL, a manifest's file URLs).
+    /// </summary>
+    public HttpMessageHandler Handler(Uri server, string allowHow)
     {
         ArgumentNullException.ThrowIfNull(server);
         if (server.Scheme == Uri.UriSchemeHttp)
@@ -111,10 +114,25 @@ public sealed record TlsClientSettings
             CheckPlain(server.IdnHost, server.GetLeftPart(UriPartial.Authority), allowHow);
         }
 
-        return new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, SslOptions = SslOptions() };
+        var inner = new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, SslOptions = SslOptions() };
+        return AllowInsecure ? inner : new PlainRequestGuard(this, allowHow, inner);
     }
 
     private static string Existing(string path) => File.Exists(path) ? path : throw new FhirhouseException(ErrorCodes.PathNotFound, ErrorKind.Usage, $"{path}: no such file.");
 
     private static FhirhouseException Usage(string message, Exception? inner = null) => new(ErrorCodes.InvalidValue, ErrorKind.Usage, message, inner);
+
+    /// <summary>Refuses each request to a plain http URL off loopback, whatever handed it out.</summary>
+    private sealed class PlainRequestGuard(TlsClientSettings settings, string allowHow, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri is { Scheme: "http" } url)
+            {
+                settings.CheckPlain(url.IdnHost, url.GetLeftPart(UriPartial.Authority), allowHow);
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 }

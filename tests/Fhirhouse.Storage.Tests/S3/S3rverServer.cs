@@ -23,7 +23,7 @@ public sealed class S3rverServer : IAsyncLifetime
     }
 
     /// <summary>An s3rver that speaks only TLS, with this certificate and key (PEM files).</summary>
-    public S3rverServer(string certificateFile, string keyFile) => _tls = (certificateFile, keyFile);
+    internal S3rverServer(string certificateFile, string keyFile) => _tls = (certificateFile, keyFile);
 
     /// <summary>The endpoint: http://127.0.0.1:PORT, or https:// for a TLS s3rver.</summary>
     public string ServiceUrl => $"{(_tls is null ? "http" : "https")}://127.0.0.1:{Port}";
