@@ -34,12 +34,22 @@ public sealed class AssertionEngine(ContextRuleSet rules)
         RuleMatch? other = null;
         foreach (var match in matches)
         {
-            if (match.Rule.Kind != RuleKind.Trigger || (match.End > first && match.Start <= last))
+            if (match.Rule.Kind != RuleKind.Trigger)
             {
                 continue;
             }
 
-            var distance = Reaches(match, matches, sentence.Count, first, last);
+            // A trigger that runs into the mention ("no acute" before "acute infarct") reaches it from before it. A
+            // temporality or experiencer trigger inside the mention's own words ("childhood asthma") qualifies it; a
+            // negation trigger inside them is part of its name.
+            var overlaps = match.End > first && match.Start <= last;
+            var inside = match.Start >= first && match.End <= last + 1;
+            if (overlaps && (inside ? Family(match.Rule.Modifier) == 0 : match.Start >= first || match.Rule.Direction == RuleDirection.Backward))
+            {
+                continue;
+            }
+
+            var distance = overlaps ? 0 : Reaches(match, matches, sentence.Count, first, last);
             if (distance < 0)
             {
                 continue;
@@ -136,10 +146,5 @@ public sealed class AssertionEngine(ContextRuleSet rules)
             ? m.Rule.Modifier == modifier && (m.Rule.Direction == RuleDirection.Both || m.Rule.Direction == direction)
             : m.Rule.Kind == RuleKind.Trigger && Family(m.Rule.Modifier) == Family(modifier) && m.Rule.Modifier != modifier;
 
-    private static int Family(RuleModifier modifier) => modifier switch
-    {
-        RuleModifier.Negated or RuleModifier.Uncertain => 0,
-        RuleModifier.Historical or RuleModifier.Hypothetical => 1,
-        _ => 2,
-    };
+    private static int Family(RuleModifier modifier) => ContextRuleSet.Family(modifier);
 }

@@ -98,50 +98,60 @@ public sealed class ContextRuleSet
     }
 
     /// <summary>
-    /// The rule matches of a sentence, longest first at each position and not overlapping (all the rules of the longest
-    /// phrase at a position match together: one phrase may terminate several modifiers).
+    /// The rule matches of a sentence: at each position, for each field (negation, temporality, experiencer), the longest
+    /// phrase that starts there (all its rules: one phrase may trigger one modifier and terminate another), matches at different positions free to
+    /// overlap (": no" and "no" both count), except that a pseudo-trigger hides the matches inside it that decide the same
+    /// field (a negation pseudo-trigger hides negation and uncertainty triggers, not a family member's name).
     /// </summary>
     public List<RuleMatch> Match(IReadOnlyList<Token> tokens)
     {
+        ArgumentNullException.ThrowIfNull(tokens);
         var matches = new List<RuleMatch>();
-        var i = 0;
-        while (i < tokens.Count)
+        var found = new List<(ContextRule Rule, int Length)>();
+        Span<int> longest = stackalloc int[3];
+        for (var i = 0; i < tokens.Count; i++)
         {
-            var best = 0;
-            var found = new List<ContextRule>();
+            found.Clear();
             if (_byFirstWord.TryGetValue(tokens[i].Norm, out var candidates))
             {
-                Collect(candidates, tokens, i, ref best, found);
+                Collect(candidates, tokens, i, found);
             }
 
-            Collect(_byOther, tokens, i, ref best, found);
-            if (best == 0)
+            Collect(_byOther, tokens, i, found);
+            longest.Clear();
+            foreach (var (rule, length) in found)
             {
-                i++;
-                continue;
+                longest[Family(rule.Modifier)] = Math.Max(longest[Family(rule.Modifier)], length);
             }
 
-            foreach (var rule in found)
+            foreach (var (rule, length) in found)
             {
-                matches.Add(new RuleMatch(rule, i, i + best));
+                if (length == longest[Family(rule.Modifier)])
+                {
+                    matches.Add(new RuleMatch(rule, i, i + length));
+                }
             }
-
-            i += best;
         }
 
-        return matches;
+        var pseudo = matches.Where(m => m.Rule.Kind == RuleKind.Pseudo).ToList();
+        return pseudo.Count == 0
+            ? matches
+            : [.. matches.Where(m => m.Rule.Kind == RuleKind.Pseudo || !pseudo.Any(p => p.Start <= m.Start && m.End <= p.End && Family(p.Rule.Modifier) == Family(m.Rule.Modifier)))];
     }
 
-    private static void Collect(List<ContextRule> rules, IReadOnlyList<Token> tokens, int at, ref int best, List<ContextRule> found)
+    /// <summary>The families of modifiers that decide one field: negation (negated, uncertain), temporality, experiencer.</summary>
+    internal static int Family(RuleModifier modifier) => modifier switch
+    {
+        RuleModifier.Negated or RuleModifier.Uncertain => 0,
+        RuleModifier.Historical or RuleModifier.Hypothetical => 1,
+        _ => 2,
+    };
+
+    private static void Collect(List<ContextRule> rules, IReadOnlyList<Token> tokens, int at, List<(ContextRule Rule, int Length)> found)
     {
         foreach (var rule in rules)
         {
             var length = rule.Pattern.Count;
-            if (length < best)
-            {
-                break;
-            }
-
             if (at + length > tokens.Count)
             {
                 continue;
@@ -153,18 +163,10 @@ public sealed class ContextRuleSet
                 matches = rule.Pattern[k].Matches(tokens[at + k]);
             }
 
-            if (!matches)
+            if (matches)
             {
-                continue;
+                found.Add((rule, length));
             }
-
-            if (length > best)
-            {
-                best = length;
-                found.Clear();
-            }
-
-            found.Add(rule);
         }
     }
 
