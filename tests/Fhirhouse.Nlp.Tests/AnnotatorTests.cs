@@ -1,0 +1,67 @@
+using Fhirhouse.Nlp.Assertion;
+using Fhirhouse.Nlp.Lexicon;
+
+namespace Fhirhouse.Nlp.Tests;
+
+/// <summary>Concepts found by the shipped lexicons, with their assertion, on the issue's own examples and the matcher's rules.</summary>
+public sealed class AnnotatorTests
+{
+    private static readonly Annotator s_annotator = Annotator.Shipped();
+
+    private static Mention Only(string text, string concept)
+    {
+        var (mentions, _) = s_annotator.Annotate(text);
+        return Assert.Single(mentions, m => m.Concept.Id == concept);
+    }
+
+    [Fact]
+    public void The_issues_french_examples_come_out_with_their_assertion()
+    {
+        var chest = Only("Pas de douleur thoracique.", "chest_pain");
+        Assert.Equal((Negation.Negated, "douleur thoracique"), (chest.Assertion.Negation, chest.Text));
+        Assert.Contains(new Coding("http://snomed.info/sct", "29857009"), chest.Concept.Codes);
+        Assert.Equal(Negation.Possible, Only("Suspicion d'embolie pulmonaire.", "pe").Assertion.Negation);
+        Assert.Equal(Experiencer.Other, Only("Mère diabétique.", "diabetes").Assertion.Experiencer);
+        Assert.Equal(Temporality.Historical, Only("ATCD d'IDM en 2019.", "mi").Assertion.Temporality);
+        Assert.Equal(ConceptKind.Measurement, Only("TA 150/95 mmHg.", "bp").Concept.Kind);
+        Assert.Equal(ConceptKind.Medication, Only("Metformine 850 mg 2 fois par jour.", "metformin").Concept.Kind);
+        Assert.Equal(Negation.Affirmed, Only("Diabète de type 2 et tension artérielle élevée.", "t2dm").Assertion.Negation);
+    }
+
+    [Fact]
+    public void The_longest_term_wins_and_the_text_keeps_its_span()
+    {
+        var text = "Patient with a history of type 2 diabetes mellitus.";
+        var mention = Only(text, "t2dm");
+        Assert.Equal("type 2 diabetes mellitus", text[mention.Start..mention.End]);
+        Assert.Equal(Temporality.Historical, mention.Assertion.Temporality);
+        Assert.DoesNotContain(s_annotator.Annotate(text).Mentions, m => m.Concept.Id == "diabetes");
+    }
+
+    [Fact]
+    public void One_typo_is_forgiven_in_long_words_only()
+    {
+        var typo = Only("Known hypertention, on amlodipine.", "htn");
+        Assert.True(typo.Fuzzy);
+        Assert.False(Only("Known hypertension.", "htn").Fuzzy);
+        Assert.DoesNotContain(s_annotator.Annotate("He has a coigh.").Mentions, m => m.Concept.Id == "cough");
+    }
+
+    [Theory]
+    [InlineData("hypertension", "hypertention", true)]
+    [InlineData("pneumopathie", "pneumopatihe", true)]
+    [InlineData("metformine", "metformin", true)]
+    [InlineData("metformine", "metfromine", true)]
+    [InlineData("diabetique", "diabetiques2", false)]
+    [InlineData("asthme", "asthma", true)]
+    [InlineData("cephalee", "cepahlle", false)]
+    public void Within_one_edit_is_the_optimal_string_alignment_distance(string a, string b, bool expected) =>
+        Assert.Equal(expected, ConceptLexicon.WithinOneEdit(a, b));
+
+    [Fact]
+    public void A_lexicon_line_that_does_not_parse_is_named()
+    {
+        var error = Assert.Throws<FormatException>(() => ConceptLexicon.Parse("mine.tsv", "fever\tfever\tSymptom\tFever\tsct|386661006\ncough\tcough\tThing\tCough\tsct|49727002\n"));
+        Assert.Equal("Lexicon mine.tsv, line 2: unknown kind 'Thing' (Condition, Symptom, Finding, Procedure, Medication, Measurement).", error.Message);
+    }
+}
