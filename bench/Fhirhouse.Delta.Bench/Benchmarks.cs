@@ -196,7 +196,8 @@ internal static class Benchmarks
         return reader.Read() ? Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture) : 0;
     }
 
-    private static double P(List<double> values, int percentile)
+    /// <summary>The <paramref name="percentile"/>th percentile of <paramref name="values"/> (nearest rank).</summary>
+    internal static double P(List<double> values, int percentile)
     {
         var sorted = values.Order().ToList();
         var index = (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1;

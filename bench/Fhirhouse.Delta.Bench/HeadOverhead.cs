@@ -41,8 +41,8 @@ internal static class HeadOverhead
             }
 
             Console.WriteLine($"machine: {Environment.ProcessorCount} cores; {commits} one-row appends per store (snapshot load, Parquet file, commit, checkpoint every 10), alternating blocks of {Block}");
-            Console.WriteLine($"without chain and head: p50 {P(plainTimes, 50):F2} ms, p99 {P(plainTimes, 99):F2} ms");
-            Console.WriteLine($"with chain and head:    p50 {P(headTimes, 50):F2} ms, p99 {P(headTimes, 99):F2} ms; ratio p50 {P(headTimes, 50) / P(plainTimes, 50):F2}x, p99 {P(headTimes, 99) / P(plainTimes, 99):F2}x");
+            Console.WriteLine($"without chain and head: p50 {Benchmarks.P(plainTimes, 50):F2} ms, p99 {Benchmarks.P(plainTimes, 99):F2} ms");
+            Console.WriteLine($"with chain and head:    p50 {Benchmarks.P(headTimes, 50):F2} ms, p99 {Benchmarks.P(headTimes, 99):F2} ms; ratio p50 {Benchmarks.P(headTimes, 50) / Benchmarks.P(plainTimes, 50):F2}x, p99 {Benchmarks.P(headTimes, 99) / Benchmarks.P(plainTimes, 99):F2}x");
             var verify = Stopwatch.StartNew();
             var problems = await DeltaTable.VerifyLogAsync(lake.Objects, "tables/audit_log");
             Console.WriteLine($"verify of the chained log ({commits + 1} commits): {verify.Elapsed.TotalMilliseconds:F0} ms, {problems.Count} problems");
@@ -65,11 +65,5 @@ internal static class HeadOverhead
             await table.AppendAsync([[(long)i, "read"]]);
             times.Add(sw.Elapsed.TotalMilliseconds);
         }
-    }
-
-    private static double P(List<double> values, int percentile)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1)];
     }
 }

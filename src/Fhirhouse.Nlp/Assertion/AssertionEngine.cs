@@ -44,7 +44,7 @@ public sealed class AssertionEngine(ContextRuleSet rules)
             // negation trigger inside them is part of its name.
             var overlaps = match.End > first && match.Start <= last;
             var inside = match.Start >= first && match.End <= last + 1;
-            if (overlaps && (inside ? Family(match.Rule.Modifier) == 0 : match.Start >= first || match.Rule.Direction == RuleDirection.Backward))
+            if (overlaps && (inside ? ContextRuleSet.Family(match.Rule.Modifier) == 0 : match.Start >= first || match.Rule.Direction == RuleDirection.Backward))
             {
                 continue;
             }
@@ -144,7 +144,6 @@ public sealed class AssertionEngine(ContextRuleSet rules)
     private static bool Terminates(RuleMatch m, RuleModifier modifier, RuleDirection direction) =>
         m.Rule.Kind == RuleKind.Termination
             ? m.Rule.Modifier == modifier && (m.Rule.Direction == RuleDirection.Both || m.Rule.Direction == direction)
-            : m.Rule.Kind == RuleKind.Trigger && Family(m.Rule.Modifier) == Family(modifier) && m.Rule.Modifier != modifier;
+            : m.Rule.Kind == RuleKind.Trigger && ContextRuleSet.Family(m.Rule.Modifier) == ContextRuleSet.Family(modifier) && m.Rule.Modifier != modifier;
 
-    private static int Family(RuleModifier modifier) => ContextRuleSet.Family(modifier);
 }
