@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fhirhouse.Synthetic.Messages;
 using Fhirhouse.Synthetic.Notes;
 using Fhirhouse.Synthetic.Output;
 using Fhirhouse.Synthetic.Simulation;
@@ -7,12 +8,12 @@ namespace Fhirhouse.Synthetic;
 
 /// <summary>
 /// Generates the synthetic hospital into a folder: FHIR R4 resources (NDJSON in the Bulk Data layout, or a transaction
-/// Bundle per patient), <c>notes-ground-truth.ndjson</c> and <c>manifest.json</c>. Patients are simulated in parallel in
+/// Bundle per patient), <c>notes-ground-truth.ndjson</c> (notes and patient messages) and <c>manifest.json</c>. Patients are simulated in parallel in
 /// fixed-size chunks and written in patient order, so memory stays flat and the output is byte-identical for a seed.
 /// </summary>
 public sealed class HospitalGenerator
 {
-    /// <summary>File name of the notes' ground truth.</summary>
+    /// <summary>File name of the ground truth of the notes and the patient messages (one line per DocumentReference or Communication).</summary>
     public const string GroundTruthFileName = "notes-ground-truth.ndjson";
 
     /// <summary>File name of the run manifest (options, drift start, counts).</summary>
@@ -43,6 +44,9 @@ public sealed class HospitalGenerator
         var byLanguage = new SortedDictionary<string, long>(StringComparer.Ordinal);
         long resources = 0;
         long notes = 0;
+        long messages = 0;
+        var messagesByLanguage = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var messagesByChannel = new SortedDictionary<string, long>(StringComparer.Ordinal);
 
         IResourceSink sink = bundles
             ? new BundleSink(Path.Combine(folder, "bundles"))
@@ -57,6 +61,7 @@ public sealed class HospitalGenerator
 
             var chunkBatches = new ResourceBatch[ChunkSize];
             var chunkTruths = new List<NoteTruth>[ChunkSize];
+            var chunkMessages = new List<MessageTruth>[ChunkSize];
             for (var first = 0; first < _options.Patients; first += ChunkSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -65,9 +70,11 @@ public sealed class HospitalGenerator
                 {
                     var batch = new ResourceBatch();
                     var truths = new List<NoteTruth>();
-                    simulator.Simulate(first + i, batch, truths);
+                    var sent = new List<MessageTruth>();
+                    simulator.Simulate(first + i, batch, truths, sent);
                     chunkBatches[i] = batch;
                     chunkTruths[i] = truths;
+                    chunkMessages[i] = sent;
                 });
 
                 for (var i = 0; i < n; i++)
@@ -82,8 +89,18 @@ public sealed class HospitalGenerator
                         byLanguage[truth.Language] = byLanguage.GetValueOrDefault(truth.Language) + 1;
                     }
 
+                    foreach (var message in chunkMessages[i])
+                    {
+                        truthWriter.Write(message);
+                        messages++;
+                        messagesByLanguage[message.Language] = messagesByLanguage.GetValueOrDefault(message.Language) + 1;
+                        var channel = MessageChannels.CodeOf(message.Channel).Value;
+                        messagesByChannel[channel] = messagesByChannel.GetValueOrDefault(channel) + 1;
+                    }
+
                     chunkBatches[i] = null!;
                     chunkTruths[i] = null!;
+                    chunkMessages[i] = null!;
                 }
 
                 progress?.Report(new GenerationProgress(first + n, _options.Patients, resources));
@@ -98,7 +115,12 @@ public sealed class HospitalGenerator
             ? [.. ndjson.Files.Select(f => Path.GetRelativePath(folder, f.Path))]
             : [.. Directory.EnumerateFiles(Path.Combine(folder, "bundles")).Order(StringComparer.Ordinal).Select(f => Path.GetRelativePath(folder, f))];
 
-        var summary = new GenerationSummary(folder, _options.Patients, resources, byType, notes, byLanguage, files, truthPath, manifestPath);
+        var summary = new GenerationSummary(folder, _options.Patients, resources, byType, notes, byLanguage, files, truthPath, manifestPath)
+        {
+            Messages = messages,
+            MessagesByLanguage = messagesByLanguage,
+            MessagesByChannel = messagesByChannel,
+        };
         WriteManifest(manifestPath, summary);
         return summary;
 

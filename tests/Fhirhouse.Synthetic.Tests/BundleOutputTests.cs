@@ -34,6 +34,6 @@ public sealed class BundleOutputTests
             }
         }
 
-        Assert.Equal(summary.Resources - summary.ResourcesByType["Organization"] - summary.ResourcesByType["Practitioner"], entries);
+        Assert.Equal(summary.Resources - summary.ResourcesByType["Organization"] - summary.ResourcesByType["Practitioner"] - summary.ResourcesByType["Device"], entries);
     }
 }

@@ -31,7 +31,8 @@ public sealed class GeneratedHospital : IDisposable
 
         foreach (var line in File.ReadLines(Path.Combine(_folder.Path, HospitalGenerator.GroundTruthFileName)))
         {
-            Truths.Add(JsonDocument.Parse(line).RootElement);
+            var truth = JsonDocument.Parse(line).RootElement;
+            (truth.TryGetProperty("communication", out _) ? MessageTruths : Truths).Add(truth);
         }
     }
 
@@ -43,12 +44,19 @@ public sealed class GeneratedHospital : IDisposable
 
     public Dictionary<string, List<JsonElement>> Resources { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The ground-truth lines of the notes (DocumentReference).</summary>
     public List<JsonElement> Truths { get; } = [];
+
+    /// <summary>The ground-truth lines of the patient messages (Communication).</summary>
+    public List<JsonElement> MessageTruths { get; } = [];
 
     public IEnumerable<JsonElement> All => Resources.Values.SelectMany(r => r);
 
     public static string NoteText(JsonElement documentReference) =>
         Encoding.UTF8.GetString(documentReference.GetProperty("content")[0].GetProperty("attachment").GetProperty("data").GetBytesFromBase64());
+
+    public static string MessageText(JsonElement communication) =>
+        communication.GetProperty("payload")[0].GetProperty("contentString").GetString()!;
 
     public void Dispose() => _folder.Dispose();
 }

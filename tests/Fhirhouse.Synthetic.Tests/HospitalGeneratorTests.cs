@@ -10,7 +10,7 @@ public sealed class HospitalGeneratorTests(GeneratedHospital hospital) : IClassF
     [Fact]
     public void Writes_every_resource_type_in_the_bulk_data_layout_with_the_counts_of_the_summary()
     {
-        string[] expected = ["Condition", "Consent", "DocumentReference", "Encounter", "MedicationRequest", "Observation", "Organization", "Patient", "Practitioner", "Procedure"];
+        string[] expected = ["Communication", "Condition", "Consent", "Device", "DocumentReference", "Encounter", "MedicationRequest", "Observation", "Organization", "Patient", "Practitioner", "Procedure"];
         Assert.Equal(expected, hospital.Resources.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(150, hospital.Resources["Patient"].Count);
         foreach (var (type, list) in hospital.Resources)

@@ -1,14 +1,17 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Fhirhouse.Synthetic.Catalog;
+using Fhirhouse.Synthetic.Messages;
 using Fhirhouse.Synthetic.Notes;
 
 namespace Fhirhouse.Synthetic.Output;
 
 /// <summary>
-/// Writes <c>notes-ground-truth.ndjson</c>: one line per note with the DocumentReference, patient, encounter, language,
-/// and every mention (concept key, its SNOMED CT and ICD-10 codes, text, offsets, certainty, temporality, experiencer,
-/// assertion). Offsets are UTF-16 code units into the decoded text (the notes hold only BMP characters, so they are also
+/// Writes <c>notes-ground-truth.ndjson</c>: one line per note or patient message, with the resource holding the text
+/// (<c>resource</c>; also <c>documentReference</c> for a note, <c>communication</c> and <c>channel</c> for a message),
+/// patient, encounter (absent for a portal message), language, and every mention (concept key, its SNOMED CT and ICD-10
+/// codes, text, offsets, certainty, temporality, experiencer, assertion). Offsets are UTF-16 code units into the
+/// decoded note or the message's <c>payload[0].contentString</c> (the texts hold only BMP characters, so they are also
 /// code point offsets).
 /// </summary>
 internal sealed class GroundTruthWriter : IDisposable
@@ -26,12 +29,47 @@ internal sealed class GroundTruthWriter : IDisposable
     {
         _writer.Reset(_file);
         _writer.WriteStartObject();
-        _writer.WriteString("documentReference", "DocumentReference/" + note.DocumentReferenceId);
+        var resource = "DocumentReference/" + note.DocumentReferenceId;
+        _writer.WriteString("resource", resource);
+        _writer.WriteString("documentReference", resource);
         _writer.WriteString("patient", "Patient/" + note.PatientId);
         _writer.WriteString("encounter", "Encounter/" + note.EncounterId);
         _writer.WriteString("language", note.Language);
+        WriteMentions(note.Mentions);
+    }
+
+    public void Write(MessageTruth message)
+    {
+        _writer.Reset(_file);
+        _writer.WriteStartObject();
+        var resource = "Communication/" + message.CommunicationId;
+        _writer.WriteString("resource", resource);
+        _writer.WriteString("communication", resource);
+        _writer.WriteString("channel", MessageChannels.CodeOf(message.Channel).Value);
+        _writer.WriteString("patient", "Patient/" + message.PatientId);
+        if (message.EncounterId is { } encounter)
+        {
+            _writer.WriteString("encounter", "Encounter/" + encounter);
+        }
+
+        _writer.WriteString("language", message.Language);
+        WriteMentions(message.Mentions);
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _file.Flush(flushToDisk: true);
+        _file.Dispose();
+    }
+
+    private static string Lower(string s) => s.ToLowerInvariant();
+
+    /// <summary>Writes the mentions array, closes the line's object and ends the line.</summary>
+    private void WriteMentions(IReadOnlyList<NoteMention> mentions)
+    {
         _writer.WriteStartArray("mentions");
-        foreach (var m in note.Mentions)
+        foreach (var m in mentions)
         {
             var concept = Concepts.ByKey(m.Concept);
             _writer.WriteStartObject();
@@ -53,13 +91,4 @@ internal sealed class GroundTruthWriter : IDisposable
         _writer.Flush();
         _file.WriteByte((byte)'\n');
     }
-
-    public void Dispose()
-    {
-        _writer.Dispose();
-        _file.Flush(flushToDisk: true);
-        _file.Dispose();
-    }
-
-    private static string Lower(string s) => s.ToLowerInvariant();
 }

@@ -3,7 +3,10 @@ using Fhirhouse.Synthetic.Output;
 
 namespace Fhirhouse.Synthetic.Simulation;
 
-/// <summary>The hospital itself: one organisation and its clinicians, shared by every patient.</summary>
+/// <summary>
+/// The hospital itself, shared by every patient: one organisation, its clinicians and the emergency department's triage
+/// chatbot (a Device, its id drawn from a stream of its own so the other ids do not change).
+/// </summary>
 internal sealed class Hospital
 {
     private const int PractitionerCount = 24;
@@ -25,9 +28,13 @@ internal sealed class Hospital
         }
 
         Practitioners = practitioners;
+        TriageBotId = Seeds.NewId(new Random(Seeds.For(seed, stream: 5, index: 0)));
     }
 
     public string OrganizationId { get; }
+
+    /// <summary>The Device that runs the pre-arrival triage chat of the emergency department.</summary>
+    public string TriageBotId { get; }
 
     public IReadOnlyList<(string Id, string Given, string Family, bool French, Sex Sex)> Practitioners { get; }
 
@@ -89,5 +96,19 @@ internal sealed class Hospital
             w.WriteEndArray();
             batch.End();
         }
+
+        w = batch.Begin("Device", TriageBotId);
+        w.WriteString("status", "active");
+        w.WriteStartArray("deviceName");
+        w.WriteStartObject();
+        w.WriteString("name", "Assistant d'orientation des urgences / Emergency triage assistant");
+        w.WriteString("type", "user-friendly-name");
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteStartObject("type");
+        w.WriteString("text", "Triage chatbot");
+        w.WriteEndObject();
+        FhirJson.Reference(w, "owner", "Organization/" + OrganizationId);
+        batch.End();
     }
 }

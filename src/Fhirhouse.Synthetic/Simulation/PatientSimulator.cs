@@ -1,3 +1,4 @@
+using Fhirhouse.Synthetic.Messages;
 using Fhirhouse.Synthetic.Notes;
 using Fhirhouse.Synthetic.Output;
 using Fhirhouse.Synthetic.Simulation.Resources;
@@ -6,7 +7,8 @@ namespace Fhirhouse.Synthetic.Simulation;
 
 /// <summary>
 /// Simulates one patient's care over the span (demographics, chronic and acute conditions, visits, vitals and labs,
-/// prescriptions, procedures and notes) and writes it as FHIR R4 resources. Everything comes from a random stream
+/// prescriptions, procedures and notes) and writes it as FHIR R4 resources, then the messages the patient sent
+/// (<see cref="PatientMessages"/>, from a stream of their own). Everything comes from a random stream
 /// seeded by (run seed, patient index), so patients can be simulated in any order or in parallel. A share of the
 /// patients (<see cref="ResearchConsentShare"/>, drawn from a stream of its own so the rest does not change) signs a
 /// Consent permitting research at the first visit.
@@ -21,7 +23,7 @@ internal sealed class PatientSimulator(HospitalOptions options, Hospital hospita
     private readonly SimulationSpan _span = new(options);
     private readonly VisitSimulator _visits = new(hospital);
 
-    public void Simulate(int index, ResourceBatch batch, List<NoteTruth> truths)
+    public void Simulate(int index, ResourceBatch batch, List<NoteTruth> truths, List<MessageTruth> messages)
     {
         var rng = new Random(Seeds.For(options.Seed, stream: 2, index));
         var totalDays = (_span.End - _span.Start).Days;
@@ -43,10 +45,13 @@ internal sealed class PatientSimulator(HospitalOptions options, Hospital hospita
         }
 
         var chart = new PatientChart(patient, rng, _span, resources, truths, bmi, chronic, past, family);
+        var simulated = new List<Visit>(visits.Count);
         for (var v = 0; v < visits.Count; v++)
         {
-            _visits.Simulate(chart, visits[v], v);
+            simulated.Add(_visits.Simulate(chart, visits[v], v));
         }
+
+        PatientMessages.Write(chart, simulated, hospital, new Random(Seeds.For(options.Seed, stream: 4, index)), messages);
     }
 
     /// <summary>The visits from the first one: up to <see cref="MaxVisits"/>, two weeks plus an exponential gap (mean 110 days) apart, within the span.</summary>

@@ -9,7 +9,7 @@ namespace Fhirhouse.Synthetic.Simulation;
 /// </summary>
 internal sealed class VisitSimulator(Hospital hospital)
 {
-    public void Simulate(PatientChart chart, DateTime scheduled, int index)
+    public Visit Simulate(PatientChart chart, DateTime scheduled, int index)
     {
         var visit = VisitPlanner.Plan(chart, hospital, scheduled, index);
         EncounterJson.Write(chart.Resources, visit);
@@ -29,5 +29,7 @@ internal sealed class VisitSimulator(Hospital hospital)
                 chronic[i] = chronic[i] with { SinceYear = visit.Start.Year };
             }
         }
+
+        return visit;
     }
 }
