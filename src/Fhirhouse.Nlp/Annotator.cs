@@ -4,12 +4,20 @@ using Fhirhouse.Nlp.Text;
 
 namespace Fhirhouse.Nlp;
 
-/// <summary>A concept mentioned in a text, where, as written, and its assertion.</summary>
-public sealed record Mention(Concept Concept, int Start, int End, string Text, bool Fuzzy, MentionAssertion Assertion);
+/// <summary>
+/// A concept mentioned in a text, where, as written, its assertion, the section it is in and, for another person's
+/// mention, the relative named.
+/// </summary>
+public sealed record Mention(Concept Concept, int Start, int End, string Text, bool Fuzzy, MentionAssertion Assertion, SectionKind Section = SectionKind.None, Relative? Relative = null);
 
 /// <summary>
-/// The engine over a whole text: language (given, or guessed from the text's function words), sentences, concepts of that
-/// language's lexicon, and the assertion of each. Stateless once built; one instance serves many texts and threads.
+/// The engine over a whole text: language (given, or guessed from the text's function words), sentences, sections,
+/// concepts of that language's lexicon, and the assertion of each. The rules decide first; then what they left recent and
+/// the patient's, the note's structure completes: under a family-history heading the experiencer is another person
+/// (rule id <c>section:FamilyHistory</c>), and under a past-history heading or dated years before the note was written
+/// (a year before <paramref name="writtenYear"/> in the sentence: <c>date:2019</c>) the mention is historical unless the
+/// sentence says it goes on ("depuis 2015", "known", "on treatment", "sous"). Stateless once built; one instance serves
+/// many texts and threads.
 /// </summary>
 public sealed class Annotator
 {
@@ -35,24 +43,28 @@ public sealed class Annotator
     /// The mentions of <paramref name="text"/>, in text order, and the language they were read in: the one given, else the
     /// one its function words say, else the one whose lexicon recognises more of it.
     /// </summary>
-    public (IReadOnlyList<Mention> Mentions, Language Language) Annotate(string text, Language? language = null)
+    /// <param name="text">The text.</param>
+    /// <param name="language">Its language, or null to guess it.</param>
+    /// <param name="writtenYear">The year the text was written, when known: years before it date a mention in the past.</param>
+    public (IReadOnlyList<Mention> Mentions, Language Language) Annotate(string text, Language? language = null, int? writtenYear = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         var sentences = SentenceSplitter.Split(text);
         if ((language ?? LanguageGuess.Guess(sentences.SelectMany(s => s.Tokens).ToList())) is { } known)
         {
-            return (Annotate(text, sentences, known), known);
+            return (Annotate(text, sentences, known, writtenYear), known);
         }
 
         // No function word to tell ("TA 150/95 mmHg"): the language whose lexicon recognises more of it.
-        var english = Annotate(text, sentences, Language.English);
-        var french = Annotate(text, sentences, Language.French);
+        var english = Annotate(text, sentences, Language.English, writtenYear);
+        var french = Annotate(text, sentences, Language.French, writtenYear);
         return french.Count > english.Count ? (french, Language.French) : (english, Language.English);
     }
 
-    private List<Mention> Annotate(string text, List<Sentence> sentences, Language chosen)
+    private List<Mention> Annotate(string text, List<Sentence> sentences, Language chosen, int? writtenYear)
     {
         var (lexicon, engine) = _languages[chosen];
+        var sections = Sections.Find(text, chosen);
         var mentions = new List<Mention>();
         foreach (var sentence in sentences)
         {
@@ -62,14 +74,67 @@ public sealed class Annotator
                 continue;
             }
 
+            var section = Sections.At(sections, sentence.Start)?.Kind ?? SectionKind.None;
             var matches = engine.Rules.Match(sentence.Tokens);
             foreach (var match in found)
             {
-                mentions.Add(new Mention(match.Concept, match.Start, match.End, match.Text, match.Fuzzy,
-                    AssertionEngine.Assert(sentence.Tokens, matches, match.FirstToken, match.LastToken)));
+                var assertion = Complete(AssertionEngine.Assert(sentence.Tokens, matches, match.FirstToken, match.LastToken), sentence.Tokens, section, writtenYear);
+                var relative = assertion.Experiencer == Experiencer.Other
+                    ? Relatives.Nearest(sentence.Tokens, match.FirstToken, match.LastToken) ?? (section == SectionKind.FamilyHistory || Names(sentence.Tokens, s_family) ? Relatives.FamilyMember : null)
+                    : null;
+                mentions.Add(new Mention(match.Concept, match.Start, match.End, match.Text, match.Fuzzy, assertion, section, relative));
             }
         }
 
         return mentions;
+    }
+
+    private static readonly HashSet<string> s_ongoing = new(
+        ["depuis", "connu", "connue", "connus", "connues", "traite", "traitee", "traites", "traitees", "sous", "chronique", "equilibre", "equilibree", "actuellement",
+         "since", "known", "treated", "treatment", "chronic", "controlled", "ongoing", "currently", "stable", "managed"], StringComparer.Ordinal);
+
+    private static readonly HashSet<string> s_family = new(["famille", "familial", "familiaux", "familiale", "family", "familial"], StringComparer.Ordinal);
+
+    private static MentionAssertion Complete(MentionAssertion assertion, IReadOnlyList<Token> tokens, SectionKind section, int? writtenYear)
+    {
+        if (assertion.Experiencer != Experiencer.Patient || assertion.Temporality != Temporality.Recent)
+        {
+            return assertion;
+        }
+
+        if (section == SectionKind.FamilyHistory)
+        {
+            return assertion with { Experiencer = Experiencer.Other, Rules = [.. assertion.Rules, "section:FamilyHistory"] };
+        }
+
+        if (Names(tokens, s_ongoing))
+        {
+            return assertion;
+        }
+
+        if (section == SectionKind.PastHistory)
+        {
+            return assertion with { Temporality = Temporality.Historical, Rules = [.. assertion.Rules, "section:PastHistory"] };
+        }
+
+        if (writtenYear is { } year && tokens.FirstOrDefault(t => t.Kind == TokenKind.Number && t.Norm.Length == 4 && t.Number is { } y && y >= 1900 && y < year) is { Norm: not null } dated)
+        {
+            return assertion with { Temporality = Temporality.Historical, Rules = [.. assertion.Rules, "date:" + dated.Norm] };
+        }
+
+        return assertion;
+    }
+
+    private static bool Names(IReadOnlyList<Token> tokens, HashSet<string> words)
+    {
+        foreach (var token in tokens)
+        {
+            if (words.Contains(token.Norm))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
