@@ -5,12 +5,13 @@ namespace Fhirhouse.Governance.Research;
 /// <summary>
 /// De-identifies one FHIR resource as JSON: its id, every reference and every identifier value pseudonymised, every full
 /// date and dateTime of a patient's resource shifted by their offset, names, addresses, telecom, photos and contacts
-/// removed, and clinical free text (narrative, notes, comments, attachment data) removed unless kept.
+/// removed, and clinical free text (narrative, notes, comments, attachment data, message payloads, report conclusions,
+/// patient instructions) removed unless kept.
 /// </summary>
 internal sealed class ResourcePseudonymizer(Pseudonymizer pseudonymizer, bool keepText)
 {
     private static readonly string[] s_identity = ["address", "telecom", "photo", "contact"];
-    private static readonly string[] s_text = ["note", "comment", "presentedForm", "data"];
+    private static readonly string[] s_text = ["note", "comment", "presentedForm", "data", "payload", "conclusion", "patientInstruction"];
 
     public JsonObject Transform(JsonObject resource, string? patientId)
     {

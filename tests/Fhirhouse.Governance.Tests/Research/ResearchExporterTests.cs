@@ -138,6 +138,18 @@ public sealed class ResearchExporterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Patient_messages_lose_their_payload_unless_text_is_asked_for()
+    {
+        await ExportAsync(_lake, new ResearchExportOptions { ResourceType = "Communication", OutputPath = Out("messages.ndjson"), Format = ResearchExportFormat.Ndjson });
+        await ExportAsync(_lake, new ResearchExportOptions { ResourceType = "Communication", OutputPath = Out("messages-text.ndjson"), Format = ResearchExportFormat.Ndjson, KeepText = true });
+
+        var messages = ReadNdjson(Out("messages.ndjson"));
+        Assert.NotEmpty(messages);
+        Assert.All(messages, m => Assert.False(m.ContainsKey("payload")));
+        Assert.All(ReadNdjson(Out("messages-text.ndjson")), m => Assert.NotNull(m["payload"]![0]!["contentString"]));
+    }
+
+    [Fact]
     public async Task A_table_export_leaves_out_name_address_and_text_columns_and_the_whole_resource()
     {
         var result = await ExportAsync(_lake, new ResearchExportOptions { Sql = "SELECT * FROM patient p JOIN fhir_resources b ON b.resource_type = 'Patient' AND b.id = p.id", OutputPath = Out("joined.parquet") });
