@@ -41,7 +41,9 @@ internal static class UmlsConceptFile
             var f = line.Split('|');
             if (f.Length != Fields + 1 || f[Fields].Length != 0)
             {
-                throw ReleaseFileError.At(Kind, name, n, $"{(f[^1].Length == 0 ? f.Length - 1 : f.Length)} fields; expected {Fields}, each ended by '|'.");
+                throw ReleaseFileError.At(Kind, name, n, f.Length == Fields && f[^1].Length != 0
+                    ? $"field {Fields} is not ended by '|'."
+                    : $"{(f[^1].Length == 0 ? f.Length - 1 : f.Length)} fields; expected {Fields}, each ended by '|'.");
             }
 
             if (f[0].Length < 2 || f[0][0] != 'C' || f[0].AsSpan(1).ContainsAnyExceptInRange('0', '9'))
