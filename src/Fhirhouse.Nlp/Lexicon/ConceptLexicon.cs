@@ -184,6 +184,11 @@ public sealed class ConceptLexicon
         }
 
         var word = tokens[at + depth].Norm;
+        if (node.Children is null)
+        {
+            return;
+        }
+
         if (node.Children.TryGetValue(word, out var next))
         {
             Walk(next, tokens, at, depth + 1, forgiven, ref best);
@@ -231,6 +236,7 @@ public sealed class ConceptLexicon
         var node = _root;
         foreach (var token in tokens)
         {
+            node.Children ??= new(StringComparer.Ordinal);
             if (!node.Children.TryGetValue(token.Norm, out var next))
             {
                 node.Children[token.Norm] = next = new Node();
@@ -315,7 +321,8 @@ public sealed class ConceptLexicon
 
     private sealed class Node
     {
-        public Dictionary<string, Node> Children { get; } = new(StringComparer.Ordinal);
+        /// <summary>The next words of longer terms; null at a leaf (most nodes of an imported lexicon).</summary>
+        public Dictionary<string, Node>? Children { get; set; }
 
         public Concept? Concept { get; set; }
     }
