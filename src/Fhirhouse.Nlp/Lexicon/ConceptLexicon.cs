@@ -1,4 +1,5 @@
 using Fhirhouse.Nlp.Assertion;
+using Fhirhouse.Nlp.Terminology;
 using Fhirhouse.Nlp.Text;
 
 namespace Fhirhouse.Nlp.Lexicon;
@@ -9,7 +10,9 @@ namespace Fhirhouse.Nlp.Lexicon;
 /// for "pneumopathie" does not match, "diabete" for "diabète" needs no forgiveness, "hypertention" does), found through
 /// the words' single-deletion neighbours as SymSpell does.
 /// Lexicon files are TSV: <c>term&lt;TAB&gt;concept id&lt;TAB&gt;kind&lt;TAB&gt;display&lt;TAB&gt;codes</c>, codes as
-/// <c>system|code</c> separated by spaces, with systems <c>sct</c>, <c>icd10</c>, <c>atc</c>, <c>loinc</c>.
+/// <c>system|code</c> separated by spaces, with systems <c>sct</c>, <c>icd10</c>, <c>icd10cm</c>, <c>atc</c>, <c>loinc</c>,
+/// <c>umls</c> or an absolute URI; a concept's kind and display are those of its first line, its codes the union of its
+/// lines' codes. <see cref="LexiconFile"/> writes them.
 /// </summary>
 public sealed class ConceptLexicon
 {
@@ -19,7 +22,7 @@ public sealed class ConceptLexicon
     private readonly HashSet<string> _words = new(StringComparer.Ordinal);
 
     /// <summary>The lexicon's name and version (recorded with what it finds).</summary>
-    public string Version { get; }
+    public string Version { get; private set; }
 
     public IReadOnlyDictionary<string, Concept> Concepts { get; }
 
@@ -38,23 +41,82 @@ public sealed class ConceptLexicon
         using var stream = typeof(ConceptLexicon).Assembly.GetManifestResourceStream("Fhirhouse.Nlp.Lexicon." + name)
             ?? throw new InvalidOperationException($"The lexicon {name} is not embedded.");
         using var reader = new StreamReader(stream);
-        return Parse(name, reader.ReadToEnd());
+        return Parse(name, reader);
     }
 
     /// <summary>Parses a lexicon file; a bad line is an error naming the file and line.</summary>
     public static ConceptLexicon Parse(string name, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var concepts = new Dictionary<string, Concept>(StringComparer.Ordinal);
-        var terms = new List<(string Term, string Id)>();
-        var lines = text.Split('\n');
+        using var reader = new StringReader(text);
+        return Parse(name, reader);
+    }
+
+    /// <summary>Parses a lexicon file line by line; a bad line is an error naming the file and line.</summary>
+    public static ConceptLexicon Parse(string name, TextReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(reader);
         var version = name;
-        for (var n = 0; n < lines.Length; n++)
+        var terms = Lines(name, reader, v => version = $"{name} {v}");
+        var lexicon = Build(name, terms);
+        lexicon.Version = version;
+        return lexicon;
+    }
+
+    /// <summary>
+    /// A lexicon of <paramref name="terms"/>. A concept's kind and display are those of its first term; its codes are
+    /// the union of its terms' codes, in first-seen order.
+    /// </summary>
+    public static ConceptLexicon Build(string version, IEnumerable<TerminologyTerm> terms)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(terms);
+        var concepts = new Dictionary<string, (ConceptKind Kind, string Display, List<Coding> Codes)>(StringComparer.Ordinal);
+        var pending = new List<(string Term, string Id)>();
+        foreach (var term in terms)
         {
-            var line = lines[n].TrimEnd('\r');
+            if (!concepts.TryGetValue(term.ConceptId, out var concept))
+            {
+                concept = (term.Kind, term.Display, []);
+                concepts[term.ConceptId] = concept;
+            }
+
+            foreach (var code in term.Codes)
+            {
+                if (!concept.Codes.Contains(code))
+                {
+                    concept.Codes.Add(code);
+                }
+            }
+
+            pending.Add((term.Term, term.ConceptId));
+        }
+
+        var built = new Dictionary<string, Concept>(concepts.Count, StringComparer.Ordinal);
+        foreach (var (id, (kind, display, codes)) in concepts)
+        {
+            built[id] = new Concept(id, display, kind, codes.ToArray());
+        }
+
+        var lexicon = new ConceptLexicon(version, built);
+        foreach (var (term, id) in pending)
+        {
+            lexicon.Add(term, built[id]);
+        }
+
+        return lexicon;
+    }
+
+    private static IEnumerable<TerminologyTerm> Lines(string name, TextReader reader, Action<string> onVersion)
+    {
+        var n = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            n++;
             if (line.StartsWith("# version ", StringComparison.Ordinal))
             {
-                version = $"{name} {line["# version ".Length..].Trim()}";
+                onVersion(line["# version ".Length..].Trim());
                 continue;
             }
 
@@ -66,30 +128,16 @@ public sealed class ConceptLexicon
             var f = line.Split('\t');
             if (f.Length != 5)
             {
-                throw new FormatException($"Lexicon {name}, line {n + 1}: expected term<TAB>concept id<TAB>kind<TAB>display<TAB>codes.");
+                throw new FormatException($"Lexicon {name}, line {n}: expected term<TAB>concept id<TAB>kind<TAB>display<TAB>codes.");
             }
 
-            if (!Enum.TryParse<ConceptKind>(f[2], ignoreCase: true, out var kind))
+            if (!Enum.TryParse<ConceptKind>(f[2], ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
             {
-                throw new FormatException($"Lexicon {name}, line {n + 1}: unknown kind '{f[2]}' ({string.Join(", ", Enum.GetNames<ConceptKind>())}).");
+                throw new FormatException($"Lexicon {name}, line {n}: unknown kind '{f[2]}' ({string.Join(", ", Enum.GetNames<ConceptKind>())}).");
             }
 
-            if (!concepts.TryGetValue(f[1], out var concept))
-            {
-                concept = new Concept(f[1], f[3], kind, Codes(f[4], name, n));
-                concepts[f[1]] = concept;
-            }
-
-            terms.Add((f[0], f[1]));
+            yield return new TerminologyTerm(f[0], f[1], kind, f[3], Codes(f[4], name, n));
         }
-
-        var lexicon = new ConceptLexicon(version, concepts);
-        foreach (var (term, id) in terms)
-        {
-            lexicon.Add(term, concepts[id]);
-        }
-
-        return lexicon;
     }
 
     /// <summary>The concepts mentioned in <paramref name="sentence"/>: longest term at each position, not overlapping.</summary>
@@ -136,6 +184,11 @@ public sealed class ConceptLexicon
         }
 
         var word = tokens[at + depth].Norm;
+        if (node.Children is null)
+        {
+            return;
+        }
+
         if (node.Children.TryGetValue(word, out var next))
         {
             Walk(next, tokens, at, depth + 1, forgiven, ref best);
@@ -183,6 +236,7 @@ public sealed class ConceptLexicon
         var node = _root;
         foreach (var token in tokens)
         {
+            node.Children ??= new(StringComparer.Ordinal);
             if (!node.Children.TryGetValue(token.Norm, out var next))
             {
                 node.Children[token.Norm] = next = new Node();
@@ -252,16 +306,13 @@ public sealed class ConceptLexicon
         var codes = new List<Coding>();
         foreach (var part in field.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            var bar = part.IndexOf('|', StringComparison.Ordinal);
-            var system = bar > 0 ? part[..bar] : "";
-            var uri = system switch
+            var bar = part.LastIndexOf('|');
+            var uri = bar > 0 && bar < part.Length - 1 ? CodeSystemNames.Uri(part[..bar]) : null;
+            if (uri is null)
             {
-                "sct" => "http://snomed.info/sct",
-                "icd10" => "http://hl7.org/fhir/sid/icd-10",
-                "atc" => "http://www.whocc.no/atc",
-                "loinc" => "http://loinc.org",
-                _ => throw new FormatException($"Lexicon {name}, line {line + 1}: code '{part}' is not system|code with a system of sct, icd10, atc, loinc."),
-            };
+                throw new FormatException($"Lexicon {name}, line {line}: code '{part}' is not system|code with a system of {CodeSystemNames.Accepted}.");
+            }
+
             codes.Add(new Coding(uri, part[(bar + 1)..]));
         }
 
@@ -270,7 +321,8 @@ public sealed class ConceptLexicon
 
     private sealed class Node
     {
-        public Dictionary<string, Node> Children { get; } = new(StringComparer.Ordinal);
+        /// <summary>The next words of longer terms; null at a leaf (most nodes of an imported lexicon).</summary>
+        public Dictionary<string, Node>? Children { get; set; }
 
         public Concept? Concept { get; set; }
     }
