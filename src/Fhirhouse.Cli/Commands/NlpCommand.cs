@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Fhirhouse.Errors;
 using Fhirhouse.Nlp.Assertion;
+using Fhirhouse.Nlp.Lexicon;
+using Fhirhouse.Nlp.Terminology;
 
 namespace Fhirhouse.Cli.Commands;
 
@@ -16,6 +18,70 @@ internal static class NlpCommand
         var command = new Command("nlp", "Clinical NLP: assertion of clinical mentions (negation, uncertainty, temporality, experiencer) in French and English.");
         command.Subcommands.Add(Assert(context));
         command.Subcommands.Add(Text(context));
+        command.Subcommands.Add(LexiconCommand(context));
+        return command;
+    }
+
+    private static readonly Dictionary<string, TerminologyFormat> s_formats = new(StringComparer.Ordinal)
+    {
+        ["icd10cm-order"] = TerminologyFormat.Icd10CmOrder,
+        ["snomed-rf2"] = TerminologyFormat.SnomedDescriptions,
+        ["umls-mrconso"] = TerminologyFormat.UmlsConcepts,
+        ["loinc"] = TerminologyFormat.LoincTable,
+        ["atih-cim10"] = TerminologyFormat.AtihCim10,
+    };
+
+    private static Command LexiconCommand(CliContext context)
+    {
+        var file = new Argument<string>("file") { Description = "The release file: icd10cm_order_YYYY.txt, sct2_Description_Snapshot-*.txt, MRCONSO.RRF, Loinc.csv, LIBCIM10MULTI.TXT." };
+        var format = new Option<string>("--format") { Description = "auto (from the file's name), " + string.Join(", ", s_formats.Keys) + ".", DefaultValueFactory = _ => "auto" };
+        format.AcceptOnlyFromAmong(["auto", .. s_formats.Keys]);
+        var output = new Option<string>("--out") { Description = "The lexicon file to write (TSV, the built-in lexicons' format).", Required = true };
+        var version = new Option<string?>("--version") { Description = "The version recorded in the lexicon (default: the release file's name)." };
+        var language = new Option<string?>("--language") { Description = "en or fr: SNOMED CT descriptions or UMLS names of that language (default: the format's own)." };
+        language.AcceptOnlyFromAmong("en", "fr");
+        var sources = new Option<string[]>("--sources") { Description = "UMLS only: the sources (SAB) whose names become terms, e.g. SNOMEDCT_US MSHFRE.", AllowMultipleArgumentsPerToken = true };
+        var categories = new Option<bool>("--include-categories") { Description = "ICD-10-CM and ATIH: also the category codes (E11 'Type 2 diabetes mellitus'), not only those valid for coding." };
+        var shortLabels = new Option<bool>("--short-labels") { Description = "ICD-10-CM and ATIH: also the short descriptions as terms." };
+        var import = new Command("import", "Turn a terminology release file you hold under its licence into a lexicon file for the annotator (nlp text --lexicon).");
+        import.Arguments.Add(file);
+        foreach (var option in new Option[] { format, output, version, language, sources, categories, shortLabels })
+        {
+            import.Options.Add(option);
+        }
+
+        import.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!File.Exists(path))
+            {
+                throw FhirhouseException.PathNotFound(Path.GetFullPath(path), "terminology release file");
+            }
+
+            var chosen = parse.GetValue(format) is "auto" or null
+                ? TerminologyImport.Guess(path) ?? throw new ArgumentException($"--format: the file name '{Path.GetFileName(path)}' says no format; give one of {string.Join(", ", s_formats.Keys)}.")
+                : s_formats[parse.GetValue(format)!];
+            var options = new TerminologyOptions
+            {
+                Language = Language(parse.GetValue(language)),
+                Sources = parse.GetValue(sources) is { Length: > 0 } named ? named : null,
+                IncludeCategories = parse.GetValue(categories),
+                ShortLabels = parse.GetValue(shortLabels),
+            };
+            var target = parse.GetValue(output)!;
+            var written = 0;
+            var temporary = target + ".partial";
+            await using (var writer = new StreamWriter(temporary, append: false, new System.Text.UTF8Encoding(false)))
+            {
+                written = LexiconFile.Write(writer, parse.GetValue(version) ?? Path.GetFileName(path), TerminologyImport.Read(chosen, path, options), $"imported from {Path.GetFileName(path)} ({chosen})");
+            }
+
+            File.Move(temporary, target, overwrite: true);
+            context.Error.WriteLine($"nlp lexicon import: {written} terms from {Path.GetFileName(path)} ({chosen}) written to {target}");
+            return ExitCodes.Ok;
+        });
+        var command = new Command("lexicon", "Lexicons of clinical terms: import terminology release files.");
+        command.Subcommands.Add(import);
         return command;
     }
 
@@ -25,15 +91,19 @@ internal static class NlpCommand
         var language = new Option<string>("--language") { Description = "auto (from the text's function words), en or fr.", DefaultValueFactory = _ => "auto" };
         language.AcceptOnlyFromAmong("auto", "en", "fr");
         var json = new Option<bool>("--json") { Description = "One JSON object per mention, one per line." };
+        var lexicon = new Option<string?>("--lexicon") { Description = "A lexicon file (nlp lexicon import) used in place of the built-in one of --language (en or fr)." };
         var command = new Command("text", "Find the clinical concepts of a text (French or English) with their codes and assertion: negation, temporality, experiencer.");
         command.Arguments.Add(text);
         command.Options.Add(language);
         command.Options.Add(json);
+        command.Options.Add(lexicon);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var given = parse.GetValue(text)!;
             var input = given == "-" ? await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false) : given;
-            var annotator = Nlp.Annotator.Shipped();
+            var annotator = parse.GetValue(lexicon) is { } lexiconPath
+                ? await WithLexiconAsync(lexiconPath, Language(parse.GetValue(language)), cancellationToken).ConfigureAwait(false)
+                : Nlp.Annotator.Shipped();
             var (mentions, read) = annotator.Annotate(input, Language(parse.GetValue(language)));
             foreach (var m in mentions)
             {
@@ -65,6 +135,23 @@ internal static class NlpCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static async Task<Nlp.Annotator> WithLexiconAsync(string path, Nlp.Assertion.Language? language, CancellationToken cancellationToken)
+    {
+        if (language is not { } chosen)
+        {
+            throw new ArgumentException("--lexicon replaces the built-in lexicon of one language: give --language en or fr with it.");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw FhirhouseException.PathNotFound(Path.GetFullPath(path), "lexicon file");
+        }
+
+        using var reader = new StreamReader(path);
+        var lexicon = await Task.Run(() => ConceptLexicon.Parse(Path.GetFileName(path), reader), cancellationToken).ConfigureAwait(false);
+        return new Nlp.Annotator(new Dictionary<Nlp.Assertion.Language, (ConceptLexicon, AssertionEngine)> { [chosen] = (lexicon, AssertionEngine.Shipped(chosen)) });
     }
 
     private static Nlp.Assertion.Language? Language(string? option) => option switch
