@@ -2,7 +2,8 @@ namespace Fhirhouse.Nlp.Text;
 
 /// <summary>
 /// Phrases over <see cref="QuantityTokens"/>, longest first. A phrase is written as text and cut into tokens the same way
-/// as the text it is matched against; a <c>#</c> in it stands for any number, whose value the match returns.
+/// as the text it is matched against (one ending in an elision, "en cas d'", as if a word followed); a <c>#</c> in it
+/// stands for any number, whose value the match returns.
 /// </summary>
 internal sealed class PhraseTrie<T>
     where T : class
@@ -14,6 +15,14 @@ internal sealed class PhraseTrie<T>
     public void Add(string phrase, T value)
     {
         var tokens = QuantityTokens.Refine(Tokenizer.Tokenize(phrase), phrase);
+        if (phrase.EndsWith('\'') || phrase.EndsWith('\u2019'))
+        {
+            // A phrase ending in an elision ("en cas d'"): cut as the text is, where a word follows it.
+            var followed = phrase + "x";
+            tokens = QuantityTokens.Refine(Tokenizer.Tokenize(followed), followed);
+            tokens.RemoveAt(tokens.Count - 1);
+        }
+
         if (tokens.Count == 0)
         {
             throw new FormatException($"The phrase '{phrase}' has no token.");
