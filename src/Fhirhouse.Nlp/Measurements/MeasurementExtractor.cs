@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Fhirhouse.Nlp.Assertion;
 using Fhirhouse.Nlp.Text;
 
@@ -16,8 +17,12 @@ namespace Fhirhouse.Nlp.Measurements;
 public sealed class MeasurementExtractor
 {
     private const int MaxWordsBetween = 3;
+
+    /// <summary>Tokens read after a label's first token: enough for the longest label, three words, a comparator, a value and a unit.</summary>
+    private const int Window = 24;
     private static readonly PhraseTrie<string> s_comparators = Comparators();
     private readonly PhraseTrie<MeasurementTest> _labels = new();
+    private readonly WordFilter _labelStarts = new();
     private readonly PhraseTrie<string> _units = new();
     private readonly string _language;
 
@@ -108,6 +113,13 @@ public sealed class MeasurementExtractor
         foreach (var (phrase, id, n) in labels)
         {
             extractor._labels.Add(phrase, Test(id, n));
+            var first = QuantityTokens.Refine(Tokenizer.Tokenize(phrase), phrase)[0];
+            if (first.Kind != TokenKind.Word)
+            {
+                throw Bad(name, n, $"label '{phrase}' does not start with a word");
+            }
+
+            extractor._labelStarts.Add(first.Norm);
         }
 
         foreach (var (phrase, ucum) in units)
@@ -130,22 +142,32 @@ public sealed class MeasurementExtractor
         ArgumentNullException.ThrowIfNull(tokens);
         ArgumentNullException.ThrowIfNull(text);
         List<MeasurementMention>? found = null;
-        var refined = QuantityTokens.Refine(tokens, text);
-        for (var i = 0; i < refined.Count; i++)
+        List<Token>? window = null;
+        var all = tokens switch
         {
-            if (!_labels.TryMatch(refined, i, text, out var label))
+            List<Token> list => CollectionsMarshal.AsSpan(list),
+            Token[] array => array,
+            _ => tokens.ToArray(),
+        };
+        for (var i = 0; i < all.Length; i++)
+        {
+            ref readonly var token = ref all[i];
+            if (token.Kind != TokenKind.Word || QuantityTokens.Lead(token) is var lead
+                && (!_labelStarts.MayContain(lead) || !NumberNear(all, i) || !_labels.StartsWith(lead)))
             {
                 continue;
             }
 
-            if (Read(refined, text, i, label.Length, label.Value, out var last) is { } mention)
+            // Only the few tokens after a possible label are refined and read.
+            (window ??= new List<Token>(Window + 8)).Clear();
+            QuantityTokens.Refine(tokens, i, Math.Min(all.Length, i + Window), text, window);
+            if (_labels.TryMatch(window, 0, text, out var label) && Read(window, text, 0, label.Length, label.Value, out _) is { } mention)
             {
                 (found ??= []).Add(mention);
-                i = last;
-            }
-            else
-            {
-                i += label.Length - 1;
+                while (i + 1 < all.Length && all[i + 1].Start < mention.End)
+                {
+                    i++;
+                }
             }
         }
 
@@ -242,6 +264,21 @@ public sealed class MeasurementExtractor
         return new MeasurementMention(test.Id, range.Loinc, range.Display, values[0] * range.Factor, comparator, range.ReportUcum,
             ucum is null ? "" : text[tokens[valueLast + 1].Start..end], ucum is null, range.Factor != 1m, components,
             start, end, tokens[first].Start, tokens[valueLast].End, text[start..end]);
+    }
+
+    /// <summary>A number in the word at <paramref name="at"/> or in the few tokens after it, where a value could be.</summary>
+    private static bool NumberNear(ReadOnlySpan<Token> tokens, int at)
+    {
+        var to = Math.Min(tokens.Length, at + Window / 2);
+        for (var k = at; k < to; k++)
+        {
+            if (tokens[k].Kind == TokenKind.Number || (tokens[k].Kind == TokenKind.Word && tokens[k].Norm.AsSpan().IndexOfAnyInRange('0', '9') >= 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private MeasurementRange? Choose(MeasurementTest test, string? ucum, decimal[] values)

@@ -16,6 +16,9 @@ public sealed class MedicationExtractor
     private const int MaxUnknownInARow = 4;
     private const int MaxStopLookBack = 4;
     private const int MaxReasonWords = 3;
+
+    /// <summary>Tokens read after a drug: what a long prescription line says of it.</summary>
+    private const int Window = 32;
     private readonly ConceptLexicon _lexicon;
     private readonly DosageTerms _terms;
 
@@ -59,7 +62,7 @@ public sealed class MedicationExtractor
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(drugs);
         List<MedicationMention>? found = null;
-        List<Token>? refined = null;
+        List<Token>? window = null;
         for (var d = 0; d < drugs.Count; d++)
         {
             var drug = drugs[d];
@@ -68,7 +71,11 @@ public sealed class MedicationExtractor
                 continue;
             }
 
-            refined ??= QuantityTokens.Refine(tokens, text);
+            // Only the tokens around the drug are refined and read.
+            var from = Math.Max(0, FirstAtOrAfter(tokens, drug.Start) - MaxStopLookBack - 1);
+            var to = Math.Min(tokens.Count, FirstAtOrAfter(tokens, drug.End) + Window);
+            (window ??= new List<Token>(Window + MaxStopLookBack + 16)).Clear();
+            QuantityTokens.Refine(tokens, from, to, text, window);
             var limit = text.Length;
             for (var next = d + 1; next < drugs.Count; next++)
             {
@@ -79,7 +86,7 @@ public sealed class MedicationExtractor
                 }
             }
 
-            (found ??= []).Add(Read(refined, text, drug, limit));
+            (found ??= []).Add(Read(window, text, drug, limit));
         }
 
         return found ?? (IReadOnlyList<MedicationMention>)[];
@@ -201,7 +208,7 @@ public sealed class MedicationExtractor
                 dosage.Duration ??= new MedicationQuantity(amount, cue.Code, written.Text, written.Start, written.End);
                 return match.Length;
             case DosageCueKind.AsNeeded:
-                if (cue.Detail != "+")
+                if (cue.Detail is not ("+" or "*"))
                 {
                     dosage.AsNeeded = true;
                     dosage.AsNeededFor ??= cue.Detail == "-" ? null : cue.Detail;
@@ -209,13 +216,13 @@ public sealed class MedicationExtractor
                 }
 
                 var words = Reason(tokens, text, at + match.Length, limit);
-                if (words == 0)
+                if (words == 0 && cue.Detail == "+")
                 {
                     return 0;
                 }
 
                 dosage.AsNeeded = true;
-                dosage.AsNeededFor ??= Span(tokens, text, at + match.Length, words).Text;
+                dosage.AsNeededFor ??= words == 0 ? null : Span(tokens, text, at + match.Length, words).Text;
                 return match.Length + words;
             case DosageCueKind.Stopped:
                 dosage.Status = MedicationStatus.Stopped;
@@ -263,7 +270,7 @@ public sealed class MedicationExtractor
         return null;
     }
 
-    private static int FirstAtOrAfter(List<Token> tokens, int offset)
+    private static int FirstAtOrAfter(IReadOnlyList<Token> tokens, int offset)
     {
         int lo = 0, hi = tokens.Count;
         while (lo < hi)

@@ -10,6 +10,9 @@ internal sealed class PhraseTrie<T>
 {
     private const int MaxNumbers = 4;
     private readonly Node _root = new();
+    private Dictionary<string, Node>.AlternateLookup<ReadOnlySpan<char>> _firstWords;
+
+    public PhraseTrie() => _firstWords = _root.Children.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Adds <paramref name="phrase"/>; the first value given for a phrase stays.</summary>
     public void Add(string phrase, T value)
@@ -71,6 +74,9 @@ internal sealed class PhraseTrie<T>
         match = new PhraseMatch<T>(bestLength, bestValue, best[..bestCount].ToArray());
         return true;
     }
+
+    /// <summary>Whether a phrase starts with the word <paramref name="word"/>.</summary>
+    public bool StartsWith(ReadOnlySpan<char> word) => _firstWords.ContainsKey(word);
 
     private bool Starts(Token token) => token.Kind == TokenKind.Number ? _root.Number is not null : _root.Children.ContainsKey(token.Norm);
 

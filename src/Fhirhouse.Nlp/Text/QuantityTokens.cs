@@ -13,34 +13,47 @@ internal static class QuantityTokens
     public static List<Token> Refine(IReadOnlyList<Token> tokens, string text)
     {
         var refined = new List<Token>(tokens.Count + 8);
-        for (var k = 0; k < tokens.Count; k++)
+        Refine(tokens, 0, tokens.Count, text, refined);
+        return refined;
+    }
+
+    /// <summary>Adds to <paramref name="into"/> the refined tokens of <paramref name="tokens"/>[<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public static void Refine(IReadOnlyList<Token> tokens, int from, int to, string text, List<Token> into)
+    {
+        for (var k = from; k < to; k++)
         {
             var token = tokens[k];
             switch (token.Kind)
             {
                 case TokenKind.Number:
-                    k = AddNumber(tokens, k, text, refined);
+                    k = AddNumber(tokens, k, to, text, into);
                     break;
                 case TokenKind.Word when HasDigit(token.Norm):
-                    k = Split(tokens, k, refined);
+                    k = Split(tokens, k, to, into);
                     break;
                 case TokenKind.Punctuation when token.Norm is "½" or "¼" or "¾":
-                    refined.Add(token with { Norm = token.Norm switch { "½" => "0.5", "¼" => "0.25", _ => "0.75" }, Kind = TokenKind.Number });
+                    into.Add(token with { Norm = token.Norm switch { "½" => "0.5", "¼" => "0.25", _ => "0.75" }, Kind = TokenKind.Number });
                     break;
                 default:
-                    refined.Add(token);
+                    into.Add(token);
                     break;
             }
         }
+    }
 
-        return refined;
+    /// <summary>The letters a word starts with before a digit ("ta" of "ta150"): the first token <see cref="Refine"/> makes of it.</summary>
+    public static ReadOnlySpan<char> Lead(in Token token)
+    {
+        var norm = token.Norm.AsSpan();
+        var digit = norm.IndexOfAnyInRange('0', '9');
+        return digit < 0 ? norm : norm[..digit];
     }
 
     /// <summary>The value of a number token of <see cref="Refine"/>; a number too long for a decimal is <see cref="decimal.MaxValue"/>, which no range holds.</summary>
     public static decimal Value(Token token) =>
         decimal.TryParse(token.Norm, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) ? value : decimal.MaxValue;
 
-    private static int AddNumber(IReadOnlyList<Token> tokens, int k, string text, List<Token> refined)
+    private static int AddNumber(IReadOnlyList<Token> tokens, int k, int to, string text, List<Token> refined)
     {
         var token = tokens[k];
         var norm = token.Norm.Replace(',', '.');
@@ -49,7 +62,7 @@ internal static class QuantityTokens
         // "5 000", "1 200 000": a lead of one to three digits, then groups of exactly three after a single space.
         if (norm.Length <= 3 && IsDigits(norm))
         {
-            while (k + 1 < tokens.Count && tokens[k + 1] is { Kind: TokenKind.Number } group && group.Norm.Length == 3
+            while (k + 1 < to && tokens[k + 1] is { Kind: TokenKind.Number } group && group.Norm.Length == 3
                 && IsDigits(group.Norm) && group.Start == end + 1 && text[end] is ' ' or '\u00A0' or '\u202F')
             {
                 norm += group.Norm;
@@ -62,7 +75,7 @@ internal static class QuantityTokens
         return k;
     }
 
-    private static int Split(IReadOnlyList<Token> tokens, int k, List<Token> refined)
+    private static int Split(IReadOnlyList<Token> tokens, int k, int to, List<Token> refined)
     {
         var token = tokens[k];
         var norm = token.Norm;
@@ -85,7 +98,7 @@ internal static class QuantityTokens
 
             var piece = norm[start..i];
             var end = token.Start + i;
-            if (digits && i == norm.Length && k + 2 < tokens.Count && tokens[k + 1].Norm is "," or "." && tokens[k + 1].Start == end
+            if (digits && i == norm.Length && k + 2 < to && tokens[k + 1].Norm is "," or "." && tokens[k + 1].Start == end
                 && tokens[k + 2] is { Kind: TokenKind.Number } fraction && fraction.Start == end + 1 && IsDigits(fraction.Norm))
             {
                 // "t38,5": the word ended at the decimal comma.

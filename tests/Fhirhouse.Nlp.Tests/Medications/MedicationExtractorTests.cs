@@ -66,12 +66,18 @@ public sealed class MedicationExtractorTests
     [InlineData("insuline 10 UI en cas d'hyperglycémie", "insulin | 10 [iU] | 10 [iU] | - | - | - | prn:hyperglycémie | Active")]
     [InlineData("bisoprolol 2,5 mg par jour", "bisoprolol | - | - | - | - | - | - | Active")]
     [InlineData("oméprazole 20 mg 1 gélule le soir", "omeprazole | 20 mg | 1 {capsule} | - | 1/1d EVE | - | - | Active")]
+    [InlineData("metformine 500 mg x2/j voie orale", "metformin | 500 mg | 500 mg | 26643006 | 2/1d | - | - | Active")]
+    [InlineData("Eliquis 2,5 mg 1 cp/j", "apixaban | 2.5 mg | 1 {tbl} | - | 1/1d | - | - | Active")]
+    [InlineData("Tahor 20 mg : 1 comprimé par jour, le soir", "atorvastatin | 20 mg | 1 {tbl} | - | 1/1d EVE | - | - | Active")]
+    [InlineData("salbutamol 2 bouffées 4 fois par jour si besoin", "salbutamol | - | 2 {puff} | - | 4/1d | - | prn | Active")]
+    [InlineData("Lovenox 0,4 mL sous-cutané pendant 10 j", "enoxaparin | 0.4 mL | 0.4 mL | 34206005 | - | 10 d | - | Active")]
+    [InlineData("amoxicilline 1 g toutes les 8 heures pendant 1 semaine", "amoxicillin | 1 g | 1 g | - | 1/8h | 1 wk | - | Active")]
     [InlineData("apixaban 5 mg deux fois par jour", "apixaban | 5 mg | 5 mg | - | 2/1d | - | - | Active")]
     public void French_dosages_read_into_dose_route_timing_and_duration(string text, string expected) => Assert.Equal(expected, Summary(One(text)));
 
     [Theory]
     [InlineData("metformin 500 mg PO BID", "metformin | 500 mg | 500 mg | 26643006 | 2/1d | - | - | Active")]
-    [InlineData("Tylenol 650 mg po q6h prn pain", "paracetamol | 650 mg | 650 mg | 26643006 | 1/6h | - | prn | Active")]
+    [InlineData("Tylenol 650 mg po q6h prn pain", "paracetamol | 650 mg | 650 mg | 26643006 | 1/6h | - | prn:pain | Active")]
     [InlineData("acetaminophen 1 g every 8 hours as needed for pain", "paracetamol | 1 g | 1 g | - | 1/8h | - | prn:pain | Active")]
     [InlineData("amoxicillin 875 mg 1 tab twice daily for 10 days", "amoxicillin | 875 mg | 1 {tbl} | - | 2/1d | 10 d | - | Active")]
     [InlineData("atorvastatin 40 mg qhs", "atorvastatin | 40 mg | 40 mg | - | 1/1d HS | - | - | Active")]
@@ -82,6 +88,8 @@ public sealed class MedicationExtractorTests
     [InlineData("prednisone 40 mg once a day for 5 days", "prednisone | 40 mg | 40 mg | - | 1/1d | 5 d | - | Active")]
     [InlineData("warfarin was discontinued", "warfarin | - | - | - | - | - | - | Stopped")]
     [InlineData("stopped clopidogrel last week", "clopidogrel | - | - | - | - | - | - | Stopped")]
+    [InlineData("ASA 81 mg PO once daily, discontinued", "aspirin | 81 mg | 81 mg | 26643006 | 1/1d | - | - | Stopped")]
+    [InlineData("amoxicillin 500 mg q8h x 7 days", "amoxicillin | 500 mg | 500 mg | - | 1/8h | 7 d | - | Active")]
     [InlineData("Lasix 40 mg IV b.i.d.", "furosemide | 40 mg | 40 mg | 47625008 | 2/1d | - | - | Active")]
     public void English_dosages_read_into_dose_route_timing_and_duration(string text, string expected) =>
         Assert.Equal(expected, Summary(One(text, Language.English)));
