@@ -343,14 +343,18 @@ public sealed class MedicationExtractor
 
         public MedicationStatus Status { get; set; }
 
-        /// <summary>The first timing stays; a later one that says the same frequency adds its times of day ("2 fois par jour, matin et soir").</summary>
+        /// <summary>
+        /// The first timing stays; a later one that says the same frequency adds its times of day ("2 fois par jour, matin et
+        /// soir") when they are no more than that frequency ("le matin ... le soir" is not once a day at two times).
+        /// </summary>
         public void Time(MedicationTiming timing, string text)
         {
             if (Timing is null)
             {
                 Timing = timing;
             }
-            else if (Timing.Frequency == timing.Frequency && Timing.Period == timing.Period && Timing.PeriodUnit == timing.PeriodUnit)
+            else if (Timing.Frequency == timing.Frequency && Timing.Period == timing.Period && Timing.PeriodUnit == timing.PeriodUnit
+                && Timing.When.Union(timing.When).Count() <= Timing.Frequency)
             {
                 Timing = Timing with
                 {

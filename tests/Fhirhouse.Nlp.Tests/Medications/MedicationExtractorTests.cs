@@ -72,6 +72,8 @@ public sealed class MedicationExtractorTests
     [InlineData("salbutamol 2 bouffées 4 fois par jour si besoin", "salbutamol | - | 2 {puff} | - | 4/1d | - | prn | Active")]
     [InlineData("Lovenox 0,4 mL sous-cutané pendant 10 j", "enoxaparin | 0.4 mL | 0.4 mL | 34206005 | - | 10 d | - | Active")]
     [InlineData("amoxicilline 1 g toutes les 8 heures pendant 1 semaine", "amoxicillin | 1 g | 1 g | - | 1/8h | 1 wk | - | Active")]
+    [InlineData("metformine 2 fois par jour, matin et soir", "metformin | - | - | - | 2/1d MORN,EVE | - | - | Active")]
+    [InlineData("metformine 500 mg le matin et 1000 mg le soir", "metformin | 500 mg | 500 mg | - | 1/1d MORN | - | - | Active")]
     [InlineData("apixaban 5 mg deux fois par jour", "apixaban | 5 mg | 5 mg | - | 2/1d | - | - | Active")]
     public void French_dosages_read_into_dose_route_timing_and_duration(string text, string expected) => Assert.Equal(expected, Summary(One(text)));
 
