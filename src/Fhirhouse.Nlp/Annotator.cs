@@ -1,5 +1,7 @@
 using Fhirhouse.Nlp.Assertion;
 using Fhirhouse.Nlp.Lexicon;
+using Fhirhouse.Nlp.Measurements;
+using Fhirhouse.Nlp.Medications;
 using Fhirhouse.Nlp.Text;
 
 namespace Fhirhouse.Nlp;
@@ -9,6 +11,9 @@ namespace Fhirhouse.Nlp;
 /// mention, the relative named.
 /// </summary>
 public sealed record Mention(Concept Concept, int Start, int End, string Text, bool Fuzzy, MentionAssertion Assertion, SectionKind Section = SectionKind.None, Relative? Relative = null);
+
+/// <summary>What the engine read in a text: its language, the concepts mentioned, the measurements and the drugs' dosages.</summary>
+public sealed record TextReading(Language Language, IReadOnlyList<Mention> Mentions, IReadOnlyList<MeasurementMention> Measurements, IReadOnlyList<MedicationMention> Medications);
 
 /// <summary>
 /// The engine over a whole text: language (given, or guessed from the text's function words), sentences, sections,
@@ -22,11 +27,13 @@ public sealed record Mention(Concept Concept, int Start, int End, string Text, b
 public sealed class Annotator
 {
     private readonly Dictionary<Language, (ConceptLexicon Lexicon, AssertionEngine Engine)> _languages;
+    private readonly Dictionary<Language, (MeasurementExtractor Measurements, MedicationExtractor Medications)> _extractors;
 
     public Annotator(IReadOnlyDictionary<Language, (ConceptLexicon Lexicon, AssertionEngine Engine)> languages)
     {
         ArgumentNullException.ThrowIfNull(languages);
         _languages = new(languages);
+        _extractors = _languages.ToDictionary(l => l.Key, l => (MeasurementExtractor.Shipped(l.Key), MedicationExtractor.Shipped(l.Value.Lexicon)));
     }
 
     /// <summary>The shipped lexicons and rules of both languages.</summary>
@@ -48,20 +55,39 @@ public sealed class Annotator
     /// <param name="writtenYear">The year the text was written, when known: years before it date a mention in the past.</param>
     public (IReadOnlyList<Mention> Mentions, Language Language) Annotate(string text, Language? language = null, int? writtenYear = null)
     {
+        var reading = Read(text, language, writtenYear, values: false);
+        return (reading.Mentions, reading.Language);
+    }
+
+    /// <summary>
+    /// The mentions of <paramref name="text"/> (see <see cref="Annotate"/>), and the values it gives: measurements with
+    /// their LOINC code and UCUM unit, and the dosage of each drug mentioned.
+    /// </summary>
+    public TextReading Read(string text, Language? language = null, int? writtenYear = null) => Read(text, language, writtenYear, values: true);
+
+    private TextReading Read(string text, Language? language, int? writtenYear, bool values)
+    {
         ArgumentNullException.ThrowIfNull(text);
         var sentences = SentenceSplitter.Split(text);
         if ((language ?? LanguageGuess.Guess(sentences.SelectMany(s => s.Tokens).ToList())) is { } known)
         {
-            return (Annotate(text, sentences, known, writtenYear), known);
+            return Read(text, sentences, known, writtenYear, values);
         }
 
         // No function word to tell ("TA 150/95 mmHg"): the language whose lexicon recognises more of it.
-        var english = Annotate(text, sentences, Language.English, writtenYear);
-        var french = Annotate(text, sentences, Language.French, writtenYear);
-        return french.Count > english.Count ? (french, Language.French) : (english, Language.English);
+        var english = Read(text, sentences, Language.English, writtenYear, values);
+        var french = Read(text, sentences, Language.French, writtenYear, values);
+        return french.Mentions.Count > english.Mentions.Count ? french : english;
     }
 
-    private List<Mention> Annotate(string text, List<Sentence> sentences, Language chosen, int? writtenYear)
+    private TextReading Read(string text, List<Sentence> sentences, Language chosen, int? writtenYear, bool values)
+    {
+        var (measurements, medications) = (new List<MeasurementMention>(), new List<MedicationMention>());
+        var mentions = Annotate(text, sentences, chosen, writtenYear, values ? (measurements, medications) : null);
+        return new TextReading(chosen, mentions, measurements, medications);
+    }
+
+    private List<Mention> Annotate(string text, List<Sentence> sentences, Language chosen, int? writtenYear, (List<MeasurementMention> Measurements, List<MedicationMention> Medications)? values)
     {
         var (lexicon, engine) = _languages[chosen];
         var sections = Sections.Find(text, chosen);
@@ -69,6 +95,16 @@ public sealed class Annotator
         foreach (var sentence in sentences)
         {
             var found = lexicon.Find(sentence.Tokens, text);
+            if (values is var (measured, dosed))
+            {
+                var (measurements, medications) = _extractors[chosen];
+                measured.AddRange(measurements.Extract(sentence.Tokens, text));
+                if (found.Count > 0)
+                {
+                    dosed.AddRange(medications.Extract(sentence.Tokens, text, found));
+                }
+            }
+
             if (found.Count == 0)
             {
                 continue;

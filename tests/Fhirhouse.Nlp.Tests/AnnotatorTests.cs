@@ -29,6 +29,20 @@ public sealed class AnnotatorTests
     }
 
     [Fact]
+    public void Reading_a_text_gives_its_measurements_and_the_dosage_of_its_drugs()
+    {
+        var text = "TA 150/95 mmHg. Metformine 850 mg 2 fois par jour.";
+        var reading = s_annotator.Read(text, Language.French);
+        var pressure = Assert.Single(reading.Measurements);
+        Assert.Equal(["8480-6", "8462-4"], pressure.Components.Select(c => c.Loinc));
+        Assert.Equal([150m, 95m], pressure.Components.Select(c => c.Value));
+        var drug = Assert.Single(reading.Medications);
+        Assert.Equal(("metformin", 850m, "mg"), (drug.Drug.Concept.Id, drug.Strength?.Value, drug.Strength?.Unit));
+        Assert.Equal((2, 1m, "d"), (drug.Timing?.Frequency, drug.Timing?.Period, drug.Timing?.PeriodUnit));
+        Assert.Equal(reading.Mentions.Select(m => m.Concept.Id), s_annotator.Annotate(text, Language.French).Mentions.Select(m => m.Concept.Id));
+    }
+
+    [Fact]
     public void The_longest_term_wins_and_the_text_keeps_its_span()
     {
         var text = "Patient with a history of type 2 diabetes mellitus.";
