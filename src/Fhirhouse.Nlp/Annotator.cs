@@ -26,6 +26,12 @@ public sealed record TextReading(Language Language, IReadOnlyList<Mention> Menti
 /// </summary>
 public sealed class Annotator
 {
+    private static readonly HashSet<string> s_ongoing = new(
+        ["depuis", "connu", "connue", "connus", "connues", "traite", "traitee", "traites", "traitees", "sous", "chronique", "equilibre", "equilibree", "actuellement",
+         "since", "known", "treated", "treatment", "chronic", "controlled", "ongoing", "currently", "stable", "managed"], StringComparer.Ordinal);
+
+    private static readonly HashSet<string> s_family = new(["famille", "familial", "familiaux", "familiale", "family"], StringComparer.Ordinal);
+
     private readonly Dictionary<Language, (ConceptLexicon Lexicon, AssertionEngine Engine)> _languages;
     private readonly Dictionary<Language, (MeasurementExtractor Measurements, MedicationExtractor Medications)> _extractors;
 
@@ -124,12 +130,6 @@ public sealed class Annotator
 
         return mentions;
     }
-
-    private static readonly HashSet<string> s_ongoing = new(
-        ["depuis", "connu", "connue", "connus", "connues", "traite", "traitee", "traites", "traitees", "sous", "chronique", "equilibre", "equilibree", "actuellement",
-         "since", "known", "treated", "treatment", "chronic", "controlled", "ongoing", "currently", "stable", "managed"], StringComparer.Ordinal);
-
-    private static readonly HashSet<string> s_family = new(["famille", "familial", "familiaux", "familiale", "family", "familial"], StringComparer.Ordinal);
 
     private static MentionAssertion Complete(MentionAssertion assertion, IReadOnlyList<Token> tokens, SectionKind section, int? writtenYear)
     {
