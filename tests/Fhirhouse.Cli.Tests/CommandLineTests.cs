@@ -56,7 +56,7 @@ public sealed class CommandLineTests
     public async Task Generate_into_a_folder_that_holds_a_hospital_fails_with_1()
     {
         using var folder = new TempFolder();
-        Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("generate", "--patients", "3", "--out", folder.Path)).Exit);
+        CliRunner.AssertOk(await CliRunner.RunAsync("generate", "--patients", "3", "--out", folder.Path));
         var (exit, _, error) = await CliRunner.RunAsync("generate", "--patients", "3", "--out", folder.Path);
         Assert.Equal(ExitCodes.Failure, exit);
         Assert.Contains(folder.Path, error, StringComparison.Ordinal);

@@ -138,7 +138,7 @@ public sealed class ErrorMappingTests : IDisposable
         string[] at = ["--lake", lake, "--keyring", Path.Combine(_folder.Path, "keys", "keyring.json")];
         var input = Path.Combine(_folder.Path, "p.ndjson");
         await File.WriteAllTextAsync(input, "{\"resourceType\":\"Patient\",\"id\":\"a\"}\n");
-        Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync(["ingest", "files", input, .. at])).Exit);
+        CliRunner.AssertOk(await CliRunner.RunAsync(["ingest", "files", input, .. at]));
         var victim = Directory.EnumerateFiles(Path.Combine(lake, "tables", "fhir_resources"), "*.parquet", SearchOption.AllDirectories).First(f => !f.Contains("_delta_log", StringComparison.Ordinal));
         var bytes = await File.ReadAllBytesAsync(victim);
         for (var i = 64; i < bytes.Length; i += 512)

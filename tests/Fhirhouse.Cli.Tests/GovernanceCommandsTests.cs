@@ -22,10 +22,10 @@ public sealed class GovernanceCommandsTests : IDisposable
     private async Task<string> HospitalAsync()
     {
         var hospital = Path.Combine(_folder.Path, "hospital");
-        Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("generate", "--patients", "3", "--seed", "4", "--out", hospital)).Exit);
+        CliRunner.AssertOk(await CliRunner.RunAsync("generate", "--patients", "3", "--seed", "4", "--out", hospital));
         File.Delete(Path.Combine(hospital, "notes-ground-truth.ndjson"));
-        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", hospital)).Exit);
-        Assert.Equal(ExitCodes.Ok, (await Run("views", "build")).Exit);
+        CliRunner.AssertOk(await Run("ingest", "files", hospital));
+        CliRunner.AssertOk(await Run("views", "build"));
         var patient = File.ReadLines(Path.Combine(hospital, "Patient.000.ndjson")).First();
         return JsonDocument.Parse(patient).RootElement.GetProperty("id").GetString()!;
     }

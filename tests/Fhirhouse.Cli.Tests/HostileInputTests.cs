@@ -148,7 +148,7 @@ public sealed class HostileInputTests : IDisposable
             Text("""{"resourceType":"Observation","id":"o3","status":"final","code":{"text":"x"},"valueQuantity":{"value":7.5,"unit":"kg"}}"""),
             Text("""{"resourceType":"Patient","id":"p1","multipleBirthInteger":99999999999999999999}"""),
             Text("""{"resourceType":"Patient","id":"p2","multipleBirthInteger":2}"""));
-        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", file)).Exit);
+        CliRunner.AssertOk(await Run("ingest", "files", file));
         var views = Path.Combine(_folder.Path, "views");
         Directory.CreateDirectory(views);
         await File.WriteAllTextAsync(Path.Combine(views, "births.json"), """
@@ -183,7 +183,7 @@ public sealed class HostileInputTests : IDisposable
 
         // The text summary says it too, on a rebuild after more bronze.
         Write("more.ndjson", Text("""{"resourceType":"Observation","id":"o4","status":"final","code":{"text":"x"},"valueQuantity":{"value":1e400}}"""));
-        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", Path.Combine(_folder.Path, "in", "more.ndjson"))).Exit);
+        CliRunner.AssertOk(await Run("ingest", "files", Path.Combine(_folder.Path, "in", "more.ndjson")));
         var text = await Run("views", "build", "observation");
         Assert.Equal(ExitCodes.Ok, text.Exit);
         Assert.Contains("3 values nulled (value 3)", text.Out, StringComparison.Ordinal);
@@ -196,7 +196,7 @@ public sealed class HostileInputTests : IDisposable
         string[] values = ["0.1", "0.2", "0.1000000000000000055511151231257827", "12345678901234567890.123", "1.50"];
         var file = Write("decimals.ndjson", [.. values.Select((v, i) =>
             Text($$$"""{"resourceType":"Observation","id":"o{{{i}}}","status":"final","code":{"text":"x"},"valueQuantity":{"value":{{{v}}},"unit":"mg"}}"""))]);
-        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", file)).Exit);
+        CliRunner.AssertOk(await Run("ingest", "files", file));
 
         var (exit, output, error) = await Run("views", "build", "observation");
 

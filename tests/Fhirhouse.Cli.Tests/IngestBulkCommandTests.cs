@@ -26,7 +26,7 @@ public sealed class IngestBulkCommandTests : IDisposable
             """{"resourceType":"Patient","id":"a","meta":{"lastUpdated":"2025-01-01T00:00:00Z"}}""",
             """{"resourceType":"Patient","id":"b","meta":{"lastUpdated":"2025-01-01T00:00:00Z"}}""",
             """{"resourceType":"Observation","id":"o","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/a"},"meta":{"lastUpdated":"2025-01-01T00:00:00Z"}}""") + "\n");
-        Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("ingest", "files", input, "--lake", PathOf("source"), "--keyring", Keyring)).Exit);
+        CliRunner.AssertOk(await CliRunner.RunAsync("ingest", "files", input, "--lake", PathOf("source"), "--keyring", Keyring));
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         var keyFile = PathOf("client.pem");

@@ -47,7 +47,7 @@ public sealed class LakeCommandsTests : IDisposable
     {
         var marker = "Zxqvmarker" + "Surname";
         var file = Write("p.ndjson", $"{{\"resourceType\":\"Patient\",\"id\":\"a\",\"name\":[{{\"family\":\"{marker}\"}}]}}\n");
-        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", file)).Exit);
+        CliRunner.AssertOk(await Run("ingest", "files", file));
         var needle = Encoding.UTF8.GetBytes(marker);
         foreach (var stored in Directory.EnumerateFiles(Lake, "*", SearchOption.AllDirectories))
         {
@@ -145,10 +145,10 @@ public sealed class LakeCommandsTests : IDisposable
     public async Task Lake_verify_names_the_audit_log_and_its_version_when_its_newest_commit_is_deleted_and_readers_refuse_it()
     {
         var file = Write("p.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"a\"}\n");
-        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", file)).Exit);
+        CliRunner.AssertOk(await Run("ingest", "files", file));
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(ExitCodes.Ok, (await Run("sql", "SELECT count(*) FROM fhir_resources", "--role", "admin", "--purpose", "operations", "--user", "dpo")).Exit);
+            CliRunner.AssertOk(await Run("sql", "SELECT count(*) FROM fhir_resources", "--role", "admin", "--purpose", "operations", "--user", "dpo"));
         }
 
         var clean = await Run("lake", "verify");
@@ -172,7 +172,7 @@ public sealed class LakeCommandsTests : IDisposable
     {
         // A lake as the previous version wrote it: no lake id in its metadata nor in its objects' headers, no head records.
         var file = Write("p.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"a\"}\n");
-        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", file)).Exit);
+        CliRunner.AssertOk(await Run("ingest", "files", file));
         var keyring = Fhirhouse.Storage.Keys.Keyring.LocalKeyring.OpenOrCreate(Keyring, Path.ChangeExtension(Keyring, ".key")).Keyring;
         var legacy = new Fhirhouse.Storage.Encryption.EncryptedObjectStore(new Fhirhouse.Storage.Local.LocalObjectStore(Lake), keyring);
         using (var current = await Fhirhouse.Storage.Lake.LakeStore.OpenAsync(new Fhirhouse.Storage.Lake.LakeOptions { Uri = Lake, KeyProvider = keyring }))
@@ -203,7 +203,7 @@ public sealed class LakeCommandsTests : IDisposable
         var verify = await Run("lake", "verify");
         Assert.True(verify.Exit == ExitCodes.Ok, verify.Out + verify.Error);
         Assert.Contains("already current", (await Run("lake", "upgrade")).Out, StringComparison.Ordinal);
-        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", Write("q.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"b\"}\n"))).Exit);
-        Assert.Equal(ExitCodes.Ok, (await Run("lake", "verify")).Exit);
+        CliRunner.AssertOk(await Run("ingest", "files", Write("q.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"b\"}\n")));
+        CliRunner.AssertOk(await Run("lake", "verify"));
     }
 }

@@ -42,7 +42,7 @@ public sealed class PoliciesCommandTests : IDisposable
     [Fact]
     public async Task A_policies_folder_in_the_current_directory_changes_nothing()
     {
-        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", Path.Combine(_folder.Path, "p.ndjson"))).Exit);
+        CliRunner.AssertOk(await Run("ingest", "files", Path.Combine(_folder.Path, "p.ndjson")));
         var work = Path.Combine(_folder.Path, "work");
         Directory.CreateDirectory(work);
         Directory.Move(AnalystsReadBronze("staging"), Path.Combine(work, "policies"));
@@ -69,7 +69,7 @@ public sealed class PoliciesCommandTests : IDisposable
     [Fact]
     public async Task Policies_set_by_a_role_the_policies_do_not_allow_is_refused_and_audited()
     {
-        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", Path.Combine(_folder.Path, "p.ndjson"))).Exit);
+        CliRunner.AssertOk(await Run("ingest", "files", Path.Combine(_folder.Path, "p.ndjson")));
         var (exit, _, error) = await RunAs("clinician", "treatment", "policies", "set", AnalystsReadBronze("new"));
 
         Assert.Equal(ExitCodes.Failure, exit);
@@ -84,7 +84,7 @@ public sealed class PoliciesCommandTests : IDisposable
     [Fact]
     public async Task Policies_set_by_an_allowed_role_are_in_force_for_everyone_and_kept_with_their_history()
     {
-        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", Path.Combine(_folder.Path, "p.ndjson"))).Exit);
+        CliRunner.AssertOk(await Run("ingest", "files", Path.Combine(_folder.Path, "p.ndjson")));
         Assert.Equal(ExitCodes.Failure, (await RunAs("analyst", "operations", "sql", "SELECT count(*) AS n FROM fhir_resources")).Exit);
 
         var set = await RunAs("admin", "operations", "policies", "set", AnalystsReadBronze("new"));
@@ -112,7 +112,7 @@ public sealed class PoliciesCommandTests : IDisposable
     [Fact]
     public async Task A_policies_option_is_refused_to_roles_not_allowed_to_override_and_audited_for_those_allowed()
     {
-        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", Path.Combine(_folder.Path, "p.ndjson"))).Exit);
+        CliRunner.AssertOk(await Run("ingest", "files", Path.Combine(_folder.Path, "p.ndjson")));
         var folder = AnalystsReadBronze("mine");
 
         var refused = await RunAs("analyst", "operations", "sql", "SELECT count(*) FROM fhir_resources", "--policies", folder);

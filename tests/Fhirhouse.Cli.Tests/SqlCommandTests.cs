@@ -20,7 +20,7 @@ public sealed class SqlCommandTests : IDisposable
     {
         var path = Path.Combine(_folder.Path, name);
         await File.WriteAllTextAsync(path, ndjson);
-        Assert.Equal(ExitCodes.Ok, (await Run("ingest", "files", path)).Exit);
+        CliRunner.AssertOk(await Run("ingest", "files", path));
     }
 
     private static string Patient(string id, string gender, int version) =>
@@ -63,7 +63,7 @@ public sealed class SqlCommandTests : IDisposable
         }
 
         await IngestAsync("b.ndjson", Patient("b", "female", 2));
-        Assert.Equal(ExitCodes.Ok, (await Run("views", "refresh", "patient")).Exit);
+        CliRunner.AssertOk(await Run("views", "refresh", "patient"));
         Assert.Equal("gender,n\nfemale,3\n", (await Run("sql", Query, "--format", "csv")).Out.ReplaceLineEndings("\n"));
         var past = await Run("sql", Query, "--format", "csv", "--as-of", builtVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("gender,n\nfemale,2\nmale,1\n", past.Out.ReplaceLineEndings("\n"));
@@ -111,7 +111,7 @@ public sealed class SqlCommandTests : IDisposable
     public async Task Sql_as_an_analyst_for_operations_sees_masked_patients_and_is_refused_bronze_naming_the_default()
     {
         await IngestAsync("a.ndjson", Patient("a", "female", 1) + Patient("b", "male", 1));
-        Assert.Equal(ExitCodes.Ok, (await Run("views", "build", "patient")).Exit);
+        CliRunner.AssertOk(await Run("views", "build", "patient"));
 
         var masked = await Run("sql", "SELECT id, birth_date, gender FROM patient ORDER BY gender", "--role", "analyst", "--purpose", "operations", "--format", "csv");
         Assert.Equal(ExitCodes.Ok, masked.Exit);
@@ -127,27 +127,19 @@ public sealed class SqlCommandTests : IDisposable
     [Fact]
     public async Task Sql_without_an_identity_says_how_to_set_one_with_exit_code_2()
     {
-        var previous = Environment.GetEnvironmentVariable("FHIRHOUSE_OPERATOR");
-        try
-        {
-            Environment.SetEnvironmentVariable("FHIRHOUSE_OPERATOR", Path.Combine(_folder.Path, "no-operator.json"));
-            var (exit, _, error) = await CliRunner.RunAsync("sql", "SELECT 1", "--lake", Lake, "--keyring", Path.Combine(_folder.Path, "keys", "keyring.json"));
+        var environment = new Dictionary<string, string> { ["FHIRHOUSE_OPERATOR"] = Path.Combine(_folder.Path, "no-operator.json") };
+        var (exit, _, error) = await CliRunner.RunProcessAsync(environment, "sql", "SELECT 1", "--lake", Lake, "--keyring", Path.Combine(_folder.Path, "keys", "keyring.json"));
 
-            Assert.Equal(ExitCodes.Usage, exit);
-            Assert.Contains("give --role and --purpose", error, StringComparison.Ordinal);
-            Assert.Contains("no-operator.json", error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("FHIRHOUSE_OPERATOR", previous);
-        }
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("give --role and --purpose", error, StringComparison.Ordinal);
+        Assert.Contains("no-operator.json", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Audit_list_shows_every_query_to_admin_only_and_export_writes_AuditEvents()
     {
         await IngestAsync("a.ndjson", Patient("a", "female", 1));
-        Assert.Equal(ExitCodes.Ok, (await Run("sql", "SELECT count(*) FROM fhir_resources")).Exit);
+        CliRunner.AssertOk(await Run("sql", "SELECT count(*) FROM fhir_resources"));
         Assert.Equal(ExitCodes.Failure, (await Run("sql", "SELECT * FROM fhir_resources", "--role", "data-scientist", "--purpose", "research")).Exit);
 
         var refused = await Run("audit", "list", "--role", "analyst", "--purpose", "operations");

@@ -31,7 +31,7 @@ public sealed class TlsClientTests : IDisposable
     {
         var input = PathOf("in.ndjson");
         await File.WriteAllTextAsync(input, """{"resourceType":"Patient","id":"a","meta":{"lastUpdated":"2025-01-01T00:00:00Z"}}""" + "\n");
-        Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("ingest", "files", input, "--lake", PathOf("source"), "--keyring", Keyring)).Exit);
+        CliRunner.AssertOk(await CliRunner.RunAsync("ingest", "files", input, "--lake", PathOf("source"), "--keyring", Keyring));
         var output = new StringWriter();
         return new LakeStoreHandle(await LakeOptionSet.OpenAsync(PathOf("source"), Keyring, new CliContext(output, output, interactive: false, TimeProvider.System), CancellationToken.None), output);
     }
