@@ -49,6 +49,19 @@ public sealed class Annotator
         [Language.French] = (ConceptLexicon.Shipped(Language.French), AssertionEngine.Shipped(Language.French)),
     });
 
+    /// <summary>
+    /// The revision of the engine's code that decides what is found (tokens, matching, assertion, values). Raised by hand
+    /// when a change of the code changes what is found, so that <c>nlp annotate</c> re-annotates the lake.
+    /// </summary>
+    public const int EngineRevision = 1;
+
+    /// <summary>
+    /// What decides what is found, in one short id: the engine's revision and the digests of each language's lexicon and
+    /// rules (<c>nlp-r1-3f2a...</c>). Annotations made under another fingerprint are superseded by <c>nlp annotate</c>.
+    /// </summary>
+    public string Fingerprint => $"nlp-r{EngineRevision}-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+        string.Join(";", _languages.OrderBy(l => l.Key).Select(l => $"{l.Key}:{l.Value.Lexicon.Digest}:{l.Value.Engine.Rules.Digest}")))))[..12];
+
     /// <summary>The versions that decide what is found: each language's lexicon and rules.</summary>
     public string Versions => string.Join("; ", _languages.OrderBy(l => l.Key).Select(l => $"{l.Value.Lexicon.Version}, rules {l.Value.Engine.Rules.Name} ({l.Value.Engine.Rules.Rules.Count})"));
 

@@ -19,6 +19,8 @@ internal static class NlpCommand
         command.Subcommands.Add(Assert(context));
         command.Subcommands.Add(Text(context));
         command.Subcommands.Add(LexiconCommand(context));
+        command.Subcommands.Add(NlpAnnotateCommand.Create(context));
+        command.Subcommands.Add(NlpShowCommand.Create(context));
         return command;
     }
 
@@ -87,54 +89,161 @@ internal static class NlpCommand
 
     private static Command Text(CliContext context)
     {
-        var text = new Argument<string>("text") { Description = "The text to annotate (quote it); '-' reads standard input." };
+        var text = new Argument<string?>("text") { Description = "The text to annotate (quote it); '-' reads standard input. Not with --resource.", Arity = ArgumentArity.ZeroOrOne };
         var language = new Option<string>("--language") { Description = "auto (from the text's function words), en or fr.", DefaultValueFactory = _ => "auto" };
         language.AcceptOnlyFromAmong("auto", "en", "fr");
         var json = new Option<bool>("--json") { Description = "One JSON object per mention, one per line." };
         var lexicon = new Option<string?>("--lexicon") { Description = "A lexicon file (nlp lexicon import) used in place of the built-in one of --language (en or fr)." };
-        var command = new Command("text", "Find the clinical concepts of a text (French or English) with their codes and assertion: negation, temporality, experiencer.");
+        var resource = new Option<string?>("--resource") { Description = "Annotate the text of a resource in the lake instead (DocumentReference/ID ...), through the guard and audited, as nlp show." };
+        var lake = new LakeOptionSet();
+        var governance = new GovernanceOptionSet();
+        var command = new Command("text", "Find the clinical concepts of a text (French or English) with their codes and assertion (negation, temporality, experiencer), its measurements and its drugs' dosages.");
         command.Arguments.Add(text);
         command.Options.Add(language);
         command.Options.Add(json);
         command.Options.Add(lexicon);
+        command.Options.Add(resource);
+        lake.AddTo(command);
+        governance.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var given = parse.GetValue(text)!;
+            if (parse.GetValue(resource) is { } key)
+            {
+                if (parse.GetValue(text) is not null || parse.GetValue(lexicon) is not null)
+                {
+                    throw new ArgumentException("--resource annotates a resource of the lake with the built-in lexicons: give no text and no --lexicon with it.");
+                }
+
+                var (document, texts) = await NlpShowCommand.ReadAsync(parse, lake, governance, context, key, "nlp text", cancellationToken).ConfigureAwait(false);
+                foreach (var t in texts)
+                {
+                    WriteMentions(context, t.Reading, parse.GetValue(json));
+                }
+
+                context.Error.WriteLine($"nlp text: {document.Key}: {texts.Count} texts, {texts.Sum(t => t.Reading.Mentions.Count)} mentions");
+                return ExitCodes.Ok;
+            }
+
+            var given = parse.GetValue(text) ?? throw new ArgumentException("Give the text to annotate (or '-' for standard input, or --resource Type/id for a resource of the lake).");
             var input = given == "-" ? await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false) : given;
             var annotator = parse.GetValue(lexicon) is { } lexiconPath
                 ? await WithLexiconAsync(lexiconPath, Language(parse.GetValue(language)), cancellationToken).ConfigureAwait(false)
                 : Nlp.Annotator.Shipped();
-            var (mentions, read) = annotator.Annotate(input, Language(parse.GetValue(language)));
-            foreach (var m in mentions)
-            {
-                if (parse.GetValue(json))
-                {
-                    context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
-                    {
-                        text = m.Text,
-                        start = m.Start,
-                        end = m.End,
-                        concept = m.Concept.Id,
-                        display = m.Concept.Display,
-                        kind = m.Concept.Kind.ToString(),
-                        codes = m.Concept.Codes.Select(c => new { system = c.System, code = c.Code }),
-                        negation = m.Assertion.Negation.ToString(),
-                        temporality = m.Assertion.Temporality.ToString(),
-                        experiencer = m.Assertion.Experiencer.ToString(),
-                        rules = m.Assertion.Rules,
-                        fuzzy = m.Fuzzy,
-                    }));
-                }
-                else
-                {
-                    context.Out.WriteLine($"{m.Start}-{m.End}\t{m.Text}\t{m.Concept.Display} ({string.Join(' ', m.Concept.Codes.Select(c => c.Code))})\t{m.Assertion.Negation}/{m.Assertion.Temporality}/{m.Assertion.Experiencer}");
-                }
-            }
-
-            context.Error.WriteLine($"nlp text: {mentions.Count} mentions, read as {(read == Nlp.Assertion.Language.French ? "French" : "English")} ({annotator.Versions})");
+            var reading = annotator.Read(input, Language(parse.GetValue(language)));
+            WriteMentions(context, reading, parse.GetValue(json));
+            context.Error.WriteLine($"nlp text: {reading.Mentions.Count} mentions, {reading.Measurements.Count} measurements, {reading.Medications.Count} drug dosages, read as {(reading.Language == Nlp.Assertion.Language.French ? "French" : "English")} ({annotator.Versions})");
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Prints what was read in a text: one line (or JSON object) per concept mention, then per measurement and per drug
+    /// dosage; a JSON object's <c>type</c> says which (<c>mention</c>, <c>measurement</c>, <c>medication</c>).
+    /// </summary>
+    public static void WriteMentions(CliContext context, Nlp.TextReading reading, bool json)
+    {
+        foreach (var m in reading.Mentions)
+        {
+            context.Out.WriteLine(json
+                ? System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    type = "mention",
+                    text = m.Text,
+                    start = m.Start,
+                    end = m.End,
+                    concept = m.Concept.Id,
+                    display = m.Concept.Display,
+                    kind = m.Concept.Kind.ToString(),
+                    codes = m.Concept.Codes.Select(c => new { system = c.System, code = c.Code }),
+                    negation = m.Assertion.Negation.ToString(),
+                    temporality = m.Assertion.Temporality.ToString(),
+                    experiencer = m.Assertion.Experiencer.ToString(),
+                    relative = m.Relative?.Code,
+                    section = m.Section.ToString(),
+                    rules = m.Assertion.Rules,
+                    fuzzy = m.Fuzzy,
+                })
+                : $"{m.Start}-{m.End}\t{m.Text}\t{m.Concept.Display} ({string.Join(' ', m.Concept.Codes.Select(c => c.Code))})\t{m.Assertion.Negation}/{m.Assertion.Temporality}/{m.Assertion.Experiencer}{(m.Relative is { } r ? " (" + r.Display + ")" : "")}");
+        }
+
+        foreach (var m in reading.Measurements)
+        {
+            var value = m.Components.Count > 0
+                ? string.Join('/', m.Components.Select(c => c.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                : (m.Comparator ?? "") + m.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Out.WriteLine(json
+                ? System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    type = "measurement",
+                    text = m.Text,
+                    start = m.Start,
+                    end = m.End,
+                    test = m.TestId,
+                    loinc = m.Loinc,
+                    display = m.Display,
+                    value = m.Value,
+                    comparator = m.Comparator,
+                    unit = m.Ucum,
+                    unitImplied = m.UnitImplied,
+                    components = m.Components.Select(c => new { loinc = c.Loinc, display = c.Display, value = c.Value }),
+                })
+                : $"{m.Start}-{m.End}\t{m.Text}\t{m.Display} (LOINC {m.Loinc})\t{value} {m.Ucum}");
+        }
+
+        foreach (var m in reading.Medications)
+        {
+            var dose = m.DoseQuantity ?? m.Strength;
+            context.Out.WriteLine(json
+                ? System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    type = "medication",
+                    text = m.Text,
+                    start = m.Start,
+                    end = m.End,
+                    drug = m.Drug.Concept.Id,
+                    display = m.Drug.Concept.Display,
+                    codes = m.Drug.Concept.Codes.Select(c => new { system = c.System, code = c.Code }),
+                    dose = dose is null ? null : new { value = dose.Value, unit = dose.Unit },
+                    dailyDose = m.DailyDose is null ? null : new { value = m.DailyDose.Value, unit = m.DailyDose.Unit },
+                    route = m.Route?.Display,
+                    frequency = m.Timing?.Frequency,
+                    period = m.Timing?.Period,
+                    periodUnit = m.Timing?.PeriodUnit,
+                    when = m.Timing?.When,
+                    asNeeded = m.AsNeeded,
+                    asNeededFor = m.AsNeededFor,
+                    status = m.Status.ToString(),
+                })
+                : $"{m.Start}-{m.End}\t{m.Text}\t{m.Drug.Concept.Display}\t{Dosage(m)}");
+        }
+    }
+
+    private static string Dosage(Nlp.Medications.MedicationMention m)
+    {
+        var parts = new List<string>();
+        if ((m.DoseQuantity ?? m.Strength) is { } dose)
+        {
+            parts.Add(dose.Text);
+        }
+
+        if (m.Route is { } route)
+        {
+            parts.Add(route.Display);
+        }
+
+        if (m.Timing is { } timing)
+        {
+            parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{timing.Frequency} per {timing.Period} {timing.PeriodUnit}"));
+        }
+
+        if (m.AsNeeded)
+        {
+            parts.Add("as needed" + (m.AsNeededFor is { } what ? " for " + what : ""));
+        }
+
+        parts.Add(m.Status.ToString().ToLowerInvariant());
+        return string.Join(", ", parts);
     }
 
     private static async Task<Nlp.Annotator> WithLexiconAsync(string path, Nlp.Assertion.Language? language, CancellationToken cancellationToken)

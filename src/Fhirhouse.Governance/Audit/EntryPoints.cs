@@ -23,6 +23,9 @@ public static class EntryPoints
 
     public const string Forget = "forget";
 
+    /// <summary>Reading a resource's text and its annotations from the lake (<c>nlp show</c>, <c>nlp text --resource</c>).</summary>
+    public const string CliNlp = "cli-nlp";
+
     /// <summary>Setting the lake's policies, or running with policies from a folder (<c>--policies</c>).</summary>
     public const string Policies = "policies";
 

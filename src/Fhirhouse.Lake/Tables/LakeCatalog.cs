@@ -10,7 +10,8 @@ namespace Fhirhouse.Lake.Tables;
 /// <summary>
 /// The lake's tables by their one qualified name, for SQL, the <c>table</c> commands and the policies: the tables
 /// declared by definition (<c>bronze.fhir_resources</c>, <c>bronze.quarantine</c>, <c>bronze.raw_manifest</c>, and those the
-/// host adds, such as the audit log or <c>silver.fhir_current</c>), every view (<c>views.NAME</c> in
+/// host adds, such as the audit log, <c>silver.fhir_current</c> or a gold table such as <c>gold.nlp_annotations</c>, which
+/// lives in <c>tables/gold/NAME</c>), every view (<c>views.NAME</c> in
 /// <c>tables/views/</c>), every gold table (<c>gold.NAME</c> in <c>tables/gold/</c>), and any other table directly
 /// under <c>tables/</c> as <c>lake.NAME</c>. A folder has exactly one name.
 /// </summary>
@@ -31,9 +32,14 @@ public sealed class LakeCatalog : ITableCatalog
         _declared = [BronzeTable.Definition, QuarantineTable.Definition, RawManifestTable.Definition, .. declared ?? []];
         foreach (var definition in _declared)
         {
-            if (CatalogTable.IsReservedZone(definition.Zone) || definition.Zone is "views" or "gold" or UndeclaredZone)
+            if (CatalogTable.IsReservedZone(definition.Zone) || definition.Zone is "views" or UndeclaredZone)
             {
                 throw new ArgumentException($"Table '{definition.Name}': the zone '{definition.Zone}' is not one a declared table may have (it is DuckDB's or the lake's own).", nameof(declared));
+            }
+
+            if (definition.Zone == "gold" && !string.Equals(definition.Path, LakeLayout.Gold + definition.ShortName, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Table '{definition.Name}': a gold table lives in '{LakeLayout.Gold}{definition.ShortName}' (declared in '{definition.Path}').", nameof(declared));
             }
         }
 
@@ -50,7 +56,10 @@ public sealed class LakeCatalog : ITableCatalog
         }
 
         candidates.Add(new CatalogTable("views", name, LakeLayout.Views + name));
-        candidates.Add(new CatalogTable("gold", name, LakeLayout.Gold + name));
+        if (!candidates.Any(c => string.Equals(c.Path, LakeLayout.Gold + name, StringComparison.Ordinal)))
+        {
+            candidates.Add(new CatalogTable("gold", name, LakeLayout.Gold + name));
+        }
         if (!_declared.Any(d => string.Equals(d.Path, LakeLayout.Tables + name, StringComparison.Ordinal)))
         {
             candidates.Add(new CatalogTable(UndeclaredZone, name, LakeLayout.Tables + name));

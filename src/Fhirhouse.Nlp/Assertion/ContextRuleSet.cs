@@ -16,9 +16,10 @@ public sealed class ContextRuleSet
     private readonly Dictionary<string, List<ContextRule>> _byFirstWord;
     private readonly List<ContextRule> _byOther;
 
-    private ContextRuleSet(string name, List<ContextRule> rules)
+    private ContextRuleSet(string name, List<ContextRule> rules, string digest)
     {
         Name = name;
+        Digest = digest;
         Rules = rules;
         _byFirstWord = rules.Where(r => r.Pattern[0].Word is not null).GroupBy(r => r.Pattern[0].Word!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.Pattern.Count).ToList(), StringComparer.Ordinal);
@@ -29,6 +30,9 @@ public sealed class ContextRuleSet
     public string Name { get; }
 
     public IReadOnlyList<ContextRule> Rules { get; }
+
+    /// <summary>A digest of the rule file's text: rules with the same digest decide the same way.</summary>
+    public string Digest { get; }
 
     /// <summary>The rules shipped for <paramref name="language"/> (src/Fhirhouse.Nlp/Rules/context-en.txt, context-fr.txt).</summary>
     public static ContextRuleSet Shipped(Language language)
@@ -94,7 +98,7 @@ public sealed class ContextRuleSet
             rules.Add(new ContextRule(pattern, direction, kind, modifier, window, $"{name}:{n + 1}", fields[0].Trim()));
         }
 
-        return new ContextRuleSet(name, rules);
+        return new ContextRuleSet(name, rules, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16]);
     }
 
     /// <summary>

@@ -24,6 +24,12 @@ public sealed class ConceptLexicon
     /// <summary>The lexicon's name and version (recorded with what it finds).</summary>
     public string Version { get; private set; }
 
+    /// <summary>
+    /// A digest of what the lexicon holds (every term with its concept, kind, display and codes, in order): two lexicons
+    /// with the same digest find the same things, whatever their <see cref="Version"/> says.
+    /// </summary>
+    public string Digest { get; private set; } = string.Empty;
+
     public IReadOnlyDictionary<string, Concept> Concepts { get; }
 
     public int TermCount { get; private set; }
@@ -100,11 +106,15 @@ public sealed class ConceptLexicon
         }
 
         var lexicon = new ConceptLexicon(version, built);
+        using var digest = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         foreach (var (term, id) in pending)
         {
             lexicon.Add(term, built[id]);
+            var concept = built[id];
+            digest.AppendData(System.Text.Encoding.UTF8.GetBytes($"{term}\t{id}\t{concept.Kind}\t{concept.Display}\t{string.Join(' ', concept.Codes.Select(c => c.System + "|" + c.Code))}\n"));
         }
 
+        lexicon.Digest = Convert.ToHexStringLower(digest.GetHashAndReset())[..16];
         return lexicon;
     }
 

@@ -42,9 +42,23 @@ public sealed class LakeCatalogTests
     [InlineData("lake.x", "tables/x")]
     [InlineData("bronze.fhir_resources", "tables/other")]
     [InlineData("gov.y", "tables/fhir_resources")]
+    [InlineData("gold.x", "tables/x")]
+    [InlineData("gold.x", "tables/gold/y")]
     public void A_declared_table_that_would_share_a_name_or_folder_or_use_a_reserved_zone_is_refused(string name, string path)
     {
         using var folder = new TempFolder();
         Assert.Throws<ArgumentException>(() => new LakeCatalog(new LocalObjectStore(folder.Path), [new LakeTableDefinition(name, path, s_schema)]));
+    }
+
+    [Fact]
+    public async Task A_declared_gold_table_has_its_one_name_and_is_found_once()
+    {
+        using var folder = new TempFolder();
+        var store = new LocalObjectStore(folder.Path);
+        var definition = new LakeTableDefinition("gold.notes", "tables/gold/notes", s_schema);
+        await definition.OpenOrCreateAsync(store, new DeltaTableOptions());
+        var catalog = new LakeCatalog(store, [definition]);
+        Assert.Equal(("gold", "notes", "tables/gold/notes"), Assert.Single(await catalog.FindAsync(null, "notes", CancellationToken.None)) is var t ? (t.Zone, t.Name, t.Path) : default);
+        Assert.Single(await catalog.ListAsync(CancellationToken.None), t => t.Name == "notes");
     }
 }
