@@ -38,12 +38,6 @@ public sealed class NlpAnnotationJob
     /// <summary>The source name of the FHIR the job lands in bronze.</summary>
     public const string Source = "nlp";
 
-    private const string ConceptKind = "concept";
-    private const string MeasurementKind = "measurement";
-    private const string MedicationKind = "medication";
-
-    private static readonly HashSet<string> s_outputTypes = new(["Condition", "FamilyMemberHistory", "Observation", "MedicationStatement", "Procedure"], StringComparer.Ordinal);
-
     private readonly IObjectStore _lake;
     private readonly PayloadIngestor _ingestor;
     private readonly Annotator _annotator;
@@ -298,7 +292,7 @@ public sealed class NlpAnnotationJob
             var wanted = _retractions.ToHashSet(StringComparer.Ordinal);
             _retractions.Clear();
             var found = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            foreach (var type in wanted.Select(k => k[..k.IndexOf('/', StringComparison.Ordinal)]).Where(s_outputTypes.Contains).Distinct(StringComparer.Ordinal))
+            foreach (var type in wanted.Select(k => k[..k.IndexOf('/', StringComparison.Ordinal)]).Where(NlpFhirWriter.MentionResourceTypes.Contains).Distinct(StringComparer.Ordinal))
             {
                 var current = await BronzeScan.ReadCurrentAsync(bronzeTable, bronze, type, cancellationToken).ConfigureAwait(false);
                 foreach (var group in wanted.Where(k => current.TryGetValue(k, out var c) && !c.Row.Deleted).GroupBy(k => current[k].At.File))
@@ -359,23 +353,23 @@ public sealed class NlpAnnotationJob
             var language = read.Language == Language.French ? "fr" : "en";
             foreach (var m in read.Mentions)
             {
-                var id = NlpIds.Mention(document.Key, text.Path, ConceptKind, m.Concept.Id, m.Start, m.End);
-                rows.Add(Row(document, row, text, language, m.Section.ToString(), id, ConceptKind, m.Start, m.End, m.Text, m.Concept.Id, m.Concept.Display, m.Concept.Kind.ToString(),
+                var id = NlpIds.Mention(document.Key, text.Path, MentionKinds.Concept, m.Concept.Id, m.Start, m.End);
+                rows.Add(Row(document, row, text, language, m.Section.ToString(), id, MentionKinds.Concept, m.Start, m.End, m.Text, m.Concept.Id, m.Concept.Display, m.Concept.Kind.ToString(),
                     Codes(m.Concept.Codes.Select(c => (c.System, c.Code))), m.Assertion, m.Relative?.Code, null, null, resourceOf.GetValueOrDefault(id), fingerprint, digest));
             }
 
             foreach (var m in read.Measurements)
             {
-                var id = NlpIds.Mention(document.Key, text.Path, MeasurementKind, m.TestId, m.Start, m.End);
-                rows.Add(Row(document, row, text, language, null, id, MeasurementKind, m.Start, m.End, m.Text, m.TestId, m.Display, null,
+                var id = NlpIds.Mention(document.Key, text.Path, MentionKinds.Measurement, m.TestId, m.Start, m.End);
+                rows.Add(Row(document, row, text, language, null, id, MentionKinds.Measurement, m.Start, m.End, m.Text, m.TestId, m.Display, null,
                     Codes([("http://loinc.org", m.Loinc)]), null, null, (double)m.Value, m.Ucum, resourceOf.GetValueOrDefault(id), fingerprint, digest));
             }
 
             foreach (var m in read.Medications)
             {
-                var id = NlpIds.Mention(document.Key, text.Path, MedicationKind, m.Drug.Concept.Id, m.Start, m.End);
+                var id = NlpIds.Mention(document.Key, text.Path, MentionKinds.Medication, m.Drug.Concept.Id, m.Start, m.End);
                 var dose = m.DoseQuantity ?? m.Strength;
-                rows.Add(Row(document, row, text, language, null, id, MedicationKind, m.Start, m.End, m.Text, m.Drug.Concept.Id, m.Drug.Concept.Display, m.Drug.Concept.Kind.ToString(),
+                rows.Add(Row(document, row, text, language, null, id, MentionKinds.Medication, m.Start, m.End, m.Text, m.Drug.Concept.Id, m.Drug.Concept.Display, m.Drug.Concept.Kind.ToString(),
                     Codes(m.Drug.Concept.Codes.Select(c => (c.System, c.Code))), null, null, dose is null ? null : (double)dose.Value, dose?.Unit, resourceOf.GetValueOrDefault(id), fingerprint, digest));
             }
         }

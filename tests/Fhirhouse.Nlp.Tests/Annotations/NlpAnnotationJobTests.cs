@@ -193,13 +193,13 @@ public sealed class NlpAnnotationJobTests : IDisposable
         Assert.Equal("entered-in-error", Parse((await NlpResourcesAsync(lake))[(string)Column(asthma, "fhir_resource")!]).GetProperty("verificationStatus").GetProperty("coding")[0].GetProperty("code").GetString());
     }
 
-    private static IEnumerable<Terminology.TerminologyTerm> Terms(Concept concept)
+    private static IEnumerable<Nlp.Terminology.TerminologyTerm> Terms(Concept concept)
     {
         // The display and HTA's abbreviation suffice for this test's text.
-        yield return new Terminology.TerminologyTerm(concept.Display, concept.Id, concept.Kind, concept.Display, concept.Codes);
+        yield return new Nlp.Terminology.TerminologyTerm(concept.Display, concept.Id, concept.Kind, concept.Display, concept.Codes);
         if (concept.Display.Contains("hypertension", StringComparison.OrdinalIgnoreCase))
         {
-            yield return new Terminology.TerminologyTerm("HTA", concept.Id, concept.Kind, concept.Display, concept.Codes);
+            yield return new Nlp.Terminology.TerminologyTerm("HTA", concept.Id, concept.Kind, concept.Display, concept.Codes);
         }
     }
 
