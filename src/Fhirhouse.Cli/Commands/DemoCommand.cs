@@ -45,6 +45,7 @@ internal static class DemoCommand
             var files = summary.Files.Select(f => (Path.Combine(source, f), PayloadFormat.Ndjson)).ToList();
             var ingest = await IngestCommand.RunAsync(context, lake.Objects, files, ValidationLevel.Structure, NdjsonReader.DefaultMaxLineBytes, cancellationToken).ConfigureAwait(false);
             var views = await ViewsCommand.RunAsync(context, lake.Objects, DefaultViews.All, refresh: false, cancellationToken).ConfigureAwait(false);
+            var nlp = await NlpAnnotateCommand.RunAsync(context, lake.Objects, new Nlp.Annotations.NlpAnnotateOptions().BatchDocuments, cancellationToken).ConfigureAwait(false);
             var governance = await GovernanceOptionSet.OpenAsync(lake, keyring, await PolicyStore.InForceAsync(lake.Objects, PolicySet.Shipped, cancellationToken).ConfigureAwait(false), context, cancellationToken).ConfigureAwait(false);
             var catalog = new QueryOptions { Catalog = LakeTables.Catalog(lake.Objects) };
             var answers = new List<(string Question, string Sql, QueryResult Result)>();
@@ -54,6 +55,13 @@ internal static class DemoCommand
                 {
                     answers.Add((question, sql, await engine.ExecuteAsync(sql, cancellationToken: cancellationToken).ConfigureAwait(false)));
                 }
+            }
+
+            QueryResult assertions, mentions;
+            using (var clinician = new QueryEngine(lake.Objects, governance.QueryOptions(Operator with { Role = "clinician", Purpose = "treatment" }, EntryPoints.Demo, catalog)))
+            {
+                assertions = await clinician.ExecuteAsync(NlpQuestion, cancellationToken: cancellationToken).ConfigureAwait(false);
+                mentions = await clinician.ExecuteAsync(NlpMentions, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
             QueryResult masked;
@@ -89,6 +97,9 @@ internal static class DemoCommand
                     ["ingested"] = ingest.Resources,
                     ["quarantined"] = ingest.Quarantined,
                     ["views"] = views.ToDictionary(v => v.View, v => v.RowsWritten),
+                    ["nlpMentions"] = nlp.Mentions,
+                    ["nlpResources"] = nlp.ResourcesLanded,
+                    ["nlpAssertions"] = Rows(assertions),
                     ["answers"] = answers.ToDictionary(a => a.Question, a => Rows(a.Result)),
                     ["analystSees"] = Rows(masked),
                     ["researchSees"] = Rows(consented),
@@ -115,7 +126,16 @@ internal static class DemoCommand
                 }
 
                 context.Out.WriteLine();
-                context.Console.MarkupLine("[bold]4. Governance[/]: the questions above ran as admin/operations through the policies (policies/*.json); an analyst sees the same patients masked:");
+                context.Console.MarkupLine("[bold]4. Clinical NLP[/]: notes and patient messages annotated (French and English; negation, uncertainty, history, family), written back as FHIR in bronze (source nlp) and as gold.nlp_annotations");
+                NlpAnnotateCommand.WriteText(context.Out, nlp);
+                context.Out.WriteLine(NlpQuestion);
+                QueryOutput.Write(context, assertions, "table");
+                context.Out.WriteLine("A few mentions, as a clinician for treatment reads them (the words as written are PHI: analysts and research see them redacted):");
+                QueryOutput.Write(context, mentions, "table");
+                context.Out.WriteLine("'fhirhouse views refresh' brings the NLP Conditions and Observations into the views; 'fhirhouse nlp show DocumentReference/ID --html note.html' shows one note's annotations.");
+
+                context.Out.WriteLine();
+                context.Console.MarkupLine("[bold]5. Governance[/]: the questions above ran as admin/operations through the policies (policies/*.json); an analyst sees the same patients masked:");
                 context.Out.WriteLine(MaskedQuestion);
                 QueryOutput.Write(context, masked, "table");
                 context.Out.WriteLine($"Research sees only the patients whose Consent permits research ({ResearchQuestion}): {QueryOutput.Text(consented.Rows[0][0])} of {summary.Patients}.");
@@ -138,6 +158,18 @@ internal static class DemoCommand
 
     /// <summary>The demo reads as the operator for operations: the one role the shipped policies let read everything.</summary>
     internal static readonly AccessIdentity Operator = new("demo", "admin", "operations");
+
+    /// <summary>What the NLP found, by assertion: the concepts most often mentioned in notes and messages.</summary>
+    internal const string NlpQuestion =
+        "SELECT display, language, count(*) FILTER (WHERE negation = 'Affirmed' AND temporality = 'Recent' AND experiencer = 'Patient') AS present, " +
+        "count(*) FILTER (WHERE negation = 'Negated') AS negated, count(*) FILTER (WHERE negation = 'Possible') AS possible, " +
+        "count(*) FILTER (WHERE temporality = 'Historical') AS past, count(*) FILTER (WHERE experiencer = 'Other') AS family " +
+        "FROM gold.nlp_annotations WHERE kind = 'concept' GROUP BY display, language ORDER BY count(*) DESC LIMIT 8";
+
+    /// <summary>A few mentions with their assertion and the FHIR resource each became.</summary>
+    internal const string NlpMentions =
+        "SELECT text, display, negation, temporality, experiencer, split_part(fhir_resource, '/', 1) AS fhir FROM gold.nlp_annotations " +
+        "WHERE kind = 'concept' AND (negation <> 'Affirmed' OR experiencer = 'Other' OR temporality <> 'Recent') ORDER BY mention_id LIMIT 6";
 
     internal const string MaskedQuestion = "SELECT left(id, 16) AS id_hash, family, given, birth_date, postal_code, gender FROM patient ORDER BY birth_date LIMIT 3";
 

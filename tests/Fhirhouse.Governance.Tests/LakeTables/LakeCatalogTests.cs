@@ -58,7 +58,8 @@ public sealed class LakeCatalogTests
         var definition = new LakeTableDefinition("gold.notes", "tables/gold/notes", s_schema);
         await definition.OpenOrCreateAsync(store, new DeltaTableOptions());
         var catalog = new LakeCatalog(store, [definition]);
-        Assert.Equal(("gold", "notes", "tables/gold/notes"), Assert.Single(await catalog.FindAsync(null, "notes", CancellationToken.None)) is var t ? (t.Zone, t.Name, t.Path) : default);
-        Assert.Single(await catalog.ListAsync(CancellationToken.None), t => t.Name == "notes");
+        var found = Assert.Single(await catalog.FindAsync(null, "notes", CancellationToken.None));
+        Assert.Equal(("gold", "notes", "tables/gold/notes"), (found.Zone, found.ShortName, found.Path));
+        Assert.Single(await catalog.ListAsync(CancellationToken.None), t => t.Name == "gold.notes");
     }
 }
