@@ -53,7 +53,7 @@ public sealed class Annotator
     /// The revision of the engine's code that decides what is found (tokens, matching, assertion, values). Raised by hand
     /// when a change of the code changes what is found, so that <c>nlp annotate</c> re-annotates the lake.
     /// </summary>
-    public const int EngineRevision = 1;
+    public const int EngineRevision = 2;
 
     /// <summary>
     /// What decides what is found, in one short id: the engine's revision and the digests of each language's lexicon and

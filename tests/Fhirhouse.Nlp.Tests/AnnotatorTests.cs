@@ -28,6 +28,13 @@ public sealed class AnnotatorTests
         Assert.Equal(Negation.Affirmed, Only("Diabète de type 2 et tension artérielle élevée.", "t2dm").Assertion.Negation);
     }
 
+    [Theory]
+    [InlineData("Family history:\n- Sister with asthma.\n- No family history of stroke.", "asthma", Negation.Affirmed)]
+    [InlineData("Antécédents familiaux :\n- Mère asthmatique\n* Père diabétique", "asthma", Negation.Affirmed)]
+    [InlineData("ROS: -asthma, -fever.", "asthma", Negation.Negated)]
+    public void A_list_items_dash_is_a_marker_but_a_dash_on_the_word_negates_it(string text, string concept, Negation expected) =>
+        Assert.Equal(expected, Only(text, concept).Assertion.Negation);
+
     [Fact]
     public void Reading_a_text_gives_its_measurements_and_the_dosage_of_its_drugs()
     {

@@ -105,7 +105,9 @@ public sealed class ContextRuleSet
     /// The rule matches of a sentence: at each position, for each field (negation, temporality, experiencer), the longest
     /// phrase that starts there (all its rules: one phrase may trigger one modifier and terminate another), matches at different positions free to
     /// overlap (": no" and "no" both count), except that a pseudo-trigger hides the matches inside it that decide the same
-    /// field (a negation pseudo-trigger hides negation and uncertainty triggers, not a family member's name).
+    /// field (a negation pseudo-trigger hides negation and uncertainty triggers, not a family member's name). A list
+    /// item's marker ("- Sister with asthma") is not the "-" of "-fever": a sentence's first dash followed by a space
+    /// triggers nothing.
     /// </summary>
     public List<RuleMatch> Match(IReadOnlyList<Token> tokens)
     {
@@ -113,7 +115,8 @@ public sealed class ContextRuleSet
         var matches = new List<RuleMatch>();
         var found = new List<(ContextRule Rule, int Length)>();
         Span<int> longest = stackalloc int[3];
-        for (var i = 0; i < tokens.Count; i++)
+        var listMarker = tokens.Count > 1 && tokens[0].Norm is "-" or "*" or "\u2022" or "\u2013" && tokens[1].Start > tokens[0].End;
+        for (var i = listMarker ? 1 : 0; i < tokens.Count; i++)
         {
             found.Clear();
             if (_byFirstWord.TryGetValue(tokens[i].Norm, out var candidates))
