@@ -45,8 +45,9 @@ internal static class DemoCommand
             var files = summary.Files.Select(f => (Path.Combine(source, f), PayloadFormat.Ndjson)).ToList();
             var ingest = await IngestCommand.RunAsync(context, lake.Objects, files, ValidationLevel.Structure, NdjsonReader.DefaultMaxLineBytes, cancellationToken).ConfigureAwait(false);
             var views = await ViewsCommand.RunAsync(context, lake.Objects, DefaultViews.All, refresh: false, cancellationToken).ConfigureAwait(false);
-            var nlp = await NlpAnnotateCommand.RunAsync(context, lake.Objects, new Nlp.Annotations.NlpAnnotateOptions().BatchDocuments, cancellationToken).ConfigureAwait(false);
-            var governance = await GovernanceOptionSet.OpenAsync(lake, keyring, await PolicyStore.InForceAsync(lake.Objects, PolicySet.Shipped, cancellationToken).ConfigureAwait(false), context, cancellationToken).ConfigureAwait(false);
+            var policies = await PolicyStore.InForceAsync(lake.Objects, PolicySet.Shipped, cancellationToken).ConfigureAwait(false);
+            var governance = await GovernanceOptionSet.OpenAsync(lake, keyring, policies, context, cancellationToken).ConfigureAwait(false);
+            var nlp = await NlpAnnotateCommand.RunAsync(context, lake.Objects, Operator, policies, governance.Audit, new Nlp.Annotations.NlpAnnotateOptions().BatchDocuments, cancellationToken).ConfigureAwait(false);
             var catalog = new QueryOptions { Catalog = LakeTables.Catalog(lake.Objects) };
             var answers = new List<(string Question, string Sql, QueryResult Result)>();
             using (var engine = new QueryEngine(lake.Objects, governance.QueryOptions(Operator, EntryPoints.Demo, catalog)))

@@ -7,7 +7,6 @@ using Fhirhouse.Nlp.Annotations;
 using Fhirhouse.Nlp.Fhir;
 using Fhirhouse.Nlp.Rendering;
 using Fhirhouse.Nlp.Sources;
-using Fhirhouse.Query.Access;
 
 namespace Fhirhouse.Cli.Commands;
 
@@ -69,20 +68,8 @@ internal static class NlpShowCommand
 
         using var session = await governance.OpenSessionAsync(parse, lake, context, cancellationToken).ConfigureAwait(false);
         var identity = session.Identity;
-        string[] tables = [BronzeTable.Definition.Name, NlpAnnotationsTable.Name];
-        foreach (var (name, path) in new[] { (BronzeTable.Definition.Name, BronzeTable.TablePath), (NlpAnnotationsTable.Name, NlpAnnotationsTable.Definition.Path) })
-        {
-            var decision = session.Policies.Decide(identity.Role, identity.Purpose, name, path);
-            var reason = !decision.Allowed ? decision.Reason
-                : decision.Rule is { } rule && (rule.Masks.Count > 0 || rule.Filter is not null)
-                    ? $"Access denied: {operation} shows the text as written, and rule '{rule.Name}' gives table '{name}' to role '{identity.Role}' for purpose '{identity.Purpose}' only masked or filtered."
-                    : null;
-            if (reason is not null)
-            {
-                await session.Audit.AppendAsync(new AuditEntry(identity.User, identity.Role, identity.Purpose, EntryPoints.CliNlp, $"{operation} {key}", tables, 0, AuditOutcomes.Denied, reason), cancellationToken).ConfigureAwait(false);
-                throw new AccessDeniedException(reason);
-            }
-        }
+        var query = $"{operation} {key}";
+        await NlpAccess.AuthorizeAsync(identity, session.Policies, session.Audit, operation, query, cancellationToken).ConfigureAwait(false);
 
         var bronze = await BronzeTable.OpenAsync(session.Store.Objects, new DeltaTableOptions { TimeProvider = context.Time }, cancellationToken).ConfigureAwait(false);
         var snapshot = await bronze.Table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -95,7 +82,7 @@ internal static class NlpShowCommand
 
         if (reading is null)
         {
-            await session.Audit.AppendAsync(new AuditEntry(identity.User, identity.Role, identity.Purpose, EntryPoints.CliNlp, $"{operation} {key}", tables, 0, AuditOutcomes.Error, "not in the lake"), cancellationToken).ConfigureAwait(false);
+            await NlpAccess.AppendAsync(session.Audit, identity, query, 0, AuditOutcomes.Error, "not in the lake", cancellationToken).ConfigureAwait(false);
             throw new FhirhouseException(ErrorCodes.InvalidValue, ErrorKind.Usage, $"{key} is not in the lake (no current version in bronze at v{snapshot.Version}).");
         }
 
@@ -103,8 +90,7 @@ internal static class NlpShowCommand
         var texts = reading.Document.Texts
             .Select(t => new TextAnnotation(t, annotator.Read(t.Text, NlpAnnotationJob.LanguageOf(t.Language), reading.Document.WrittenYear)))
             .ToList();
-        await session.Audit.AppendAsync(new AuditEntry(identity.User, identity.Role, identity.Purpose, EntryPoints.CliNlp, $"{operation} {key}", tables,
-            texts.Sum(t => t.Reading.Mentions.Count), AuditOutcomes.Ok, null), cancellationToken).ConfigureAwait(false);
+        await NlpAccess.AppendAsync(session.Audit, identity, query, texts.Sum(t => t.Reading.Mentions.Count), AuditOutcomes.Ok, null, cancellationToken).ConfigureAwait(false);
         foreach (var unread in reading.Unread)
         {
             context.Error.WriteLine($"{operation}: {key} {unread}");
