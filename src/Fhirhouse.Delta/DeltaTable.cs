@@ -369,6 +369,16 @@ public sealed class DeltaTable
         ChangeFeedReader.ReadAsync(this, fromVersion, toVersion, cancellationToken);
 
     /// <summary>
+    /// The oldest version whose commit is still in the log: the change feed can be read from it on, not before (log
+    /// cleanup, as after an erasure, removes older commits). One listing of the log; -1 for a table with no commit file.
+    /// </summary>
+    public async Task<long> GetEarliestCommitVersionAsync(CancellationToken cancellationToken = default)
+    {
+        var commits = (await Log.ListAsync(cancellationToken).ConfigureAwait(false)).Where(f => f.Kind == LogFileKind.Commit).ToList();
+        return commits.Count == 0 ? -1 : commits.Min(f => f.Version);
+    }
+
+    /// <summary>
     /// Deletes files under the table that the latest snapshot does not reference and that were removed (and written)
     /// longer than <paramref name="retention"/> ago (default: the table's <c>delta.deletedFileRetentionDuration</c>,
     /// 7 days). Tables this library may not write (unknown writer features) are refused by name, as deleting files

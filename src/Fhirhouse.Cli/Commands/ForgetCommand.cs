@@ -153,7 +153,9 @@ internal static class ForgetCommand
 
         foreach (var path in report.NeedRebuild)
         {
-            context.Out.WriteLine($"warning: {path} lagged behind bronze and cannot refresh from the change feed any more: rebuild it (fhirhouse views build).");
+            context.Out.WriteLine(string.Equals(path, Nlp.Annotations.NlpAnnotationsTable.Definition.Path, StringComparison.Ordinal)
+                ? $"warning: {path} lagged behind bronze and cannot follow its change feed any more: the next 'fhirhouse nlp annotate' reads all of bronze again."
+                : $"warning: {path} lagged behind bronze and cannot refresh from the change feed any more: rebuild it (fhirhouse views build).");
         }
     }
 }

@@ -19,6 +19,12 @@ internal static class ChangeFeedReader
             throw new ArgumentOutOfRangeException(nameof(fromVersion), fromVersion, $"Table '{table.Path}' has versions 0..{snapshot.Version}.");
         }
 
+        if (await table.GetEarliestCommitVersionAsync(cancellationToken).ConfigureAwait(false) is var earliest && fromVersion < earliest)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fromVersion), fromVersion,
+                $"Table '{table.Path}': the change feed from version {fromVersion} is gone (the log was cleaned up; its oldest commit is version {earliest}): rebuild what follows it from its current version.");
+        }
+
         var schema = snapshot.Schema;
         var cdcSchema = new StructType([.. schema.Fields, new StructField(ChangeTypeColumn, PrimitiveType.String)]);
         for (var version = fromVersion; version <= snapshot.Version; version++)

@@ -82,6 +82,10 @@ public sealed class NlpAnnotationJob
             return NlpAnnotateResult.UpToDate(bronze.Version, annotations.Version);
         }
 
+        // Bronze's change feed since the last run is gone (an erasure cleaned its log up): everything is read again,
+        // and what did not change is kept by its output digest.
+        full = full || applied + 1 < await bronzeTable.GetEarliestCommitVersionAsync(cancellationToken).ConfigureAwait(false);
+
         // The current version of every text resource (small columns only), and which of them to read.
         var current = new Dictionary<string, (BronzeRow Row, BronzeScan.Location At)>(StringComparer.Ordinal);
         foreach (var type in SourceTexts.ResourceTypes)
@@ -306,6 +310,18 @@ public sealed class NlpAnnotationJob
             return [.. found.Values];
         }
 
+        /// <summary>
+        /// The bronze version the table reflects after this run: the version read, or bronze's latest when every commit
+        /// since is this run's own landing or changes no text resource (so the next run need not scan them again).
+        /// </summary>
+        private async Task<long> ReflectedVersionAsync(CancellationToken cancellationToken)
+        {
+            var latest = (await bronzeTable.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Version;
+            return latest > bronze.Version && (await ChangedSinceAsync(bronzeTable, bronze.Version, latest, cancellationToken).ConfigureAwait(false)).Count == 0
+                ? latest
+                : bronze.Version;
+        }
+
         private async Task LandAsync(List<string> resources, CancellationToken cancellationToken)
         {
             // The shared Device once per payload.
@@ -317,7 +333,8 @@ public sealed class NlpAnnotationJob
 
         public async Task<NlpAnnotateResult> CommitAsync(bool full, long? applied, CancellationToken cancellationToken)
         {
-            var txn = new AppTransaction(DerivedTable.BronzeAppId, bronze.Version);
+            var reflects = await ReflectedVersionAsync(cancellationToken).ConfigureAwait(false);
+            var txn = new AppTransaction(DerivedTable.BronzeAppId, reflects);
             long? version = null;
             if (full)
             {
@@ -330,8 +347,14 @@ public sealed class NlpAnnotationJob
             {
                 version = (await table.ReplaceWhereAsync(RowPredicate.In(DerivedTable.ResourceKeyColumn, _replaced), _ => Task.FromResult<IReadOnlyList<DataFile>>(_files), txn, cancellationToken).ConfigureAwait(false)).Version;
             }
+            else if (applied < reflects)
+            {
+                // Nothing to rewrite, but the table now reflects a later bronze: recorded, so the next run (and an
+                // erasure, which moves only up-to-date followers along) starts from there.
+                version = (await table.AppendAsync([], txn, cancellationToken).ConfigureAwait(false)).Version;
+            }
 
-            return new NlpAnnotateResult(bronze.Version, version, full, _documents, _texts, _unread, _mentions, _unchanged, _landed, _retracted, _removed, fingerprint);
+            return new NlpAnnotateResult(reflects, version, full, _documents, _texts, _unread, _mentions, _unchanged, _landed, _retracted, _removed, fingerprint);
         }
     }
 

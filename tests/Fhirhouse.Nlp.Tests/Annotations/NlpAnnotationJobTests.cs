@@ -118,6 +118,8 @@ public sealed class NlpAnnotationJobTests : IDisposable
         var third = await AnnotateAsync(lake);
 
         Assert.NotNull(first.TableVersion);
+        Assert.Equal(bronzeAfter, first.BronzeVersion);
+        Assert.True(second.WasUpToDate && third.WasUpToDate, "the first run's own FHIR in bronze is not something to annotate");
         Assert.Null(second.TableVersion);
         Assert.Null(third.TableVersion);
         Assert.Equal(bronzeAfter, await BronzeVersionAsync(lake));
@@ -238,6 +240,31 @@ public sealed class NlpAnnotationJobTests : IDisposable
         var wholeRows = (await RowsAsync(whole)).Select(r => string.Join('|', r.Select(v => v?.ToString())));
         var brokenRows = (await RowsAsync(broken)).Select(r => string.Join('|', r.Select(v => v?.ToString())));
         Assert.Equal(wholeRows, brokenRows);
+    }
+
+    [Fact]
+    public async Task When_bronzes_change_feed_since_the_last_run_is_gone_the_next_run_reads_everything_again_and_keeps_what_did_not_change()
+    {
+        var lake = NewLake("lake");
+        await LandAsync(lake, Note("n1", "p1", "Pas de fièvre. Diabète de type 2."));
+        await AnnotateAsync(lake);
+        var before = await RowsAsync(lake);
+        await LandAsync(lake, Note("n2", "p2", "Toux et dyspnée."));
+
+        // What an erasure does to bronze's history: a checkpoint at the latest version, the older log removed.
+        var bronze = await BronzeTable.OpenAsync(lake, new DeltaTableOptions { CheckpointInterval = 1 });
+        await bronze.Table.AppendAsync([]);
+        await bronze.Table.CleanUpLogAsync(TimeSpan.FromDays(-1));
+        Assert.True(await bronze.Table.GetEarliestCommitVersionAsync() > 1);
+
+        var result = await AnnotateAsync(lake);
+        Assert.True(result.Full);
+        Assert.Equal((2, 1), (result.Documents, result.Unchanged));
+        var after = await RowsAsync(lake);
+        Assert.Contains(after, r => (string)r[NlpAnnotationsTable.Column.ResourceKey]! == "DocumentReference/n2");
+        Assert.Equal(
+            before.Select(r => r[NlpAnnotationsTable.Column.MentionId]),
+            after.Where(r => (string)r[NlpAnnotationsTable.Column.ResourceKey]! == "DocumentReference/n1").Select(r => r[NlpAnnotationsTable.Column.MentionId]));
     }
 
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
