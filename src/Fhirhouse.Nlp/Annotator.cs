@@ -53,7 +53,7 @@ public sealed class Annotator
     /// The revision of the engine's code that decides what is found (tokens, matching, assertion, values). Raised by hand
     /// when a change of the code changes what is found, so that <c>nlp annotate</c> re-annotates the lake.
     /// </summary>
-    public const int EngineRevision = 2;
+    public const int EngineRevision = 3;
 
     /// <summary>
     /// What decides what is found, in one short id: the engine's revision and the digests of each language's lexicon and
@@ -103,6 +103,11 @@ public sealed class Annotator
     {
         var (measurements, medications) = (new List<MeasurementMention>(), new List<MedicationMention>());
         var mentions = Annotate(text, sentences, chosen, writtenYear, values ? (measurements, medications) : null);
+        if (mentions.Count > 0 && Dialogue.Questions(text) is { Count: > 0 } questions)
+        {
+            mentions = [.. mentions.Select(m => Answered(m, questions, writtenYear))];
+        }
+
         return new TextReading(chosen, mentions, measurements, medications);
     }
 
@@ -133,7 +138,7 @@ public sealed class Annotator
             var matches = engine.Rules.Match(sentence.Tokens);
             foreach (var match in found)
             {
-                var assertion = Complete(AssertionEngine.Assert(sentence.Tokens, matches, match.FirstToken, match.LastToken), sentence.Tokens, section, writtenYear);
+                var assertion = Complete(AssertionEngine.Assert(sentence.Tokens, matches, match.FirstToken, match.LastToken), match.Concept, sentence.Tokens, section, writtenYear);
                 var relative = assertion.Experiencer == Experiencer.Other
                     ? Relatives.Nearest(sentence.Tokens, match.FirstToken, match.LastToken) ?? (section == SectionKind.FamilyHistory || Names(sentence.Tokens, s_family) ? Relatives.FamilyMember : null)
                     : null;
@@ -144,8 +149,49 @@ public sealed class Annotator
         return mentions;
     }
 
-    private static MentionAssertion Complete(MentionAssertion assertion, IReadOnlyList<Token> tokens, SectionKind section, int? writtenYear)
+    private static readonly HashSet<string> s_ever = new(["ever", "before", "previously", "deja", "auparavant", "passe"], StringComparer.Ordinal);
+
+    /// <summary>
+    /// A mention in a transcript's question ("Do you have a headache?") takes its negation from the patient's answer
+    /// (yes, no, unsure; rule <c>dialogue:no</c>...), and is historical when the answer is yes and it gives a year
+    /// before the text was written or the question asks "ever" / "déjà", unless the condition is chronic or goes on.
+    /// </summary>
+    private static Mention Answered(Mention mention, IReadOnlyList<DialogueQuestion> questions, int? writtenYear)
     {
+        var question = questions.FirstOrDefault(q => q.Start <= mention.Start && mention.End <= q.End && q.Answer is not null);
+        if (question is null)
+        {
+            return mention;
+        }
+
+        var answer = question.Answer!.Value;
+        var negation = answer switch
+        {
+            DialogueAnswer.No => Negation.Negated,
+            DialogueAnswer.Unsure => Negation.Possible,
+            _ => Negation.Affirmed,
+        };
+        var answerWords = Tokenizer.Tokenize(question.AnswerText);
+        var past = answer == DialogueAnswer.Yes && mention.Assertion.Experiencer == Experiencer.Patient && !IsChronic(mention.Concept) && !Names(answerWords, s_ongoing)
+            && (Names(Tokenizer.Tokenize(question.Question), s_ever)
+                || (writtenYear is { } year && answerWords.Any(t => t.Kind == TokenKind.Number && t.Norm.Length == 4 && t.Number is { } y && y >= 1900 && y < year)));
+        var assertion = mention.Assertion with
+        {
+            Negation = negation,
+            Temporality = past ? Temporality.Historical : Temporality.Recent,
+            Rules = [.. mention.Assertion.Rules, "dialogue:" + answer.ToString().ToLowerInvariant()],
+        };
+        return mention with { Assertion = assertion };
+    }
+
+    private static MentionAssertion Complete(MentionAssertion assertion, Concept concept, IReadOnlyList<Token> tokens, SectionKind section, int? writtenYear)
+    {
+        // A relative's condition has no place on the patient's timeline: "antécédents familiaux de diabète" is not a past diabetes.
+        if (assertion.Experiencer == Experiencer.Other && assertion.Temporality == Temporality.Historical)
+        {
+            return assertion with { Temporality = Temporality.Recent };
+        }
+
         if (assertion.Experiencer != Experiencer.Patient || assertion.Temporality != Temporality.Recent)
         {
             return assertion;
@@ -156,7 +202,8 @@ public sealed class Annotator
             return assertion with { Experiencer = Experiencer.Other, Rules = [.. assertion.Rules, "section:FamilyHistory"] };
         }
 
-        if (Names(tokens, s_ongoing))
+        // A chronic disease listed under past history or with the year it was found ("HTA (2019)") is still the patient's.
+        if (Names(tokens, s_ongoing) || IsChronic(concept))
         {
             return assertion;
         }
@@ -172,6 +219,32 @@ public sealed class Annotator
         }
 
         return assertion;
+    }
+
+    /// <summary>
+    /// The ICD-10 categories of chronic diseases, which a note's past history lists as the patient's standing problems
+    /// (hypertension, diabetes, asthma...), unlike the events and acute illnesses it lists as past (appendicitis,
+    /// myocardial infarction, pneumonia). A concept is chronic when one of its ICD-10 codes falls in one.
+    /// </summary>
+    private static readonly HashSet<string> s_chronicIcd10 = new(
+        ["E03", "E05", "E10", "E11", "E12", "E13", "E14", "E66", "E78", "F20", "F31", "F32", "F33", "F41", "G20", "G30", "G35", "G40", "G43",
+         "I10", "I11", "I12", "I13", "I15", "I25", "I48", "I50", "J44", "J45", "K50", "K51", "M05", "M06", "M15", "M16", "M17", "M19", "M81",
+         "N18", "B18", "B20", "D50", "L40", "E84"], StringComparer.Ordinal);
+
+    /// <summary>Whether the concept is a chronic disease (<see cref="s_chronicIcd10"/>).</summary>
+    public static bool IsChronic(Concept concept)
+    {
+        ArgumentNullException.ThrowIfNull(concept);
+        foreach (var coding in concept.Codes)
+        {
+            if (coding.System is CodeSystemNames.Icd10 or CodeSystemNames.Icd10Cm && coding.Code.Length >= 3
+                && s_chronicIcd10.Contains(coding.Code[..3].ToUpperInvariant()))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool Names(IReadOnlyList<Token> tokens, HashSet<string> words)

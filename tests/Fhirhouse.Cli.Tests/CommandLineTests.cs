@@ -72,9 +72,11 @@ public sealed class CommandLineTests
         Assert.Contains($"Demo folder: {demo}", first.Out, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(demo, "source", "Patient.000.ndjson")));
         Assert.DoesNotContain("\u001b[", first.Out, StringComparison.Ordinal);
-        Assert.Contains("4. Governance", first.Out, StringComparison.Ordinal);
+        Assert.Contains("4. Clinical NLP", first.Out, StringComparison.Ordinal);
+        Assert.Matches("Mentions written: [1-9]", first.Out);
+        Assert.Contains("5. Governance", first.Out, StringComparison.Ordinal);
         Assert.Contains("rule 'research-no-raw-data'", first.Out, StringComparison.Ordinal);
-        Assert.Contains("in the audit log (tables/audit_log): 6 rows", first.Out, StringComparison.Ordinal);
+        Assert.Contains("in the audit log (tables/audit_log): 9 rows", first.Out, StringComparison.Ordinal);
         Assert.Matches("Research sees only the patients whose Consent permits research .*: [0-9]+ of 15\\.", first.Out);
 
         var second = await CliRunner.RunAsync("demo", "--patients", "15", "--out", demo);

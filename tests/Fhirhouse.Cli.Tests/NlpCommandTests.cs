@@ -40,4 +40,25 @@ public sealed class NlpCommandTests
         Assert.Equal(2, exit);
         Assert.Contains("icd10cm-order", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Evaluate_scores_a_generated_hospital_against_its_ground_truth_and_names_a_missing_truth()
+    {
+        using var folder = new TempFolder();
+        CliRunner.AssertOk(await CliRunner.RunAsync("generate", "--patients", "4", "--seed", "9", "--out", folder.Path));
+
+        var (exit, output, error) = await CliRunner.RunAsync("nlp", "evaluate", folder.Path, "--json", "--errors", "3");
+        Assert.True(exit == 0, error);
+        using var scores = System.Text.Json.JsonDocument.Parse(output);
+        var all = scores.RootElement.GetProperty("scores").GetProperty("all");
+        Assert.True(all.GetProperty("documents").GetInt32() > 0);
+        Assert.InRange(all.GetProperty("detection").GetProperty("f1").GetDouble(), 0.9, 1.0);
+        Assert.Equal(0, scores.RootElement.GetProperty("notFound").GetInt32());
+        Assert.Contains("texts scored", error, StringComparison.Ordinal);
+
+        File.Delete(Path.Combine(folder.Path, "notes-ground-truth.ndjson"));
+        var missing = await CliRunner.RunAsync("nlp", "evaluate", folder.Path);
+        Assert.Equal(2, missing.Exit);
+        Assert.Contains("--truth", missing.Error, StringComparison.Ordinal);
+    }
 }

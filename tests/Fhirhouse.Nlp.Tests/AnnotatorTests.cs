@@ -35,6 +35,29 @@ public sealed class AnnotatorTests
     public void A_list_items_dash_is_a_marker_but_a_dash_on_the_word_negates_it(string text, string concept, Negation expected) =>
         Assert.Equal(expected, Only(text, concept).Assertion.Negation);
 
+    [Theory]
+    [InlineData("Bot: Do you have a headache?\nPatient: no\nBot: Do you have chest pain?\nPatient: i don't know", "headache", Negation.Negated)]
+    [InlineData("Bot: Do you have a headache?\nPatient: no\nBot: Do you have chest pain?\nPatient: i don't know", "chest_pain", Negation.Possible)]
+    [InlineData("Assistant : Avez-vous de la fièvre ?\nPatiente : oui depuis hier", "fever", Negation.Affirmed)]
+    [InlineData("Infirmière : Avez-vous une douleur thoracique ?\nPatient : pas du tout", "chest_pain", Negation.Negated)]
+    [InlineData("Bot: Any headache?\nBot: Do you still have a headache?\nPatient: yes", "headache", Negation.Affirmed)]
+    public void A_question_of_a_transcript_takes_its_negation_from_the_patients_answer(string text, string concept, Negation expected)
+    {
+        var mention = s_annotator.Read(text, text.Contains("Avez", StringComparison.Ordinal) ? Language.French : Language.English).Mentions.Last(m => m.Concept.Id == concept);
+        Assert.Equal(expected, mention.Assertion.Negation);
+    }
+
+    [Fact]
+    public void A_chronic_disease_under_past_history_or_dated_stays_current_and_an_acute_one_is_past()
+    {
+        var reading = s_annotator.Read("ANTÉCÉDENTS\n- HTA (2019).\n- Appendicite (2001).\n- Asthme depuis 2007.", Language.French, writtenYear: 2025);
+        Assert.Equal(Temporality.Recent, reading.Mentions.Single(m => m.Concept.Id == "htn").Assertion.Temporality);
+        Assert.Equal(Temporality.Recent, reading.Mentions.Single(m => m.Concept.Id == "asthma").Assertion.Temporality);
+        Assert.Equal(Temporality.Historical, reading.Mentions.Single(m => m.Concept.Id == "appendicitis").Assertion.Temporality);
+        var answered = s_annotator.Read("Bot: Have you ever had pneumonia?\nPatient: yes in 2019", Language.English, writtenYear: 2025).Mentions.Single();
+        Assert.Equal((Negation.Affirmed, Temporality.Historical), (answered.Assertion.Negation, answered.Assertion.Temporality));
+    }
+
     [Fact]
     public void Reading_a_text_gives_its_measurements_and_the_dosage_of_its_drugs()
     {

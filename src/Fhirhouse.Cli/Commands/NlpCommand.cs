@@ -21,6 +21,7 @@ internal static class NlpCommand
         command.Subcommands.Add(LexiconCommand(context));
         command.Subcommands.Add(NlpAnnotateCommand.Create(context));
         command.Subcommands.Add(NlpShowCommand.Create(context));
+        command.Subcommands.Add(NlpEvaluateCommand.Create(context));
         return command;
     }
 

@@ -153,5 +153,5 @@ public sealed class MedicationExtractorTests
 
     [Fact]
     public void The_versions_name_the_lexicon_and_the_dosage_terms() =>
-        Assert.Equal("lexicon-fr.tsv 2026-12-03, dosage-terms.tsv 2026-12-02", s_french.Version);
+        Assert.Equal("lexicon-fr.tsv 2026-12-03b, dosage-terms.tsv 2026-12-02", s_french.Version);
 }
