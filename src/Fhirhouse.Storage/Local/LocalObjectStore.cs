@@ -51,9 +51,9 @@ public sealed class LocalObjectStore : IObjectStore
             }
 
             var key = Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
-            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            if (key.StartsWith(prefix, StringComparison.Ordinal) && Stat(file) is { } stat)
             {
-                found.Add(new ObjectInfo(key, file.Length, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero)));
+                found.Add(new ObjectInfo(key, stat.Length, stat.Modified));
             }
         }
 
@@ -72,6 +72,19 @@ public sealed class LocalObjectStore : IObjectStore
         return Task.FromResult(file.Exists
             ? new ObjectInfo(key, file.Length, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero))
             : null);
+    }
+
+    /// <summary>A listed file's size and time; null when it was deleted between the directory read and the stat (a writer replacing it), so it is not listed.</summary>
+    private static (long Length, DateTimeOffset Modified)? Stat(FileInfo file)
+    {
+        try
+        {
+            return (file.Length, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)

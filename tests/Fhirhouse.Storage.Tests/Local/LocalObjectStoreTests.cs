@@ -15,6 +15,35 @@ public sealed class LocalObjectStoreTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
+    public async Task Listing_while_a_writer_replaces_and_deletes_objects_never_fails_and_lists_only_what_exists()
+    {
+        // The head records' pattern: each new version written, the one before deleted.
+        await _store.PutAsync("_heads/t/0.head", "0"u8.ToArray());
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+        var writer = Task.Run(async () =>
+        {
+            for (var version = 1; !stop.IsCancellationRequested; version++)
+            {
+                await _store.PutAsync($"_heads/t/{version}.head", "v"u8.ToArray());
+                await _store.DeleteAsync($"_heads/t/{version - 1}.head");
+            }
+        });
+        var listings = 0;
+        while (!writer.IsCompleted)
+        {
+            await foreach (var info in _store.ListAsync("_heads/t/"))
+            {
+                Assert.EndsWith(".head", info.Key, StringComparison.Ordinal);
+            }
+
+            listings++;
+        }
+
+        await writer;
+        Assert.True(listings > 10, $"{listings} listings");
+    }
+
+    [Fact]
     public async Task Put_then_read_returns_the_same_bytes()
     {
         await _store.PutAsync("t/a.bin", Encoding.UTF8.GetBytes("hello lake"));
