@@ -105,7 +105,7 @@ public sealed class Annotator
         var mentions = Annotate(text, sentences, chosen, writtenYear, values ? (measurements, medications) : null);
         if (mentions.Count > 0 && Dialogue.Questions(text) is { Count: > 0 } questions)
         {
-            mentions = [.. mentions.Select(m => Answered(m, questions, writtenYear))];
+            mentions = [.. mentions.Select(m => Answered(m, mentions, questions, writtenYear))];
         }
 
         return new TextReading(chosen, mentions, measurements, medications);
@@ -156,15 +156,15 @@ public sealed class Annotator
     /// (yes, no, unsure; rule <c>dialogue:no</c>...), and is historical when the answer is yes and it gives a year
     /// before the text was written or the question asks "ever" / "déjà", unless the condition is chronic or goes on.
     /// </summary>
-    private static Mention Answered(Mention mention, IReadOnlyList<DialogueQuestion> questions, int? writtenYear)
+    private static Mention Answered(Mention mention, List<Mention> mentions, IReadOnlyList<DialogueQuestion> questions, int? writtenYear)
     {
-        var question = questions.FirstOrDefault(q => q.Start <= mention.Start && mention.End <= q.End && q.Answer is not null);
-        if (question is null)
+        var asked = questions.FirstOrDefault(q => q.Start <= mention.Start && mention.End <= q.End);
+        var others = asked is null ? [] : mentions.Where(m => m != mention && asked.Start <= m.Start && m.End <= asked.End).Select(m => m.Text);
+        if (Dialogue.AnswerTo(questions, mention.Start, mention.End, mention.Text, others) is not var (question, answer))
         {
             return mention;
         }
 
-        var answer = question.Answer!.Value;
         var negation = answer switch
         {
             DialogueAnswer.No => Negation.Negated,

@@ -41,6 +41,9 @@ public sealed class AnnotatorTests
     [InlineData("Assistant : Avez-vous de la fièvre ?\nPatiente : oui depuis hier", "fever", Negation.Affirmed)]
     [InlineData("Infirmière : Avez-vous une douleur thoracique ?\nPatient : pas du tout", "chest_pain", Negation.Negated)]
     [InlineData("Bot: Any headache?\nBot: Do you still have a headache?\nPatient: yes", "headache", Negation.Affirmed)]
+    [InlineData("BOT: Any chest pain? USER: not really", "chest_pain", Negation.Negated)]
+    [InlineData("BOT: Do you have any of the following: fever, cough, headache? USER: cough only", "fever", Negation.Negated)]
+    [InlineData("BOT: Do you have any of the following: fever, cough, headache? USER: cough only", "headache", Negation.Negated)]
     public void A_question_of_a_transcript_takes_its_negation_from_the_patients_answer(string text, string concept, Negation expected)
     {
         var mention = s_annotator.Read(text, text.Contains("Avez", StringComparison.Ordinal) ? Language.French : Language.English).Mentions.Last(m => m.Concept.Id == concept);

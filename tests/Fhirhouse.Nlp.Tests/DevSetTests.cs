@@ -18,9 +18,9 @@ public sealed class DevSetTests
     {
         var lines = Run("en.tsv", Language.English);
         Assert.True(lines.Count(l => l.Problem is not null) <= 1, string.Join("; ", lines.Where(l => l.Problem is not null).Select(l => $"line {l.Line}: {l.Problem}")));
-        Assert.InRange(F1(lines, "Negated"), 0.96, 1.0);
+        Assert.InRange(F1(lines, "Negated"), 0.98, 1.0);
         Assert.InRange(F1(lines, "Historical"), 0.90, 1.0);
-        Assert.InRange(F1(lines, "Hypothesis (Possible or Hypothetical)"), 0.80, 1.0);
+        Assert.InRange(F1(lines, "Hypothesis (Possible or Hypothetical)"), 0.82, 1.0);
         Assert.InRange(F1(lines, "Other"), 0.82, 1.0);
     }
 
@@ -29,9 +29,9 @@ public sealed class DevSetTests
     {
         var lines = Run("fr.tsv", Language.French);
         Assert.DoesNotContain(lines, l => l.Problem is not null);
-        Assert.InRange(F1(lines, "Negated"), 0.92, 1.0);
+        Assert.InRange(F1(lines, "Negated"), 0.94, 1.0);
         Assert.InRange(F1(lines, "Historical"), 0.82, 1.0);
-        Assert.InRange(F1(lines, "Hypothesis (Possible or Hypothetical)"), 0.85, 1.0);
+        Assert.InRange(F1(lines, "Hypothesis (Possible or Hypothetical)"), 0.87, 1.0);
         Assert.InRange(F1(lines, "Other"), 0.90, 1.0);
     }
 }

@@ -57,10 +57,29 @@ public sealed class AssertTsv(AssertionEngine english, AssertionEngine french)
 
             var engine = (language ?? guess ?? majority) == Language.French ? french : english;
             var sentence = SentenceAround(tokens, at, at + target.Count - 1, out var offset);
-            results.Add(new AssertedLine(line, columns, engine.Assert(sentence, at - offset, at - offset + target.Count - 1), null));
+            var assertion = engine.Assert(sentence, at - offset, at - offset + target.Count - 1);
+            results.Add(new AssertedLine(line, columns, Answered(columns[0], tokens[at].Start, tokens[at + target.Count - 1].End, columns[1], assertion), null));
         }
 
         return results;
+    }
+
+    /// <summary>A target in a question of a transcript takes its negation from the answer (<see cref="Dialogue"/>).</summary>
+    private static MentionAssertion Answered(string text, int start, int end, string target, MentionAssertion assertion)
+    {
+        var questions = Dialogue.Questions(text);
+        if (questions.Count == 0
+            || Dialogue.AnswerTo(questions, start, end, target, questions.Where(q => q.Start <= start && end <= q.End).SelectMany(q => Dialogue.ListedIn(q.Question))
+                .Where(item => !item.Contains(target, StringComparison.OrdinalIgnoreCase))) is not var (_, answer))
+        {
+            return assertion;
+        }
+
+        return assertion with
+        {
+            Negation = answer switch { DialogueAnswer.No => Negation.Negated, DialogueAnswer.Unsure => Negation.Possible, _ => Negation.Affirmed },
+            Rules = [.. assertion.Rules, "dialogue:" + answer.ToString().ToLowerInvariant()],
+        };
     }
 
     /// <summary>The output line: the input columns, then negation, temporality and experiencer (empty for a line with a problem).</summary>
