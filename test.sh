@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the test suites use (real peers: see docs/architecture.md).
-APT_PACKAGES=(softhsm2 nodejs ${FHIRHOUSE_TEST_APT_PACKAGES:-})
+APT_PACKAGES=(softhsm2 nodejs python3-scipy python3-sklearn ${FHIRHOUSE_TEST_APT_PACKAGES:-})
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
