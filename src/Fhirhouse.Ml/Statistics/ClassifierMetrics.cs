@@ -92,6 +92,53 @@ public static class ClassifierMetrics
         return sum / labels.Length;
     }
 
+    /// <summary>
+    /// The calibration curve (scikit-learn <c>calibration_curve</c>, uniform strategy): probabilities cut into
+    /// <paramref name="bins"/> equal bins of [0, 1] (a probability on an inner edge goes to the bin above it), and for
+    /// each bin that holds any, the observed rate of outcomes and the mean predicted probability.
+    /// </summary>
+    public static IReadOnlyList<(double Observed, double Predicted, int Count)> CalibrationCurve(ReadOnlySpan<double> probabilities, ReadOnlySpan<bool> labels, int bins = 10)
+    {
+        Check(probabilities, labels);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
+        var sums = new double[bins];
+        var positives = new double[bins];
+        var counts = new int[bins];
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            var p = probabilities[i];
+            if (p < 0 || p > 1)
+            {
+                throw new ArgumentException($"A probability is outside [0, 1] ({p} at {i}).");
+            }
+
+            // numpy.searchsorted(inner edges, p, side="left"): the number of inner edges below p.
+            var bin = 0;
+            while (bin < bins - 1 && InnerEdge(bin + 1, bins) < p)
+            {
+                bin++;
+            }
+
+            sums[bin] += p;
+            positives[bin] += labels[i] ? 1 : 0;
+            counts[bin]++;
+        }
+
+        var curve = new List<(double, double, int)>(bins);
+        for (var b = 0; b < bins; b++)
+        {
+            if (counts[b] > 0)
+            {
+                curve.Add((positives[b] / counts[b], sums[b] / counts[b], counts[b]));
+            }
+        }
+
+        return curve;
+    }
+
+    /// <summary>numpy.linspace(0, 1, bins + 1)[k].</summary>
+    private static double InnerEdge(int k, int bins) => k == bins ? 1.0 : k * (1.0 / bins);
+
     /// <summary>The indices of the scores in ascending order.</summary>
     private static int[] Order(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
     {

@@ -129,6 +129,31 @@ public sealed class OracleTests
     }
 
     [Fact]
+    public void The_calibration_curve_matches_scikit_learn_with_probabilities_on_the_edges()
+    {
+        var random = new Random(13);
+        var cases = new JsonArray();
+        var ours = new List<double[]>();
+        foreach (var (n, bins, decimals) in new[] { (300, 10, 1), (1000, 5, 3), (80, 7, -1) })
+        {
+            var scores = Enumerable.Range(0, n).Select(_ => decimals < 0 ? random.NextDouble() : Math.Round(random.NextDouble(), decimals)).ToArray();
+            var labels = scores.Select(s => random.NextDouble() < s).ToArray();
+            cases.Add(new JsonObject { ["kind"] = "calibration", ["bins"] = bins, ["labels"] = new JsonArray([.. labels.Select(l => (JsonNode?)JsonValue.Create(l ? 1 : 0))]), ["scores"] = Values(scores) });
+            ours.Add([.. ClassifierMetrics.CalibrationCurve(scores, labels, bins).SelectMany(b => new[] { b.Observed, b.Predicted })]);
+        }
+
+        var expected = Oracle(cases);
+        for (var i = 0; i < ours.Count; i++)
+        {
+            Assert.Equal(expected[i].Length, ours[i].Length);
+            for (var j = 0; j < ours[i].Length; j++)
+            {
+                Assert.True(Math.Abs(ours[i][j] - expected[i][j]) <= Exact, $"case {i}, value {j}: {ours[i][j]} against scikit-learn's {expected[i][j]}");
+            }
+        }
+    }
+
+    [Fact]
     public void Bad_inputs_are_refused_with_what_is_wrong()
     {
         Assert.Contains("non-empty", Assert.Throws<ArgumentException>(() => KolmogorovSmirnov.TwoSample([], [1.0])).Message, StringComparison.Ordinal);

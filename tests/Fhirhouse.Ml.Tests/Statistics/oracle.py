@@ -7,6 +7,7 @@ import numpy as np
 from scipy import stats
 from scipy.spatial import distance
 from sklearn import metrics
+from sklearn.calibration import calibration_curve
 
 
 def psi_numeric(ref, cur, bins):
@@ -35,6 +36,9 @@ def run(case):
     if kind == "classifier":
         y, s = np.array(case["labels"]), np.array(case["scores"])
         return [float(metrics.roc_auc_score(y, s)), float(metrics.average_precision_score(y, s)), float(metrics.brier_score_loss(y, s))]
+    if kind == "calibration":
+        observed, predicted = calibration_curve(case["labels"], case["scores"], n_bins=case["bins"], strategy="uniform")
+        return [float(v) for pair in zip(observed, predicted) for v in pair]
     raise ValueError(kind)
 
 
