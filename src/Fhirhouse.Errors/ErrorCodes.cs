@@ -34,6 +34,10 @@ public static class ErrorCodes
 
     public const string InvalidPolicy = "governance.invalid_policy";
 
+    public const string InvalidMlSpec = "ml.invalid_spec";
+    public const string ModelNotFound = "ml.model_not_found";
+    public const string ModelRefused = "ml.model_refused";
+
     public const string RequestRefused = "server.request_refused";
     public const string TokenRefused = "server.token_refused";
 }

@@ -6,7 +6,7 @@ namespace Fhirhouse.Lake;
 /// </summary>
 public static class LakeLayout
 {
-    /// <summary>The folder of every Delta table: <c>tables/NAME</c>, <c>tables/views/NAME</c>, <c>tables/gold/NAME</c>.</summary>
+    /// <summary>The folder of every Delta table: <c>tables/NAME</c>, <c>tables/views/NAME</c>, <c>tables/gold/NAME</c>, <c>tables/ml/NAME</c>.</summary>
     public const string Tables = "tables/";
 
     /// <summary>The folder of the materialised SQL-on-FHIR views (silver).</summary>
@@ -14,6 +14,12 @@ public static class LakeLayout
 
     /// <summary>The folder of the gold tables (features, annotations, predictions).</summary>
     public const string Gold = "tables/gold/";
+
+    /// <summary>The folder of the machine-learning tables (<c>ml.features_NAME</c>, <c>ml.models</c>, <c>ml.predictions</c>, <c>ml.monitoring</c>).</summary>
+    public const string Ml = "tables/ml/";
+
+    /// <summary>The model registry's artifacts (trained models, encrypted like every object): <c>jobs/ml/models/NAME/VERSION.zip</c>.</summary>
+    public const string MlModels = "jobs/ml/models/";
 
     /// <summary>The raw zone: every payload as received, content-addressed (<c>raw/payloads/ab/abcd....ext</c>).</summary>
     public const string RawPayloads = "raw/payloads/";

@@ -16,7 +16,7 @@ public sealed record QueryOptions
     public ITableCatalog? Catalog { get; init; }
 
     /// <summary>Without a <see cref="Catalog"/>: the folders holding Delta tables (<c>FOLDER/NAME</c> is <c>zone.NAME</c>).</summary>
-    public IReadOnlyList<string> TableFolders { get; init; } = ["tables/", "tables/views/", "tables/gold/"];
+    public IReadOnlyList<string> TableFolders { get; init; } = ["tables/", "tables/views/", "tables/gold/", "tables/ml/"];
 
     /// <summary>
     /// Table metadata kept across statements (default 128 MiB, estimated): snapshots of the latest and of older

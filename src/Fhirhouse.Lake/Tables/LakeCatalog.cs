@@ -12,13 +12,16 @@ namespace Fhirhouse.Lake.Tables;
 /// declared by definition (<c>bronze.fhir_resources</c>, <c>bronze.quarantine</c>, <c>bronze.raw_manifest</c>, and those the
 /// host adds, such as the audit log, <c>silver.fhir_current</c> or a gold table such as <c>gold.nlp_annotations</c>, which
 /// lives in <c>tables/gold/NAME</c>), every view (<c>views.NAME</c> in
-/// <c>tables/views/</c>), every gold table (<c>gold.NAME</c> in <c>tables/gold/</c>), and any other table directly
+/// <c>tables/views/</c>), every gold table (<c>gold.NAME</c> in <c>tables/gold/</c>), every machine-learning table (<c>ml.NAME</c> in <c>tables/ml/</c>), and any other table directly
 /// under <c>tables/</c> as <c>lake.NAME</c>. A folder has exactly one name.
 /// </summary>
 public sealed class LakeCatalog : ITableCatalog
 {
     /// <summary>The zone of undeclared tables directly under <see cref="LakeLayout.Tables"/>.</summary>
     public const string UndeclaredZone = "lake";
+
+    /// <summary>The zones whose tables are found by folder (declared or not): views, gold and ml; views are never declared.</summary>
+    private static readonly (string Folder, string Zone)[] s_folderZones = [(LakeLayout.Views, "views"), (LakeLayout.Gold, "gold"), (LakeLayout.Ml, "ml")];
 
     private readonly IObjectStore _store;
     private readonly List<LakeTableDefinition> _declared;
@@ -37,9 +40,9 @@ public sealed class LakeCatalog : ITableCatalog
                 throw new ArgumentException($"Table '{definition.Name}': the zone '{definition.Zone}' is not one a declared table may have (it is DuckDB's or the lake's own).", nameof(declared));
             }
 
-            if (definition.Zone == "gold" && !string.Equals(definition.Path, LakeLayout.Gold + definition.ShortName, StringComparison.Ordinal))
+            if (s_folderZones.FirstOrDefault(z => z.Zone == definition.Zone) is { Folder: not null } zone && !string.Equals(definition.Path, zone.Folder + definition.ShortName, StringComparison.Ordinal))
             {
-                throw new ArgumentException($"Table '{definition.Name}': a gold table lives in '{LakeLayout.Gold}{definition.ShortName}' (declared in '{definition.Path}').", nameof(declared));
+                throw new ArgumentException($"Table '{definition.Name}': a {zone.Zone} table lives in '{zone.Folder}{definition.ShortName}' (declared in '{definition.Path}').", nameof(declared));
             }
         }
 
@@ -56,9 +59,12 @@ public sealed class LakeCatalog : ITableCatalog
         }
 
         candidates.Add(new CatalogTable("views", name, LakeLayout.Views + name));
-        if (!candidates.Any(c => string.Equals(c.Path, LakeLayout.Gold + name, StringComparison.Ordinal)))
+        foreach (var (folder, folderZone) in s_folderZones.Skip(1))
         {
-            candidates.Add(new CatalogTable("gold", name, LakeLayout.Gold + name));
+            if (!candidates.Any(c => string.Equals(c.Path, folder + name, StringComparison.Ordinal)))
+            {
+                candidates.Add(new CatalogTable(folderZone, name, folder + name));
+            }
         }
         if (!_declared.Any(d => string.Equals(d.Path, LakeLayout.Tables + name, StringComparison.Ordinal)))
         {
@@ -88,7 +94,7 @@ public sealed class LakeCatalog : ITableCatalog
                 : new CatalogTable(UndeclaredZone, name, path));
         }
 
-        foreach (var (folder, zone) in new[] { (LakeLayout.Views, "views"), (LakeLayout.Gold, "gold") })
+        foreach (var (folder, zone) in s_folderZones)
         {
             await foreach (var path in DeltaTable.ListTablesAsync(_store, folder, cancellationToken).ConfigureAwait(false))
             {
