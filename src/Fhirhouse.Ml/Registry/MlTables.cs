@@ -1,0 +1,74 @@
+using Fhirhouse.Delta.Schema;
+using Fhirhouse.Lake;
+using Fhirhouse.Lake.Tables;
+
+namespace Fhirhouse.Ml.Registry;
+
+/// <summary>
+/// The registry's tables, declared once: <c>ml.pipelines</c> (every version of every pipeline spec, as stored),
+/// <c>ml.models</c> (one row per registered model version: its lineage, metrics, gates and artifact) and
+/// <c>ml.model_decisions</c> (every decision about a model with its reasons: registered, rejected, promoted, rolled back,
+/// marked by an erasure). None holds a patient's data; the artifacts are under <see cref="LakeLayout.MlModels"/>.
+/// </summary>
+public static class MlTables
+{
+    /// <summary><c>ml.pipelines</c>.</summary>
+    public static LakeTableDefinition Pipelines { get; } = new("ml.pipelines", LakeLayout.Ml + "pipelines", new StructType(
+    [
+        new StructField("pipeline", PrimitiveType.String, Nullable: false),
+        new StructField("revision", PrimitiveType.Long, Nullable: false),
+        new StructField("spec_hash", PrimitiveType.String, Nullable: false),
+        new StructField("feature_spec_hash", PrimitiveType.String, Nullable: false),
+        new StructField("spec", PrimitiveType.String, Nullable: false),
+        new StructField("created_at", PrimitiveType.Timestamp, Nullable: false),
+        new StructField("created_by", PrimitiveType.String, Nullable: false),
+    ]));
+
+    /// <summary><c>ml.models</c>.</summary>
+    public static LakeTableDefinition Models { get; } = new("ml.models", LakeLayout.Ml + "models", new StructType(
+    [
+        new StructField("model", PrimitiveType.String, Nullable: false),
+        new StructField("version", PrimitiveType.Long, Nullable: false),
+        new StructField("created_at", PrimitiveType.Timestamp, Nullable: false),
+        new StructField("created_by", PrimitiveType.String, Nullable: false),
+        new StructField("pipeline_revision", PrimitiveType.Long, Nullable: false),
+        new StructField("spec_hash", PrimitiveType.String, Nullable: false),
+        new StructField("feature_spec_hash", PrimitiveType.String, Nullable: false),
+        new StructField("feature_table", PrimitiveType.String, Nullable: false),
+        new StructField("feature_table_version", PrimitiveType.Long, Nullable: false),
+        new StructField("sources", PrimitiveType.String, Nullable: false),
+        new StructField("code_version", PrimitiveType.String, Nullable: false),
+        new StructField("trainer", PrimitiveType.String, Nullable: false),
+        new StructField("parameters", PrimitiveType.String, Nullable: false),
+        new StructField("train_from", PrimitiveType.Timestamp, Nullable: false),
+        new StructField("train_to", PrimitiveType.Timestamp, Nullable: false),
+        new StructField("training_rows", PrimitiveType.Long, Nullable: false),
+        new StructField("training_patients", PrimitiveType.Long, Nullable: false),
+        new StructField("holdout_rows", PrimitiveType.Long, Nullable: false),
+        new StructField("auroc", PrimitiveType.Double),
+        new StructField("average_precision", PrimitiveType.Double),
+        new StructField("brier", PrimitiveType.Double),
+        new StructField("metrics", PrimitiveType.String, Nullable: false),
+        new StructField("gates_passed", PrimitiveType.Boolean, Nullable: false),
+        new StructField("gate_reasons", PrimitiveType.String, Nullable: false),
+        new StructField("encoding", PrimitiveType.String, Nullable: false),
+        new StructField("artifact", PrimitiveType.String, Nullable: false),
+        new StructField("artifact_sha256", PrimitiveType.String, Nullable: false),
+    ]));
+
+    /// <summary><c>ml.model_decisions</c>.</summary>
+    public static LakeTableDefinition Decisions { get; } = new("ml.model_decisions", LakeLayout.Ml + "model_decisions", new StructType(
+    [
+        new StructField("time", PrimitiveType.Timestamp, Nullable: false),
+        new StructField("model", PrimitiveType.String, Nullable: false),
+        new StructField("version", PrimitiveType.Long, Nullable: false),
+        new StructField("action", PrimitiveType.String, Nullable: false),
+        new StructField("alias", PrimitiveType.String),
+        new StructField("previous_version", PrimitiveType.Long),
+        new StructField("reasons", PrimitiveType.String, Nullable: false),
+        new StructField("decided_by", PrimitiveType.String, Nullable: false),
+    ]));
+
+    /// <summary>Every table of the registry.</summary>
+    public static IReadOnlyList<LakeTableDefinition> All { get; } = [Pipelines, Models, Decisions];
+}
