@@ -21,9 +21,6 @@ public sealed record FeatureSpec(
     /// <summary>The feature table's qualified name: <c>ml.features_NAME</c>.</summary>
     public string TableName => "ml.features_" + Name;
 
-    /// <summary>A source by name.</summary>
-    public FeatureSource SourceNamed(string name) => Sources.First(s => string.Equals(s.Name, name, StringComparison.Ordinal));
-
     private string Canonical()
     {
         var text = new System.Text.StringBuilder();
