@@ -69,6 +69,26 @@ public static class MlTables
         new StructField("decided_by", PrimitiveType.String, Nullable: false),
     ]));
 
-    /// <summary>Every table of the registry.</summary>
-    public static IReadOnlyList<LakeTableDefinition> All { get; } = [Pipelines, Models, Decisions];
+    /// <summary>
+    /// <c>ml.predictions</c>: one row per scored index row and model version (<c>prediction_id</c> names the pair, so
+    /// scoring the same rows again replaces them), with the feature table version scored and the FHIR RiskAssessment
+    /// landed for it. <c>patient_id</c> names the patient, so the policies and the erasure know the rows.
+    /// </summary>
+    public static LakeTableDefinition Predictions { get; } = new("ml.predictions", LakeLayout.Ml + "predictions", new StructType(
+    [
+        new StructField("prediction_id", PrimitiveType.String, Nullable: false),
+        new StructField("model", PrimitiveType.String, Nullable: false),
+        new StructField("model_version", PrimitiveType.Long, Nullable: false),
+        new StructField("patient_id", PrimitiveType.String, Nullable: false),
+        new StructField("index_time", PrimitiveType.Timestamp, Nullable: false),
+        new StructField("index_id", PrimitiveType.String),
+        new StructField("probability", PrimitiveType.Double, Nullable: false),
+        new StructField("scored_at", PrimitiveType.Timestamp, Nullable: false),
+        new StructField("feature_table", PrimitiveType.String, Nullable: false),
+        new StructField("feature_table_version", PrimitiveType.Long, Nullable: false),
+        new StructField("risk_assessment", PrimitiveType.String),
+    ]));
+
+    /// <summary>Every table of the registry and of scoring; the feature tables (<c>ml.features_NAME</c>) are found by their folder.</summary>
+    public static IReadOnlyList<LakeTableDefinition> All { get; } = [Pipelines, Models, Decisions, Predictions];
 }
