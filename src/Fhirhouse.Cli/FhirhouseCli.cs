@@ -41,6 +41,7 @@ internal static class FhirhouseCli
         root.Subcommands.Add(PoliciesCommand.Create(context));
         root.Subcommands.Add(ClientsCommand.Create(context));
         root.Subcommands.Add(NlpCommand.Create(context));
+        root.Subcommands.Add(MlCommand.Create(context));
         root.Subcommands.Add(ForgetCommand.Create(context));
         root.Subcommands.Add(ResearchExportCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));

@@ -54,13 +54,14 @@ internal static class ForgetCommand
             }
 
             var erasure = await PatientErasure.OpenAsync(store.Objects, KeysOf(store), cancellationToken).ConfigureAwait(false);
+            var subjectOf = erasure.SubjectOf;
             var options = new ErasureOptions
             {
                 Operator = identity.User,
                 Audit = new AuditedErasure(governed.Audit, identity),
                 DryRun = parse.GetValue(dryRun),
                 Time = context.Time,
-                Participants = [new ExportErasure(store.Objects), new SourceStateErasure(store.Objects), new ShellHistory.Erasure(store.Objects)],
+                Participants = [new ExportErasure(store.Objects), new SourceStateErasure(store.Objects), new ShellHistory.Erasure(store.Objects), new Ml.Registry.ModelErasure(store.Objects, context.Time, subjectOf)],
             };
             IReadOnlyList<string> ids = [id!];
             if (again)

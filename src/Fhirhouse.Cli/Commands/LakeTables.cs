@@ -11,5 +11,5 @@ namespace Fhirhouse.Cli.Commands;
 internal static class LakeTables
 {
     /// <summary>Every table by its one qualified name, for SQL, the <c>table</c> commands and the policies.</summary>
-    public static LakeCatalog Catalog(IObjectStore lake) => new(lake, [AuditLog.Definition, ErasureLedger.Definition, PolicyStore.Definition, Governance.Identity.IdentityStore.Definition, ViewTables.CurrentVersionsDefinition, Nlp.Annotations.NlpAnnotationsTable.Definition]);
+    public static LakeCatalog Catalog(IObjectStore lake) => new(lake, [AuditLog.Definition, ErasureLedger.Definition, PolicyStore.Definition, Governance.Identity.IdentityStore.Definition, ViewTables.CurrentVersionsDefinition, Nlp.Annotations.NlpAnnotationsTable.Definition, .. Ml.Registry.MlTables.All]);
 }

@@ -26,6 +26,9 @@ public static class EntryPoints
     /// <summary>Reading a resource's text and its annotations from the lake (<c>nlp show</c>, <c>nlp text --resource</c>).</summary>
     public const string CliNlp = "cli-nlp";
 
+    /// <summary>The model lifecycle (<c>ml run</c>, <c>train</c>, <c>evaluate</c>, <c>promote</c>, <c>rollback</c>, <c>score</c>, <c>monitor</c>, <c>report</c>).</summary>
+    public const string CliMl = "cli-ml";
+
     /// <summary>Setting the lake's policies, or running with policies from a folder (<c>--policies</c>).</summary>
     public const string Policies = "policies";
 

@@ -111,7 +111,7 @@ public static class RiskAssessmentJson
             w.WriteString("text", model.ToString());
             w.WriteEndObject();
             w.WriteStartObject("subject");
-            w.WriteString("reference", "Patient/" + row.PatientId);
+            w.WriteString("reference", row.PatientId.Contains('/', StringComparison.Ordinal) ? row.PatientId : "Patient/" + row.PatientId);
             w.WriteEndObject();
             w.WriteString("occurrenceDateTime", Instant(row.IndexTime));
             w.WriteStartObject("performer");
