@@ -4,7 +4,7 @@ using Fhirhouse.Synthetic.Simulation.Resources;
 namespace Fhirhouse.Synthetic.Simulation;
 
 /// <summary>
-/// The laboratory tests a visit orders, by the patient's conditions, the acute episode and the differentials (with the
+/// The laboratory tests a visit orders, by the patient's conditions (prediabetes before type 2 diabetes), the acute episode and the differentials (with the
 /// HbA1c assay and glucose unit drifts), each result an Observation; a SARS-CoV-2 PCR when COVID-19 or influenza is in play.
 /// </summary>
 internal static class LabPanel
@@ -13,7 +13,7 @@ internal static class LabPanel
     public static List<Measurement> Order(PatientChart chart, Visit visit)
     {
         var rng = chart.Rng;
-        var labs = Choose(rng, chart.Span, visit);
+        var labs = Choose(chart, visit);
         var labsAt = visit.Start.AddMinutes(rng.Next(40, 180));
         var at = labsAt < visit.End ? labsAt : visit.End;
         foreach (var m in labs)
@@ -31,17 +31,21 @@ internal static class LabPanel
         return labs;
     }
 
-    private static List<Measurement> Choose(Random rng, SimulationSpan span, Visit visit)
+    private static List<Measurement> Choose(PatientChart chart, Visit visit)
     {
+        var rng = chart.Rng;
+        var span = chart.Span;
         var at = visit.Start;
         var dx = visit.Diagnosis;
         var differentials = visit.Differentials;
         var labs = new List<Measurement>();
         var acuteCare = visit.Class != EncounterClass.Ambulatory;
         var diabetic = visit.Has(Concepts.Diabetes2);
-        if (diabetic ? rng.Chance(0.9) : rng.Chance(0.1) || differentials.Contains(Concepts.Diabetes2))
+        var prediabetic = !diabetic && chart.Develops(Concepts.Diabetes2, visit.Index);
+        if (diabetic ? rng.Chance(0.9) : rng.Chance(prediabetic ? 0.45 : 0.1) || differentials.Contains(Concepts.Diabetes2))
         {
-            var value = diabetic ? rng.Normal(7.6, 1.0) : rng.Normal(5.4, 0.3);
+            // Without diabetes HbA1c rises a little with BMI; prediabetes (5.7-6.4 %) comes before a diagnosis.
+            var value = diabetic ? rng.Normal(7.6, 1.0) : prediabetic ? rng.Normal(6.1, 0.3) : rng.Normal(5.3 + (0.015 * (chart.BaseBmi - 26)), 0.3);
             var high = 5.6;
             if (span.InEffect(DriftScenario.Hba1cAssayChange, at))
             {
@@ -52,9 +56,9 @@ internal static class LabPanel
             labs.Add(Measurement.Of(Labs.HbA1c, value, 4, 15) with { RangeHigh = high });
         }
 
-        if (diabetic ? rng.Chance(0.9) : rng.Chance(0.25) || acuteCare)
+        if (diabetic ? rng.Chance(0.9) : rng.Chance(prediabetic ? 0.5 : 0.25) || acuteCare)
         {
-            var mgdl = diabetic ? rng.Normal(155, 35) : rng.Normal(93, 10);
+            var mgdl = diabetic ? rng.Normal(155, 35) : prediabetic ? rng.Normal(112, 12) : rng.Normal(93, 10);
             labs.Add(span.InEffect(DriftScenario.GlucoseUnitChange, at)
                 ? Measurement.Of(Labs.GlucoseMolar, mgdl / 18.016, 2, 35)
                 : Measurement.Of(Labs.GlucoseMass, mgdl, 40, 600));

@@ -33,6 +33,12 @@ internal static class MedicalHistory
 
         Maybe(Concepts.Hypertension, ByAge(0.05, 0.25, 0.5) + (obese ? 0.1 : 0));
         Maybe(Concepts.Diabetes2, ByAge(0.02, 0.10, 0.20) + (obese ? 0.12 : 0));
+        if (!Has(Concepts.Diabetes2) && visitCount > 2 && rng.Chance(Diabetes2Incidence(age, bmi)))
+        {
+            // Incident type 2 diabetes, found at a later visit after at least two visits of prediabetes (LabPanel).
+            result.Add(new ChronicCondition(Concepts.Diabetes2, 0, rng.Next(2, visitCount)));
+        }
+
         Maybe(Concepts.Hyperlipidemia, ByAge(0.05, 0.20, 0.35));
         Maybe(Concepts.ChronicKidneyDisease, ByAge(0.01, 0.03, 0.12) + (Has(Concepts.Diabetes2) ? 0.1 : 0));
         Maybe(Concepts.Asthma, age < 40 ? 0.1 : 0.06);
@@ -44,6 +50,13 @@ internal static class MedicalHistory
         Maybe(Concepts.Osteoarthritis, ByAge(0.02, 0.15, 0.35));
         return result;
     }
+
+    /// <summary>
+    /// The chance that a patient without type 2 diabetes at the first visit is diagnosed during follow-up: higher with
+    /// overweight, obesity and age, so a 1-year onset model has something real to learn.
+    /// </summary>
+    public static double Diabetes2Incidence(int age, double bmi) =>
+        0.03 + (bmi >= 30 ? 0.12 : bmi >= 27 ? 0.06 : 0) + (age >= 60 ? 0.06 : age >= 45 ? 0.04 : 0);
 
     public static List<(ClinicalConcept Concept, int Year)> ChoosePastEpisodes(Random rng, int age, DateTime firstVisit)
     {

@@ -35,6 +35,10 @@ internal sealed class PatientChart(
     /// <summary>Long-term conditions, known or to be found; one found at a visit is known since that year from then on.</summary>
     public List<ChronicCondition> Chronic { get; } = chronic;
 
+    /// <summary>Whether the patient is developing <paramref name="concept"/>, to be found at a visit after <paramref name="visitIndex"/> (prediabetes before type 2 diabetes).</summary>
+    public bool Develops(ClinicalConcept concept, int visitIndex) =>
+        Chronic.Exists(c => ReferenceEquals(c.Concept, concept) && c.DiagnosedAtVisit > visitIndex);
+
     public IReadOnlyList<(ClinicalConcept Concept, int Year)> PastEpisodes { get; } = pastEpisodes;
 
     public IReadOnlyList<FamilyHistoryItem> FamilyHistory { get; } = familyHistory;

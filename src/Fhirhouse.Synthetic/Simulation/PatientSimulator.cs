@@ -6,8 +6,8 @@ using Fhirhouse.Synthetic.Simulation.Resources;
 namespace Fhirhouse.Synthetic.Simulation;
 
 /// <summary>
-/// Simulates one patient's care over the span (demographics, chronic and acute conditions, visits, vitals and labs,
-/// prescriptions, procedures and notes) and writes it as FHIR R4 resources, then the messages the patient sent
+/// Simulates one patient's care over the span (demographics, chronic and acute conditions, visits and unplanned
+/// readmissions after hospital stays, vitals and labs, prescriptions, procedures and notes) and writes it as FHIR R4 resources, then the messages the patient sent
 /// (<see cref="PatientMessages"/>, from a stream of their own). Everything comes from a random stream
 /// seeded by (run seed, patient index), so patients can be simulated in any order or in parallel. A share of the
 /// patients (<see cref="ResearchConsentShare"/>, drawn from a stream of its own so the rest does not change) signs a
@@ -45,13 +45,41 @@ internal sealed class PatientSimulator(HospitalOptions options, Hospital hospita
         }
 
         var chart = new PatientChart(patient, rng, _span, resources, truths, bmi, chronic, past, family);
-        var simulated = new List<Visit>(visits.Count);
-        for (var v = 0; v < visits.Count; v++)
+        var plan = visits.Select(at => (At: at, ReadmittedFor: (Catalog.ClinicalConcept?)null)).ToList();
+        var simulated = new List<Visit>(plan.Count);
+        for (var v = 0; v < plan.Count; v++)
         {
-            simulated.Add(_visits.Simulate(chart, visits[v], v));
+            var visit = _visits.Simulate(chart, plan[v].At, v, plan[v].ReadmittedFor);
+            simulated.Add(visit);
+            if (visit.Class == EncounterClass.Inpatient && rng.Chance(ReadmissionRisk(visit)))
+            {
+                var back = visit.End.Date.AddDays(rng.Next(2, 31)).AddHours(rng.Next(0, 24)).AddMinutes(rng.Next(0, 60));
+                if (back < _span.End)
+                {
+                    var at = plan.FindIndex(v + 1, p => p.At > back);
+                    plan.Insert(at < 0 ? plan.Count : at, (back, visit.Diagnosis));
+                }
+            }
         }
 
         PatientMessages.Write(chart, simulated, hospital, new Random(Seeds.For(options.Seed, stream: 4, index)), messages);
+    }
+
+    /// <summary>
+    /// The chance of an unplanned return within 30 days of a hospital stay: higher with heart failure, chronic kidney
+    /// disease, COPD, diabetes, age and a longer stay, as readmission models find in real hospitals.
+    /// </summary>
+    internal static double ReadmissionRisk(Visit stay)
+    {
+        var days = (stay.End - stay.Start).TotalDays;
+        return 0.03
+            + (stay.Has(Catalog.Concepts.HeartFailure) ? 0.3 : 0)
+            + (stay.Has(Catalog.Concepts.ChronicKidneyDisease) ? 0.18 : 0)
+            + (stay.Has(Catalog.Concepts.Copd) ? 0.15 : 0)
+            + (stay.Has(Catalog.Concepts.Diabetes2) ? 0.07 : 0)
+            + (stay.Age >= 75 ? 0.12 : stay.Age >= 65 ? 0.05 : 0)
+            + (0.03 * Math.Max(0, days - 3))
+            + (stay.Readmission ? 0.1 : 0);
     }
 
     /// <summary>The visits from the first one: up to <see cref="MaxVisits"/>, two weeks plus an exponential gap (mean 110 days) apart, within the span.</summary>

@@ -9,12 +9,16 @@ namespace Fhirhouse.Synthetic.Simulation;
 /// </summary>
 internal static class VisitPlanner
 {
-    public static Visit Plan(PatientChart chart, Hospital hospital, DateTime scheduled, int index)
+    /// <summary>
+    /// Plans the visit at <paramref name="scheduled"/>; <paramref name="readmittedFor"/> makes it an unplanned return for
+    /// that diagnosis after a hospital stay (admitted again, or seen in the emergency department).
+    /// </summary>
+    public static Visit Plan(PatientChart chart, Hospital hospital, DateTime scheduled, int index, ClinicalConcept? readmittedFor = null)
     {
         var rng = chart.Rng;
         var age = chart.Patient.AgeAt(DateOnly.FromDateTime(scheduled));
-        var dx = AcuteEpisodes.Choose(rng, chart.Span, scheduled, age, chart.Patient);
-        var encounterClass = dx?.Key switch
+        var dx = readmittedFor ?? AcuteEpisodes.Choose(rng, chart.Span, scheduled, age, chart.Patient);
+        var encounterClass = readmittedFor is not null ? (rng.Chance(0.75) ? EncounterClass.Inpatient : EncounterClass.Emergency) : dx?.Key switch
         {
             "myocardial-infarction" or "stroke" or "appendicitis" => EncounterClass.Inpatient,
             "pneumonia" => age > 70 || rng.Chance(0.4) ? EncounterClass.Inpatient : EncounterClass.Emergency,
@@ -60,6 +64,6 @@ internal static class VisitPlanner
 
         var encounterId = Seeds.NewId(rng);
         var practitioner = hospital.PractitionerFor(chart.Patient.French, rng);
-        return new Visit(index, start, end, age, dx, encounterClass, known, isNew, symptoms, denied, differentials, encounterId, practitioner);
+        return new Visit(index, start, end, age, dx, encounterClass, known, isNew, symptoms, denied, differentials, encounterId, practitioner, readmittedFor is not null);
     }
 }

@@ -9,9 +9,9 @@ namespace Fhirhouse.Synthetic.Simulation;
 /// </summary>
 internal sealed class VisitSimulator(Hospital hospital)
 {
-    public Visit Simulate(PatientChart chart, DateTime scheduled, int index)
+    public Visit Simulate(PatientChart chart, DateTime scheduled, int index, Catalog.ClinicalConcept? readmittedFor = null)
     {
-        var visit = VisitPlanner.Plan(chart, hospital, scheduled, index);
+        var visit = VisitPlanner.Plan(chart, hospital, scheduled, index, readmittedFor);
         EncounterJson.Write(chart.Resources, visit);
         var dxConditionId = VisitConditions.Record(chart, visit);
         var vitals = VitalSigns.Take(chart, visit);

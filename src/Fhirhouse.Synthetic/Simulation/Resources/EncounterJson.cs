@@ -2,7 +2,7 @@ using Fhirhouse.Synthetic.Catalog;
 
 namespace Fhirhouse.Synthetic.Simulation.Resources;
 
-/// <summary>The Encounter resource of a visit: class (v3-ActCode), SNOMED CT type, practitioner, period, reason.</summary>
+/// <summary>The Encounter resource of a visit: class (v3-ActCode), SNOMED CT type, practitioner, period, reason, and a readmission flagged in <c>hospitalization.reAdmission</c> (v2-0092 R).</summary>
 internal static class EncounterJson
 {
     private const string ActCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
@@ -42,6 +42,21 @@ internal static class EncounterJson
         if (visit.Diagnosis is not null)
         {
             FhirJson.ConceptList(w, "reasonCode", visit.Diagnosis.Snomed);
+        }
+
+        if (visit.Readmission)
+        {
+            w.WriteStartObject("hospitalization");
+            w.WriteStartObject("reAdmission");
+            w.WriteStartArray("coding");
+            w.WriteStartObject();
+            w.WriteString("system", "http://terminology.hl7.org/CodeSystem/v2-0092");
+            w.WriteString("code", "R");
+            w.WriteString("display", "Re-admission");
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
         }
 
         FhirJson.Reference(w, "serviceProvider", r.Organization);
