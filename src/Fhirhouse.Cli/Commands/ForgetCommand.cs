@@ -149,7 +149,7 @@ internal static class ForgetCommand
 
         foreach (var file in report.JobFiles)
         {
-            context.Out.WriteLine($"jobs: {file.Key}: {file.Action} ({file.Removed} removed)");
+            context.Out.WriteLine(file.Action == "marked" ? $"jobs: {file.Key}: marked (learned from {file.Removed} of the patient's rows; retrain without them)" : $"jobs: {file.Key}: {file.Action} ({file.Removed} removed)");
         }
 
         foreach (var path in report.NeedRebuild)

@@ -67,7 +67,7 @@ public sealed class BatchScorer(IObjectStore lake, QueryEngine engine, TimeProvi
             var device = RiskAssessmentJson.Device(model, spec, scoredAt);
             for (var start = 0; start < rows.Count; start += BatchRows)
             {
-                var ndjson = new StringBuilder(device).Append('\n');
+                var ndjson = start == 0 ? new StringBuilder(device).Append('\n') : new StringBuilder();
                 var end = Math.Min(rows.Count, start + BatchRows);
                 for (var i = start; i < end; i++)
                 {
