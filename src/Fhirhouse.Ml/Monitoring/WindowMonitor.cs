@@ -36,18 +36,18 @@ public static class WindowMonitor
 
         var calibrator = IsotonicCalibrator.Fit(referenceScores, referenceLabels);
         var referenceAuroc = ClassifierMetrics.Auroc(referenceScores, referenceLabels);
+        var everyReferenceRow = Enumerable.Range(0, input.Reference.Count).ToArray();
         var numeric = new NumericReference?[features.Count];
         var categorical = new List<string?>?[features.Count];
         for (var f = 0; f < features.Count; f++)
         {
             if (features[f].Categorical)
             {
-                categorical[f] = Categories(input.Reference, f, Enumerable.Range(0, input.Reference.Count).ToArray());
+                categorical[f] = Categories(input.Reference, f, everyReferenceRow);
             }
             else
             {
-                var column = Numbers(input.Reference, f, Enumerable.Range(0, input.Reference.Count).ToArray());
-                numeric[f] = new NumericReference(column);
+                numeric[f] = new NumericReference(Numbers(input.Reference, f, everyReferenceRow));
             }
         }
 
@@ -69,21 +69,20 @@ public static class WindowMonitor
                 continue;
             }
 
-            var drifts = new List<FeatureDrift>(features.Count);
-            for (var f = 0; f < features.Count; f++)
+            // Features are independent: tested in parallel, kept in feature order.
+            var tested = new FeatureDrift?[features.Count];
+            Parallel.For(0, features.Count, f =>
             {
-                if (numeric[f] is { } reference)
+                if (numeric[f] is { Count: > 0 } reference)
                 {
-                    if (reference.Count > 0)
-                    {
-                        drifts.Add(reference.Test(features[f].Name, Numbers(input.Current, f, rows), options.Drift));
-                    }
+                    tested[f] = reference.Test(features[f].Name, Numbers(input.Current, f, rows), options.Drift);
                 }
                 else if (categorical[f] is { Count: > 0 } values)
                 {
-                    drifts.Add(DriftTests.Categorical(features[f].Name, values, Categories(input.Current, f, rows), options.Drift));
+                    tested[f] = DriftTests.Categorical(features[f].Name, values, Categories(input.Current, f, rows), options.Drift);
                 }
-            }
+            });
+            var drifts = tested.OfType<FeatureDrift>().ToList();
 
             double? realisedAuroc = null, realisedBrier = null;
             if (positives > 0 && positives < known.Length)
