@@ -50,6 +50,12 @@ public static class Distances
         var b = second.ToArray();
         Array.Sort(a);
         Array.Sort(b);
+        return WassersteinOfSorted(a, b);
+    }
+
+    /// <summary>The Wasserstein distance of two non-empty samples already in ascending order.</summary>
+    internal static double WassersteinOfSorted(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
         var (i, j) = (0, 0);
         var distance = 0.0;
         var previous = Math.Min(a[0], b[0]);

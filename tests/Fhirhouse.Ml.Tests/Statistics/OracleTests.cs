@@ -22,7 +22,7 @@ public sealed class OracleTests
             return decimals < 0 ? x : Math.Round(x, decimals);
         })];
 
-    private static List<double[]> Oracle(JsonArray cases)
+    internal static List<double[]> Oracle(JsonArray cases)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Statistics", "oracle.py");
         using var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script])

@@ -8,6 +8,7 @@ from scipy import stats
 from scipy.spatial import distance
 from sklearn import metrics
 from sklearn.calibration import calibration_curve
+from sklearn.isotonic import IsotonicRegression
 
 
 def psi_numeric(ref, cur, bins):
@@ -39,6 +40,9 @@ def run(case):
     if kind == "calibration":
         observed, predicted = calibration_curve(case["labels"], case["scores"], n_bins=case["bins"], strategy="uniform")
         return [float(v) for pair in zip(observed, predicted) for v in pair]
+    if kind == "isotonic":
+        model = IsotonicRegression(increasing=True, out_of_bounds="clip").fit(case["scores"], case["labels"])
+        return [float(v) for v in model.predict(case["at"])]
     raise ValueError(kind)
 
 
