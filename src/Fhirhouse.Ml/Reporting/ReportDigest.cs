@@ -89,6 +89,17 @@ internal sealed class ReportDigest
     /// <summary>True for the tests whose score is a p-value (drift below the threshold).</summary>
     public static bool IsPValue(DriftMethod method) => method is DriftMethod.KolmogorovSmirnov or DriftMethod.ChiSquare;
 
+    /// <summary>A test's name in words.</summary>
+    public static string MethodName(DriftMethod method) => method switch
+    {
+        DriftMethod.KolmogorovSmirnov => "Kolmogorov-Smirnov",
+        DriftMethod.NormalisedWasserstein => "normalised Wasserstein distance",
+        DriftMethod.ChiSquare => "chi-square",
+        DriftMethod.JensenShannon => "Jensen-Shannon distance",
+        DriftMethod.PopulationStability => "population stability index",
+        _ => method.ToString(),
+    };
+
     /// <summary>The column of <paramref name="feature"/> in the rows, or -1.</summary>
     public int ColumnOf(string feature)
     {

@@ -21,6 +21,9 @@ internal static class ReportFigures
     private const int HistogramBins = 20;
     private const int MaxCategories = 10;
 
+    /// <summary>The figures' font: DejaVu Sans (Debian's fonts-dejavu-core), else ScottPlot's fallback.</summary>
+    private const string Font = "DejaVu Sans";
+
     private static readonly Color Reference = Color.FromHex("#4c72b0");
     private static readonly Color Current = Color.FromHex("#dd8452");
     private static readonly Color Drift = Color.FromHex("#c44e52");
@@ -37,7 +40,7 @@ internal static class ReportFigures
     /// <summary>(1) The share of drifted features in each window, drifted windows in red, with the dataset threshold.</summary>
     public static Figure DriftShare(ReportDigest digest)
     {
-        var plot = TimePlot(digest, "Share of drifted features per window", "share of features");
+        using var plot = TimePlot(digest, "Share of drifted features per window", "share of features");
         var bars = new List<Bar>();
         for (var i = 0; i < digest.Windows.Count; i++)
         {
@@ -64,7 +67,7 @@ internal static class ReportFigures
             return null;
         }
 
-        var plot = TimePlot(digest, "Drift score of the drifted features (1 = threshold)", "score / threshold");
+        using var plot = TimePlot(digest, "Drift score of the drifted features (1 = threshold)", "score / threshold");
         var highest = 1.0;
         for (var k = 0; k < digest.DriftedFeatures.Count; k++)
         {
@@ -86,7 +89,7 @@ internal static class ReportFigures
     /// <summary>(3) Realised and estimated AUROC over the windows against the reference AUROC.</summary>
     public static Figure Performance(ReportDigest digest)
     {
-        var plot = TimePlot(digest, "AUROC per window", "AUROC");
+        using var plot = TimePlot(digest, "AUROC per window", "AUROC");
         var realised = digest.Windows.Select(w => w.Skipped is null ? Finite(w.RealisedAuroc) : null).ToArray();
         var estimated = digest.Windows.Select(w => w.Skipped is null ? Finite(w.EstimatedAuroc) : null).ToArray();
         AddSeries(plot, estimated, Current, "estimated (CBPE, no labels needed)", LinePattern.Dashed);
@@ -104,7 +107,7 @@ internal static class ReportFigures
     /// <summary>(5) The mean score over the windows against the reference's, windows with prediction drift in red.</summary>
     public static Figure MeanScore(ReportDigest digest)
     {
-        var plot = TimePlot(digest, "Mean predicted risk per window", "mean score");
+        using var plot = TimePlot(digest, "Mean predicted risk per window", "mean score");
         var means = digest.Windows.Select(w => w.Skipped is null ? Finite(w.MeanScore) : null).ToArray();
         AddSeries(plot, means, Reference, "mean score", LinePattern.Solid);
         var drifted = Enumerable.Range(0, digest.Windows.Count).Where(i => digest.Windows[i].Prediction?.Drifted == true && means[i] is not null).ToArray();
@@ -147,8 +150,8 @@ internal static class ReportFigures
 
         var label = digest.Labels[latest];
         var drift = window.Data!.Features.First(f => string.Equals(f.Feature, feature, StringComparison.Ordinal));
-        var test = string.Create(CultureInfo.InvariantCulture, $"{drift.Method}: {(ReportDigest.IsPValue(drift.Method) ? "p" : "distance")} {Score(drift.Score)} (threshold {Score(drift.Threshold)})");
-        var plot = new Plot();
+        var test = string.Create(CultureInfo.InvariantCulture, $"{ReportDigest.MethodName(drift.Method)}: {(ReportDigest.IsPValue(drift.Method) ? "p" : "score")} {Score(drift.Score)} (threshold {Score(drift.Threshold)})");
+        using var plot = NewPlot();
         plot.Title(string.Create(CultureInfo.InvariantCulture, $"{feature}: reference against {label}"));
         plot.YLabel("share of rows");
         string caption;
@@ -245,16 +248,22 @@ internal static class ReportFigures
 
     private static Plot TimePlot(ReportDigest digest, string title, string yLabel)
     {
-        var plot = new Plot();
+        var plot = NewPlot();
         plot.Title(title);
         plot.YLabel(yLabel);
         var windows = digest.Windows;
+        var shaded = false;
         for (var i = 0; i < windows.Count; i++)
         {
             if (windows[i].Skipped is not null)
             {
-                var span = plot.Add.VerticalSpan(i - 0.5, i + 0.5, Shade);
+                var span = plot.Add.HorizontalSpan(i - 0.5, i + 0.5, Shade);
                 span.LineWidth = 0;
+                if (!shaded)
+                {
+                    span.LegendText = "skipped";
+                    shaded = true;
+                }
             }
         }
 
@@ -263,7 +272,14 @@ internal static class ReportFigures
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks.Select(i => (double)i)], [.. ticks.Select(i => digest.Labels[i])]);
         plot.Axes.SetLimitsX(-0.6, Math.Max(0, windows.Count - 1) + 0.6);
         plot.XLabel("window (start)");
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
+    private static Plot NewPlot()
+    {
+        var plot = new Plot();
+        plot.Font.Set(Font);
         return plot;
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Fhirhouse.Ml.Evaluation;
 using Fhirhouse.Ml.Monitoring;
@@ -7,14 +8,17 @@ using Fhirhouse.Ml.Statistics;
 
 namespace Fhirhouse.Ml.Reporting;
 
-/// <summary>The report as JSON: camelCase, indented, numbers invariant and round-trip, a number that is not finite as null.</summary>
+/// <summary>
+/// The report as JSON: camelCase, indented, numbers invariant and round-trip, a number that is not finite as null. Text is
+/// escaped only where JSON requires it (the file is read as JSON, never pasted into a page), so reasons stay readable.
+/// </summary>
 internal static class ReportJson
 {
     public static string Write(ReportDigest digest)
     {
         var input = digest.Input;
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n" }))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteString("model", input.Model);
