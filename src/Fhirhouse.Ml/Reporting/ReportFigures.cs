@@ -95,8 +95,12 @@ internal static class ReportFigures
         AddSeries(plot, estimated, Current, "estimated (CBPE, no labels needed)", LinePattern.Dashed);
         AddSeries(plot, realised, Reference, "realised (labelled rows)", LinePattern.Solid);
         var reference = digest.Input.Monitoring.ReferenceAuroc;
-        var line = plot.Add.HorizontalLine(reference, 1.5f, Threshold, LinePattern.Dotted);
-        line.LegendText = string.Create(CultureInfo.InvariantCulture, $"reference ({ReportDigest.Number(reference, "0.00")})");
+        if (double.IsFinite(reference))
+        {
+            var line = plot.Add.HorizontalLine(reference, 1.5f, Threshold, LinePattern.Dotted);
+            line.LegendText = string.Create(CultureInfo.InvariantCulture, $"reference ({reference:0.00})");
+        }
+
         var low = realised.Concat(estimated).Append(double.IsFinite(reference) ? reference : null).Min() ?? 0.5;
         plot.Axes.SetLimitsY(Math.Min(0.5, low - 0.05), 1.0);
         return Render(plot, "AUROC per window",

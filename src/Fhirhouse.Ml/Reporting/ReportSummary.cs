@@ -24,7 +24,11 @@ internal static class ReportSummary
         {
             var analysed = Enumerable.Range(0, windows.Count).Where(i => windows[i].Skipped is null).ToList();
             var drifted = analysed.Where(i => windows[i].Data?.Drifted == true).ToList();
-            if (drifted.Count > 0)
+            if (analysed.Count == 0)
+            {
+                clauses.Add(string.Create(c, $"Nothing analysed yet: {(windows.Count == 1 ? "the only window was" : $"all {windows.Count} windows were")} skipped (latest: {windows[^1].Skipped})"));
+            }
+            else if (drifted.Count > 0)
             {
                 var latest = windows[drifted[^1]].Data!;
                 var features = string.Create(c, $"{latest.Features.Count(f => f.Drifted)} of {latest.Features.Count} features");
@@ -44,8 +48,8 @@ internal static class ReportSummary
             {
                 var last = windows[estimated[^1]];
                 var change = last.EstimatedAuroc!.Value - monitoring.ReferenceAuroc;
-                var moved = Math.Abs(change) < 0.005
-                    ? string.Create(c, $"held at {monitoring.ReferenceAuroc:0.00}")
+                var moved = !double.IsFinite(change) ? string.Create(c, $"{last.EstimatedAuroc:0.00} (no reference AUROC)")
+                    : Math.Abs(change) < 0.005 ? string.Create(c, $"held at {monitoring.ReferenceAuroc:0.00}")
                     : string.Create(c, $"{(change < 0 ? "fell" : "rose")} from {monitoring.ReferenceAuroc:0.00} to {last.EstimatedAuroc:0.00}");
                 clauses.Add(last.RealisedAuroc is { } r
                     ? string.Create(c, $"estimated AUROC {moved} by {digest.Labels[estimated[^1]]} (realised {r:0.00})")
@@ -55,7 +59,7 @@ internal static class ReportSummary
             if (realised.Count > 0 && (estimated.Count == 0 || realised[^1] != estimated[^1]))
             {
                 var last = windows[realised[^1]];
-                clauses.Add(string.Create(c, $"realised AUROC {last.RealisedAuroc:0.00} in {digest.Labels[realised[^1]]} ({last.LabelledRows:N0} labelled rows; reference {monitoring.ReferenceAuroc:0.00})"));
+                clauses.Add(string.Create(c, $"realised AUROC {last.RealisedAuroc:0.00} in {digest.Labels[realised[^1]]} ({last.LabelledRows:N0} labelled rows; reference {ReportDigest.Number(monitoring.ReferenceAuroc, "0.00")})"));
             }
 
             var predictionDrift = analysed.Count(i => windows[i].Prediction?.Drifted == true);
@@ -65,7 +69,7 @@ internal static class ReportSummary
             }
 
             var skipped = windows.Count - analysed.Count;
-            if (skipped > 0)
+            if (skipped > 0 && analysed.Count > 0)
             {
                 clauses.Add(string.Create(c, $"{skipped} {(skipped == 1 ? "window" : "windows")} skipped"));
             }

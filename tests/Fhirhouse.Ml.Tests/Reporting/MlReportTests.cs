@@ -94,6 +94,25 @@ public sealed class MlReportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Only_skipped_windows_and_unknown_metrics_still_render_with_null_numbers()
+    {
+        var input = ReportInputs.Build();
+        var skipped = input.Monitoring.Windows.Select(w => w with { Data = null, Prediction = null, EstimatedAuroc = null, RealisedAuroc = null, MeanScore = double.NaN, Skipped = "no scores <yet>" }).ToList();
+        input = input with { Monitoring = new MonitoringReport(double.NaN, 300, skipped) };
+
+        var html = MlReport.Html(input);
+        using var json = JsonDocument.Parse(MlReport.Json(input));
+
+        Assert.Equal(5, Regex.Count(html, "skipped: no scores &lt;yet&gt;</td>"));
+        Assert.Equal(3, Regex.Count(html, "<img "));
+        Assert.Contains("No feature drifted in any window.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", html, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("reference").GetProperty("auroc").ValueKind);
+        Assert.All(json.RootElement.GetProperty("windows").EnumerateArray(), w => Assert.Equal(JsonValueKind.Null, w.GetProperty("meanScore").ValueKind));
+        Assert.StartsWith("Nothing analysed yet: all 5 windows were skipped (latest: no scores <yet>)", json.RootElement.GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Three_years_of_windows_over_ten_features_render_in_well_under_two_seconds()
     {
         var input = ReportInputs.Build(windows: 36, features: 10, rowsAWindow: 200);
