@@ -15,7 +15,7 @@ internal static class ReportFigures
     public const int MaxDistributions = 6;
 
     private const int WideWidth = 900;
-    private const int WideHeight = 320;
+    private const int WideHeight = 360;
     private const int SmallWidth = 440;
     private const int SmallHeight = 300;
     private const int HistogramBins = 20;
@@ -271,12 +271,12 @@ internal static class ReportFigures
             }
         }
 
-        var step = Math.Max(1, (int)Math.Ceiling(windows.Count / 12.0));
+        var step = Math.Max(1, (int)Math.Ceiling(windows.Count / 10.0));
         var ticks = Enumerable.Range(0, windows.Count).Where(i => i % step == 0).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks.Select(i => (double)i)], [.. ticks.Select(i => digest.Labels[i])]);
         plot.Axes.SetLimitsX(-0.6, Math.Max(0, windows.Count - 1) + 0.6);
         plot.XLabel("window (start)");
-        plot.ShowLegend(Edge.Right);
+        plot.ShowLegend(Edge.Bottom);
         return plot;
     }
 
