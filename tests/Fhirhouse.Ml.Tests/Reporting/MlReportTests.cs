@@ -106,7 +106,7 @@ public sealed class MlReportTests(ITestOutputHelper output)
         Assert.Equal(5, Regex.Count(html, "skipped: no scores &lt;yet&gt;</td>"));
         Assert.Equal(3, Regex.Count(html, "<img "));
         Assert.Contains("No feature drifted in any window.", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("NaN", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", Regex.Replace(html, "base64,[A-Za-z0-9+/=]+", "base64,"), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("reference").GetProperty("auroc").ValueKind);
         Assert.All(json.RootElement.GetProperty("windows").EnumerateArray(), w => Assert.Equal(JsonValueKind.Null, w.GetProperty("meanScore").ValueKind));
         Assert.StartsWith("Nothing analysed yet: all 5 windows were skipped (latest: no scores <yet>)", json.RootElement.GetProperty("summary").GetString(), StringComparison.Ordinal);
