@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the test suites use (real peers: see docs/architecture.md).
-APT_PACKAGES=(softhsm2 nodejs python3-scipy python3-sklearn ${FHIRHOUSE_TEST_APT_PACKAGES:-})
+# Debian packages the test suites use (real peers: see docs/architecture.md). fonts-dejavu-core: the ML report's
+# figures (ScottPlot over SkiaSharp's no-dependencies build, which reads fonts from /usr/share/fonts) draw their text in DejaVu Sans.
+APT_PACKAGES=(softhsm2 nodejs python3-scipy python3-sklearn fonts-dejavu-core ${FHIRHOUSE_TEST_APT_PACKAGES:-})
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
