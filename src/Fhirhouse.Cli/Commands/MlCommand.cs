@@ -19,7 +19,7 @@ namespace Fhirhouse.Cli.Commands;
 /// <c>readmission_30d</c>); the other commands name a model (its pipeline's name) and a version or alias. Every command
 /// goes through <see cref="MlAccess"/> and the audit log.
 /// </summary>
-internal static class MlCommand
+internal static partial class MlCommand
 {
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -40,6 +40,8 @@ internal static class MlCommand
         command.Subcommands.Add(Score(context));
         command.Subcommands.Add(Models(context));
         command.Subcommands.Add(Card(context));
+        command.Subcommands.Add(Monitor(context));
+        command.Subcommands.Add(Report(context));
         return command;
     }
 

@@ -108,7 +108,7 @@ public static class WindowMonitor
     }
 
     /// <summary>The window label: <c>2022-03</c>, or <c>2022-01..2022-03</c> for a window of several months.</summary>
-    internal static string Label(DateTimeOffset start, DateTimeOffset end)
+    public static string Label(DateTimeOffset start, DateTimeOffset end)
     {
         var last = end.AddMonths(-1);
         var first = start.ToString("yyyy-MM", CultureInfo.InvariantCulture);

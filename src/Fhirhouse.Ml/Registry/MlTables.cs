@@ -89,6 +89,34 @@ public static class MlTables
         new StructField("risk_assessment", PrimitiveType.String),
     ]));
 
+    /// <summary>
+    /// <c>ml.monitoring</c>: one row per check of a monitored window (<c>check</c>: see
+    /// <c>Monitoring.MonitoringChecks</c>; <c>feature</c> for a feature's test), with the method, score, threshold and
+    /// decision, the window's counts and the feature table version read. Aggregates only: no patient's row.
+    /// </summary>
+    public static LakeTableDefinition Monitoring { get; } = new("ml.monitoring", LakeLayout.Ml + "monitoring", new StructType(
+    [
+        new StructField("monitor_id", PrimitiveType.String, Nullable: false),
+        new StructField("model", PrimitiveType.String, Nullable: false),
+        new StructField("model_version", PrimitiveType.Long, Nullable: false),
+        new StructField("window_start", PrimitiveType.Timestamp, Nullable: false),
+        new StructField("window_end", PrimitiveType.Timestamp, Nullable: false),
+        new StructField("check", PrimitiveType.String, Nullable: false),
+        new StructField("feature", PrimitiveType.String),
+        new StructField("method", PrimitiveType.String),
+        new StructField("score", PrimitiveType.Double),
+        new StructField("threshold", PrimitiveType.Double),
+        new StructField("drifted", PrimitiveType.Boolean),
+        new StructField("detail", PrimitiveType.String),
+        new StructField("rows", PrimitiveType.Long, Nullable: false),
+        new StructField("labelled_rows", PrimitiveType.Long, Nullable: false),
+        new StructField("positives", PrimitiveType.Long, Nullable: false),
+        new StructField("feature_table", PrimitiveType.String, Nullable: false),
+        new StructField("feature_table_version", PrimitiveType.Long, Nullable: false),
+        new StructField("reference_rows", PrimitiveType.Long, Nullable: false),
+        new StructField("monitored_at", PrimitiveType.Timestamp, Nullable: false),
+    ]));
+
     /// <summary>Every table of the registry and of scoring; the feature tables (<c>ml.features_NAME</c>) are found by their folder.</summary>
-    public static IReadOnlyList<LakeTableDefinition> All { get; } = [Pipelines, Models, Decisions, Predictions];
+    public static IReadOnlyList<LakeTableDefinition> All { get; } = [Pipelines, Models, Decisions, Predictions, Monitoring];
 }
