@@ -94,7 +94,7 @@ public static class WindowMonitor
             }
 
             var estimated = PerformanceEstimate.Auroc(scores, [.. scores.Select(calibrator.Calibrate)]);
-            double? domainAuroc = domain?.CrossValidatedAuroc([.. rows.Select(i => input.Current[i])]);
+            var domainAuroc = domain?.CrossValidatedAuroc([.. rows.Select(i => input.Current[i])]) is { } auroc && !double.IsNaN(auroc) ? auroc : (double?)null;
             windows.Add(new WindowResult(
                 start, end, rows.Length, known.Length, positives,
                 DriftTests.Dataset(drifts, options.Drift),
