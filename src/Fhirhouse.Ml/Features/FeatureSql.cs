@@ -7,8 +7,8 @@ namespace Fhirhouse.Ml.Features;
 /// The one SQL statement that computes a <see cref="FeatureSpec"/>'s table, point in time: every feature is an aggregate
 /// over its source's rows strictly before the row's index time (and inside its window), every static feature an
 /// expression over the patient's row, the label from rows strictly after the index time and at most the horizon after
-/// it. A label whose horizon ends after <c>labels_known_until</c> is unknown (null): those patients' outcomes have not
-/// happened yet as far as the lake knows. Columns: <c>patient_id</c>, <c>index_time</c>, <c>index_id</c>, the features
+/// it. A label whose horizon ends after <c>labels_known_until</c> is unknown (null), even when the event is already seen:
+/// only a whole horizon tells a negative, and labelling the early positives alone would bias any recent window. Columns: <c>patient_id</c>, <c>index_time</c>, <c>index_id</c>, the features
 /// in spec order, <c>label</c>, <c>label_time</c>, <c>label_due</c>.
 /// </summary>
 internal static class FeatureSql
@@ -57,8 +57,8 @@ internal static class FeatureSql
             sql.Append(", ").Append(f.Categorical ? $"CAST({column} AS VARCHAR)" : $"CAST({column} AS DOUBLE)").Append(" AS \"").Append(f.Name).Append('"');
         }
 
-        sql.Append(", CASE WHEN l.label_time IS NOT NULL THEN 1 WHEN i.index_time + ").Append(horizon)
-            .Append(" <= k.until THEN 0 END AS label, l.label_time, i.index_time + ").Append(horizon).Append(" AS label_due");
+        sql.Append(", CASE WHEN i.index_time + ").Append(horizon).Append(" > k.until THEN NULL WHEN l.label_time IS NOT NULL THEN 1 ELSE 0 END AS label, l.label_time, i.index_time + ")
+            .Append(horizon).Append(" AS label_due");
         sql.Append("\nFROM _index i CROSS JOIN _known k LEFT JOIN _label l ON l._row = i._row");
         for (var i = 0; i < spec.Features.Count; i++)
         {

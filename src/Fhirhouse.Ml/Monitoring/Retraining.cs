@@ -12,31 +12,39 @@ namespace Fhirhouse.Ml.Monitoring;
 public static class Retraining
 {
     /// <summary>
-    /// The last <paramref name="months"/> calendar months (UTC) of index times up to the latest row whose label is known:
-    /// [from, to) with <c>to</c> the first day of the month after that row; null when no row has a label yet.
+    /// The last <paramref name="months"/> calendar months (UTC) of index times whose outcomes are all known: [from, to)
+    /// with <c>to</c> the first day of the month holding the first row whose label is still unknown (or the month after
+    /// the latest row when every label is known); null when no row has a label yet.
     /// </summary>
     public static (DateTimeOffset From, DateTimeOffset To)? RecentWindow(IReadOnlyList<FeatureRow> rows, int months)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentOutOfRangeException.ThrowIfLessThan(months, 1);
-        DateTimeOffset? latest = null;
+        DateTimeOffset? firstUnknown = null, latest = null, firstKnown = null;
         foreach (var row in rows)
         {
-            if (row.Label is not null && (latest is null || row.IndexTime > latest))
+            if (row.Label is null)
             {
-                latest = row.IndexTime;
+                firstUnknown = firstUnknown is { } u && u <= row.IndexTime ? u : row.IndexTime;
             }
+            else
+            {
+                firstKnown = firstKnown is { } k && k <= row.IndexTime ? k : row.IndexTime;
+            }
+
+            latest = latest is { } l && l >= row.IndexTime ? l : row.IndexTime;
         }
 
-        if (latest is not { } last)
+        if (firstKnown is not { } known)
         {
             return null;
         }
 
-        var utc = last.UtcDateTime;
-        var to = new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
-        return (to.AddMonths(-months), to);
+        var to = firstUnknown is { } unknown ? MonthOf(unknown) : MonthOf(latest!.Value).AddMonths(1);
+        return to <= known ? null : (to.AddMonths(-months), to);
     }
+
+    private static DateTimeOffset MonthOf(DateTimeOffset time) => new(time.UtcDateTime.Year, time.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>
     /// Retrains <paramref name="monitored"/>'s pipeline on its recent window when it raised alerts; null (nothing run)
@@ -52,8 +60,10 @@ public static class Retraining
             return null;
         }
 
+        var rules = monitored.Alerts.GroupBy(a => a.Rule, StringComparer.Ordinal)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} x{g.Count()} ({g.Min(a => a.Window):yyyy-MM}..{g.Max(a => a.Window):yyyy-MM})"));
         var why = string.Create(CultureInfo.InvariantCulture,
-            $"{reason ?? "retraining after monitoring alerts"}: {monitored.Model} raised {monitored.Alerts.Count} alert(s) ({string.Join("; ", monitored.Alerts.Select(a => a.Reason))}); learning from {window.From:yyyy-MM-dd}..{window.To:yyyy-MM-dd}");
+            $"{reason ?? "retraining after monitoring alerts"}: {monitored.Model} raised {monitored.Alerts.Count} alert(s): {string.Join(", ", rules)}; first: {monitored.Alerts.MinBy(a => a.Window)!.Reason}; learning from {window.From:yyyy-MM-dd} to {window.To:yyyy-MM-dd}");
         return await runner.RunAsync(monitored.Spec, user, new PipelineRunOptions { From = window.From, To = window.To, Reason = why }, cancellationToken).ConfigureAwait(false);
     }
 }

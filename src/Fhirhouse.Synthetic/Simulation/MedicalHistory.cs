@@ -56,7 +56,7 @@ internal static class MedicalHistory
     /// overweight, obesity and age, so a 1-year onset model has something real to learn.
     /// </summary>
     public static double Diabetes2Incidence(int age, double bmi) =>
-        0.03 + (bmi >= 30 ? 0.12 : bmi >= 27 ? 0.06 : 0) + (age >= 60 ? 0.06 : age >= 45 ? 0.04 : 0);
+        0.05 + (bmi >= 30 ? 0.2 : bmi >= 27 ? 0.1 : 0) + (age >= 60 ? 0.1 : age >= 45 ? 0.06 : 0);
 
     public static List<(ClinicalConcept Concept, int Year)> ChoosePastEpisodes(Random rng, int age, DateTime firstVisit)
     {

@@ -27,10 +27,10 @@ internal sealed class PatientSimulator(HospitalOptions options, Hospital hospita
     {
         var rng = new Random(Seeds.For(options.Seed, stream: 2, index));
         var totalDays = (_span.End - _span.Start).Days;
-        var firstVisit = _span.Start.AddDays(rng.Next((int)(totalDays * 0.9))).AddHours(rng.Next(8, 17)).AddMinutes(rng.Next(0, 4) * 15);
+        var visits = InCare(rng, totalDays);
+        var firstVisit = visits[0];
         var patient = Demographics.Draw(options, _span, index, rng, firstVisit);
         var age = patient.AgeAt(DateOnly.FromDateTime(firstVisit));
-        var visits = Schedule(rng, firstVisit);
         var bmi = Math.Clamp(rng.Normal(26.5 + ((age - 50) * 0.03), 4.5), 17, 48);
         var chronic = MedicalHistory.ChooseChronic(rng, patient, age, bmi, firstVisit, visits.Count);
         var past = MedicalHistory.ChoosePastEpisodes(rng, age, firstVisit);
@@ -82,14 +82,42 @@ internal sealed class PatientSimulator(HospitalOptions options, Hospital hospita
             + (stay.Readmission ? 0.1 : 0);
     }
 
-    /// <summary>The visits from the first one: up to <see cref="MaxVisits"/>, two weeks plus an exponential gap (mean 110 days) apart, within the span.</summary>
-    private List<DateTime> Schedule(Random rng, DateTime firstVisit)
+    /// <summary>
+    /// How long before the span a patient's care may have begun, and how long care lasts on average (exponentially: the
+    /// patient moves away or is discharged to their family doctor). Patients in care when the lake starts enter it at their
+    /// first visit inside the span, and patients keep leaving as new ones arrive, so the hospital is in a steady state:
+    /// about as many patients in follow-up each year, of the same age and history, rather than a clinic opening on the
+    /// first day whose patients all grow older together. A model's features then drift only with a drift scenario.
+    /// </summary>
+    private const int CareBeforeSpanDays = 2400;
+
+    private const double MeanCareDays = 1200;
+
+    /// <summary>The visits inside the span of a patient in care at some time in it (an arrival whose care ended before the span is drawn again).</summary>
+    private List<DateTime> InCare(Random rng, int totalDays)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var earliest = attempt < 100 ? -CareBeforeSpanDays : 0;
+            var arrival = _span.Start.AddDays(rng.Next(earliest, totalDays)).AddHours(rng.Next(8, 17)).AddMinutes(rng.Next(0, 4) * 15);
+            var leaves = arrival.AddDays(-Math.Log(1 - rng.NextDouble()) * MeanCareDays);
+            var visits = Schedule(rng, arrival, attempt < 100 ? leaves : _span.End);
+            visits.RemoveAll(v => v < _span.Start);
+            if (visits.Count > 0)
+            {
+                return visits;
+            }
+        }
+    }
+
+    /// <summary>The visits from the first one: up to <see cref="MaxVisits"/> inside the span, two weeks plus an exponential gap (mean 110 days) apart, until the span ends or the patient leaves care.</summary>
+    private List<DateTime> Schedule(Random rng, DateTime firstVisit, DateTime leaves)
     {
         var visits = new List<DateTime> { firstVisit };
-        while (visits.Count < MaxVisits)
+        while (visits.Count(v => v >= _span.Start) < MaxVisits)
         {
             var next = visits[^1].AddDays(14 + (-Math.Log(1 - rng.NextDouble()) * 110)).Date.AddHours(rng.Next(8, 17)).AddMinutes(rng.Next(0, 4) * 15);
-            if (next > _span.End)
+            if (next > _span.End || next > leaves)
             {
                 break;
             }
