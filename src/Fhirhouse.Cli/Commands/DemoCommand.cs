@@ -24,7 +24,7 @@ internal static class DemoCommand
 
     public static Command Create(CliContext context)
     {
-        var hospital = new HospitalOptionSet(defaultPatients: 500);
+        var hospital = new HospitalOptionSet(defaultPatients: 3000, defaultFrom: 2021);
         var output = new Option<string>("--out", "-o") { Description = "Demo folder (re-created on each run if it is a previous demo's).", DefaultValueFactory = _ => "fhirhouse-demo" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         var command = new Command("demo", "Run the whole pipeline on a generated hospital, with no input; everything goes under one folder named at the end.");
@@ -87,6 +87,7 @@ internal static class DemoCommand
                 }
             }
 
+            var models = await DemoModels.RunAsync(context, lake.Objects, governance, policies, Operator, options, folder, cancellationToken).ConfigureAwait(false);
             var audited = (await governance.Audit.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Count;
 
             if (parse.GetValue(json))
@@ -105,6 +106,7 @@ internal static class DemoCommand
                     ["analystSees"] = Rows(masked),
                     ["researchSees"] = Rows(consented),
                     ["researchRefused"] = refusal,
+                    ["models"] = DemoModels.Summary(models),
                     ["auditRows"] = audited,
                 });
             }
@@ -144,10 +146,19 @@ internal static class DemoCommand
                 context.Out.WriteLine($"Every query, the refused one included, is in the audit log (tables/audit_log): {audited} rows; 'fhirhouse audit list' shows them.");
 
                 context.Out.WriteLine();
+                context.Console.MarkupLine($"[bold]6. Models[/]: the shipped pipeline {DemoModels.Pipeline} (type 2 diabetes within a year of a visit) trained, gated and registered with its table versions, monitored month by month for drift and (estimated) performance, retrained under the same gates");
+                DemoModels.WriteText(context, models);
+
+                context.Out.WriteLine();
                 context.Out.WriteLine($"Demo folder: {folder}");
                 context.Out.WriteLine($"  source/   the hospital's FHIR export ({summary.Files.Count} NDJSON files), {HospitalGenerator.GroundTruthFileName}, {HospitalGenerator.ManifestFileName}");
                 context.Out.WriteLine("  lake/     the encrypted lake: raw payloads and Delta tables (every object AES-256-GCM)");
                 context.Out.WriteLine("  keys/     the demo's local keyring and master key (keep real keys away from the lake)");
+                if (models.Html is not null)
+                {
+                    context.Out.WriteLine("  ml-report.html, ml-report.json   the models' monitoring report");
+                }
+
                 context.Out.WriteLine($"Look at it: fhirhouse table describe fhir_resources --lake {lakeFolder} --keyring {keyring}");
                 context.Out.WriteLine($"Ask it:     fhirhouse sql \"SELECT gender, count(*) FROM patient GROUP BY gender\" --role analyst --purpose operations --lake {lakeFolder} --keyring {keyring}");
             }

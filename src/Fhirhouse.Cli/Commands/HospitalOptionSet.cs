@@ -6,11 +6,11 @@ namespace Fhirhouse.Cli.Commands;
 /// <summary>The options that describe a synthetic hospital, shared by <c>generate</c> and <c>demo</c>.</summary>
 internal sealed class HospitalOptionSet
 {
-    public HospitalOptionSet(int defaultPatients)
+    public HospitalOptionSet(int defaultPatients, int defaultFrom = 2022)
     {
         Patients = new Option<int>("--patients") { Description = "Number of patients.", DefaultValueFactory = _ => defaultPatients };
         Seed = new Option<int>("--seed") { Description = "Random seed: the same seed gives the same hospital, byte for byte.", DefaultValueFactory = _ => 1 };
-        From = new Option<int>("--from") { Description = "First year of care.", DefaultValueFactory = _ => 2022 };
+        From = new Option<int>("--from") { Description = "First year of care.", DefaultValueFactory = _ => defaultFrom };
         To = new Option<int>("--to") { Description = "Last year of care (inclusive).", DefaultValueFactory = _ => 2025 };
         Drift = new Option<string>("--drift")
         {
