@@ -76,7 +76,9 @@ public sealed class CommandLineTests
         Assert.Matches("Mentions written: [1-9]", first.Out);
         Assert.Contains("5. Governance", first.Out, StringComparison.Ordinal);
         Assert.Contains("rule 'research-no-raw-data'", first.Out, StringComparison.Ordinal);
-        Assert.Contains("in the audit log (tables/audit_log): 9 rows", first.Out, StringComparison.Ordinal);
+        Assert.Matches("in the audit log \\(tables/audit_log\\): [1-9][0-9]* rows", first.Out);
+        Assert.Contains("6. Models", first.Out, StringComparison.Ordinal);
+        Assert.Contains("Models: no model trained on 2022", first.Out, StringComparison.Ordinal);   // 15 patients are too few to learn from; the demo says so and goes on
         Assert.Matches("Research sees only the patients whose Consent permits research .*: [0-9]+ of 15\\.", first.Out);
 
         var second = await CliRunner.RunAsync("demo", "--patients", "15", "--out", demo);

@@ -46,12 +46,21 @@ internal static class DemoModels
         var from = new DateTimeOffset(hospital.FromYear + 1, 1, 1, 0, 0, 0, TimeSpan.Zero);
         using var engine = new QueryEngine(lake, governance.QueryOptions(identity, EntryPoints.Demo, new QueryOptions { Catalog = LakeTables.Catalog(lake) }));
         var runner = new PipelineRunner(lake, engine, context.Time);
-        var first = await runner.RunAsync(spec, identity.User, new PipelineRunOptions
+        PipelineRun first;
+        try
         {
-            From = from,
-            To = from.AddYears(1),
-            Reason = string.Create(CultureInfo.InvariantCulture, $"demo: the first model, trained on {from.Year}"),
-        }, cancellationToken).ConfigureAwait(false);
+            first = await runner.RunAsync(spec, identity.User, new PipelineRunOptions
+            {
+                From = from,
+                To = from.AddYears(1),
+                Reason = string.Create(CultureInfo.InvariantCulture, $"demo: the first model, trained on {from.Year}"),
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Ml.MlSpecException e)
+        {
+            return new Result($"no model trained on {from.Year} ({e.Message}); a larger hospital (--patients) gives it more to learn from", null, null, null, null, null, Seconds());
+        }
+
         if (first.Decision is not { Action: ModelActions.Promoted })
         {
             return new Result($"{first.Model} did not become champion ({string.Join("; ", first.Gates.Failures)}): nothing to monitor; a larger hospital (--patients) gives it more to learn from", first, null, null, null, null, Seconds());
