@@ -5,14 +5,14 @@ using Fhirhouse.Testing;
 
 namespace Fhirhouse.Synthetic.Tests;
 
-/// <summary>One generated hospital shared by the tests of a class: 150 patients, 2022-2025, every drift scenario.</summary>
+/// <summary>One generated hospital shared by the tests of a class: 250 patients, 2022-2025, every drift scenario.</summary>
 public sealed class GeneratedHospital : IDisposable
 {
     private readonly TempFolder _folder = new();
 
     public GeneratedHospital()
     {
-        Options = new HospitalOptions { Patients = 150, Seed = 7, MaxResourcesPerFile = 2_000 };
+        Options = new HospitalOptions { Patients = 250, Seed = 7, MaxResourcesPerFile = 2_000 };
         Summary = new HospitalGenerator(Options).Generate(_folder.Path);
         foreach (var file in Directory.EnumerateFiles(_folder.Path, "*.ndjson").Where(f => !f.EndsWith(HospitalGenerator.GroundTruthFileName, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {

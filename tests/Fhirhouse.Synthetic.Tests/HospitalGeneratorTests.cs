@@ -12,7 +12,7 @@ public sealed class HospitalGeneratorTests(GeneratedHospital hospital) : IClassF
     {
         string[] expected = ["Communication", "Condition", "Consent", "Device", "DocumentReference", "Encounter", "MedicationRequest", "Observation", "Organization", "Patient", "Practitioner", "Procedure"];
         Assert.Equal(expected, hospital.Resources.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(150, hospital.Resources["Patient"].Count);
+        Assert.Equal(250, hospital.Resources["Patient"].Count);
         foreach (var (type, list) in hospital.Resources)
         {
             Assert.Equal(hospital.Summary.ResourcesByType[type], list.Count);
