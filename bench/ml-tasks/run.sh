@@ -22,6 +22,8 @@ for task in t2d_onset_1y readmission_30d; do
   t=$(seconds "$cli" ml run "$task" "${lake[@]}" "${as[@]}" --json)
   rows=$(python3 -c "import json; print(json.load(open('$work/out.txt'))['rows'])")
   auroc=$(python3 -c "import json; print(round(json.load(open('$work/out.txt'))['holdout']['overall']['auroc'], 3))")
+  split=$(python3 -c "import json; r=json.load(open('$work/out.txt')); print(f\"features {r['featureSeconds']:.2f} s, training and holdout evaluation {r['trainingSeconds']:.2f} s\")")
+  ours=$(python3 -c "import json; print(round(json.load(open('$work/out.txt'))['trainingSeconds'], 3))")
   spec="$here/src/Fhirhouse.Ml/Pipelines/Shipped/$task.json"
   window=$(python3 -c "import json; t=json.load(open('$spec'))['training']; print(t['from'], t['to'])")
   set -- $window
@@ -48,7 +50,8 @@ HistGradientBoostingClassifier(max_iter=t["trees"], max_leaf_nodes=t["leaves"], 
 print(f"{time.perf_counter() - start:.3f} {len(y)}")
 PY
 )
-  echo "$task: ml run $t s ($rows rows in the training window, holdout AUROC $auroc); scikit-learn HistGradientBoosting training alone on the same $(echo "$peer" | cut -d' ' -f2) labelled rows: $(echo "$peer" | cut -d' ' -f1) s"
+  theirs=$(echo "$peer" | cut -d' ' -f1)
+  echo "$task: ml run $t s ($split; $rows rows in the training window, holdout AUROC $auroc); scikit-learn HistGradientBoosting training alone on the same $(echo "$peer" | cut -d' ' -f2) labelled rows: $theirs s; ratio ours / scikit-learn $(echo "scale=1; $ours / $theirs" | bc)x"
 done
 t=$(seconds "$cli" ml score t2d_onset_1y --from 2023-01-01 --no-fhir --no-rebuild "${lake[@]}" "${as[@]}" --json)
 rows=$(python3 -c "import json; print(json.load(open('$work/out.txt'))['rows'])")

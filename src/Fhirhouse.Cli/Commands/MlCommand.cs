@@ -382,6 +382,7 @@ internal static partial class MlCommand
             {
                 model = run.Model.Model, version = run.Model.Version, revision = run.Revision, featureTable = run.Features.Table, featureTableVersion = run.Features.Version,
                 rows = run.Rows, sources = run.Features.Sources, holdout = run.Model.Holdout, gates = run.Gates, comparison = run.Comparison, decision = run.Decision,
+                featureSeconds = run.FeatureSeconds, trainingSeconds = run.TrainingSeconds,
             }, s_json));
             return;
         }

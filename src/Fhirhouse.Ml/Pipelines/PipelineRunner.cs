@@ -30,7 +30,14 @@ public sealed record PipelineRunOptions
 /// What a pipeline run did: the pipeline revision, the feature build, the model registered and its gates, and, when it
 /// passed them and a champion exists, the comparison with the champion on the new model's holdout; the decision made.
 /// </summary>
-public sealed record PipelineRun(long Revision, FeatureBuild Features, int Rows, ModelVersion Model, GateResult Gates, GateResult? Comparison, ModelDecision? Decision);
+public sealed record PipelineRun(long Revision, FeatureBuild Features, int Rows, ModelVersion Model, GateResult Gates, GateResult? Comparison, ModelDecision? Decision)
+{
+    /// <summary>Seconds spent building the feature table.</summary>
+    public double FeatureSeconds { get; init; }
+
+    /// <summary>Seconds spent training and evaluating on the holdout (ML.NET, one thread).</summary>
+    public double TrainingSeconds { get; init; }
+}
 
 /// <summary>
 /// The CI/CD of a model (<c>ml train</c>, <c>ml run</c>): records the spec as a pipeline revision, builds its feature
@@ -61,14 +68,18 @@ public sealed class PipelineRunner(IObjectStore lake, QueryEngine engine, TimePr
 
         var run = spec with { Training = training };
         var revision = await _registry.SavePipelineAsync(spec, user, cancellationToken).ConfigureAwait(false);
+        var started = time.GetTimestamp();
         var build = await new FeatureBuilder(lake, engine, tableOptions).BuildAsync(spec.Features, options.LabelsKnownUntil, cancellationToken).ConfigureAwait(false);
         var (rows, _) = await FeatureRows.ReadAsync(engine, spec.Features, build.Version, training.From, training.To, cancellationToken).ConfigureAwait(false);
+        var featureSeconds = time.GetElapsedTime(started).TotalSeconds;
+        started = time.GetTimestamp();
         var trained = ModelTrainer.Train(run, rows);
+        var trainingSeconds = time.GetElapsedTime(started).TotalSeconds;
         var gates = Gates.Check(spec.Gates, trained.Holdout);
         var model = await _registry.RegisterAsync(run, revision, build, trained, gates, user, cancellationToken).ConfigureAwait(false);
         if (!options.Promote || !gates.Passed)
         {
-            return new PipelineRun(revision, build, rows.Count, model, gates, null, null);
+            return new PipelineRun(revision, build, rows.Count, model, gates, null, null) { FeatureSeconds = featureSeconds, TrainingSeconds = trainingSeconds };
         }
 
         var why = options.Reason is { } reason ? [reason] : Array.Empty<string>();
@@ -76,7 +87,7 @@ public sealed class PipelineRunner(IObjectStore lake, QueryEngine engine, TimePr
         if (champion is not { } championVersion)
         {
             var first = await _registry.PromoteAsync(spec.Name, model.Version, ModelRegistry.Champion, [.. why, "the first version to pass its gates", .. gates.Passes], user, cancellationToken).ConfigureAwait(false);
-            return new PipelineRun(revision, build, rows.Count, model, gates, null, first);
+            return new PipelineRun(revision, build, rows.Count, model, gates, null, first) { FeatureSeconds = featureSeconds, TrainingSeconds = trainingSeconds };
         }
 
         var current = await _registry.GetAsync(spec.Name, championVersion, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -85,7 +96,7 @@ public sealed class PipelineRunner(IObjectStore lake, QueryEngine engine, TimePr
             var declined = await _registry.DeclineAsync(spec.Name, model.Version,
                 [.. why, $"the champion {current} learned other features (spec {current.FeatureSpecHash[..12]}, this one {model.FeatureSpecHash[..12]}): no automatic comparison; compare them with ml evaluate and promote by hand"],
                 user, cancellationToken).ConfigureAwait(false);
-            return new PipelineRun(revision, build, rows.Count, model, gates, null, declined);
+            return new PipelineRun(revision, build, rows.Count, model, gates, null, declined) { FeatureSeconds = featureSeconds, TrainingSeconds = trainingSeconds };
         }
 
         var holdout = rows.Where(r => r.Label is not null && ModelTrainer.IsHoldout(r.PatientId, training)).ToList();
@@ -95,6 +106,6 @@ public sealed class PipelineRunner(IObjectStore lake, QueryEngine engine, TimePr
         var decision = comparison.Passed
             ? await _registry.PromoteAsync(spec.Name, model.Version, ModelRegistry.Champion, [.. why, $"beats the champion {current} on this version's holdout ({holdout.Count} rows)", .. comparison.Passes], user, cancellationToken).ConfigureAwait(false)
             : await _registry.DeclineAsync(spec.Name, model.Version, [.. why, $"does not replace the champion {current} on this version's holdout ({holdout.Count} rows)", .. comparison.Failures], user, cancellationToken).ConfigureAwait(false);
-        return new PipelineRun(revision, build, rows.Count, model, gates, comparison, decision);
+        return new PipelineRun(revision, build, rows.Count, model, gates, comparison, decision) { FeatureSeconds = featureSeconds, TrainingSeconds = trainingSeconds };
     }
 }
