@@ -97,4 +97,42 @@ public sealed class MlCommandTests : IDisposable
         Assert.Contains(ml, r => r.Contains("ml run", StringComparison.Ordinal) && r.Contains("\"ok\"", StringComparison.Ordinal));
         Assert.Contains(ml, r => r.Contains("ml score", StringComparison.Ordinal) && r.Contains("\"ok\"", StringComparison.Ordinal));
     }
+    [Fact]
+    public async Task Killing_ml_score_at_random_points_then_rerunning_lands_each_risk_assessment_once()
+    {
+        await HospitalAsync();
+        CliRunner.AssertOk(await RunAs("data-scientist", "operations", "ml", "run", "t2d_onset_1y", "--to", "2025-01-01"));
+        string[] score = ["ml", "score", "t2d_onset_1y", "--from", "2024-01-01", "--no-rebuild", "--batch-rows", "300", "--json",
+            "--lake", Lake, "--keyring", Path.Combine(_folder.Path, "keys", "keyring.json"), "--role", "data-scientist", "--purpose", "operations", "--user", "u1"];
+
+        var random = new Random(20261204);
+        var killed = 0;
+        for (var attempt = 0; killed < 6 && attempt < 30; attempt++)
+        {
+            using var process = CliRunner.StartProcess(score);
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(random.Next(800, 4000)))
+            {
+                process.Kill(entireProcessTree: true);
+                killed++;
+            }
+
+            await process.WaitForExitAsync();
+        }
+
+        using var last = CliRunner.StartProcess(score);
+        var output = await last.StandardOutput.ReadToEndAsync();
+        await last.WaitForExitAsync();
+        Assert.True(last.ExitCode == 0, output);
+        using var result = JsonDocument.Parse(output);
+        var rows = result.RootElement.GetProperty("rows").GetInt64();
+
+        Assert.True(killed > 0, "no run was killed");
+        Assert.True(rows > 300, output);
+        Assert.Equal(rows, await CountAsync("SELECT count(*) AS n FROM ml.predictions"));
+        Assert.Equal(rows, await CountAsync("SELECT count(*) AS n FROM fhir_resources WHERE source = 'ml' AND resource_type = 'RiskAssessment'"));
+        Assert.Equal(rows, await CountAsync("SELECT count(DISTINCT id) AS n FROM fhir_resources WHERE source = 'ml' AND resource_type = 'RiskAssessment'"));
+        Assert.Equal(rows, await CountAsync("SELECT count(*) AS n FROM fhir_resources WHERE source = 'ml' AND resource_type = 'Provenance'"));
+    }
 }

@@ -230,9 +230,10 @@ internal static partial class MlCommand
         var to = new Option<string?>("--to") { Description = "Score index rows before this date (default: all)." };
         var noFhir = new Option<bool>("--no-fhir") { Description = "Write ml.predictions only; land no RiskAssessment in bronze." };
         var noRebuild = new Option<bool>("--no-rebuild") { Description = "Score the feature table as it is, without rebuilding it from the lake first." };
+        var batchRows = new Option<int>("--batch-rows") { Description = "Predictions per FHIR payload landed through the raw zone (each lands once, even across a crash).", DefaultValueFactory = _ => 5000 };
         var command = new Command("score", "Score a model version (champion by default) over a period into ml.predictions and FHIR RiskAssessments (with the model as Device and a Provenance) landed in bronze.");
         command.Arguments.Add(model);
-        foreach (var option in new Option[] { version, alias, from, to, noFhir, noRebuild })
+        foreach (var option in new Option[] { version, alias, from, to, noFhir, noRebuild, batchRows })
         {
             command.Options.Add(option);
         }
@@ -244,7 +245,12 @@ internal static partial class MlCommand
             var chosen = await registry.GetAsync(parse.GetValue(model)!, parse.GetValue(version), parse.GetValue(alias)!, ct).ConfigureAwait(false);
             var (spec, _) = (await registry.GetPipelineAsync(chosen.Model, chosen.PipelineRevision, ct).ConfigureAwait(false))!.Value;
             var started = context.Time.GetTimestamp();
-            var run = await new BatchScorer(work.Session.Store.Objects, work.Engine, context.Time).ScoreAsync(
+            if (parse.GetValue(batchRows) < 1)
+            {
+                throw new FhirhouseException(ErrorCodes.InvalidValue, ErrorKind.Usage, $"--batch-rows: must be at least 1 (got {parse.GetValue(batchRows)}).");
+            }
+
+            var run = await new BatchScorer(work.Session.Store.Objects, work.Engine, context.Time) { BatchRows = parse.GetValue(batchRows) }.ScoreAsync(
                 spec, chosen, Date(parse.GetValue(from), "--from"), Date(parse.GetValue(to), "--to"), !parse.GetValue(noRebuild), !parse.GetValue(noFhir), ct).ConfigureAwait(false);
             var seconds = context.Time.GetElapsedTime(started).TotalSeconds;
             if (work.Json)

@@ -108,7 +108,7 @@ public sealed class ModelMonitor(IObjectStore lake, QueryEngine engine, TimeProv
 
             if (w.DomainAuroc is { } domain)
             {
-                Add(w, MonitoringChecks.DomainClassifier, null, "auroc", domain, options.DomainClassifierThreshold, w.MultivariateDrift, null);
+                Add(w, MonitoringChecks.DomainClassifier, null, "auroc", domain, options.DomainThreshold(report.ReferenceRows, w.Rows), w.MultivariateDrift, null);
             }
 
             Add(w, MonitoringChecks.EstimatedAuroc, null, "cbpe", w.EstimatedAuroc, report.ReferenceAuroc, null, null);

@@ -19,8 +19,23 @@ public sealed record MonitorOptions
     /// <summary>Whether a classifier is trained to tell the reference from each window (multivariate drift).</summary>
     public bool DomainClassifier { get; init; } = true;
 
-    /// <summary>The domain classifier's cross-validated AUROC at or above which a window has multivariate drift.</summary>
+    /// <summary>
+    /// The domain classifier's cross-validated AUROC at or above which a window has multivariate drift, at the least: a
+    /// small window's AUROC varies more by chance, so the threshold is also at least 0.5 plus
+    /// <see cref="DomainClassifierSigmas"/> standard deviations of the AUROC of two samples of those sizes that cannot be
+    /// told apart (Mann-Whitney: sqrt((n1 + n2 + 1) / (12 n1 n2))).
+    /// </summary>
     public double DomainClassifierThreshold { get; init; } = 0.55;
+
+    /// <summary>How many chance standard deviations above 0.5 the domain classifier's AUROC must be (see <see cref="DomainClassifierThreshold"/>).</summary>
+    public double DomainClassifierSigmas { get; init; } = 3;
+
+    /// <summary>The domain classifier's threshold for a reference and a window of these sizes (each capped at <see cref="DomainClassifierMaxRows"/>).</summary>
+    public double DomainThreshold(int referenceRows, int windowRows)
+    {
+        double n1 = Math.Min(referenceRows, DomainClassifierMaxRows), n2 = Math.Min(windowRows, DomainClassifierMaxRows);
+        return Math.Max(DomainClassifierThreshold, 0.5 + (DomainClassifierSigmas * Math.Sqrt((n1 + n2 + 1) / (12 * n1 * n2))));
+    }
 
     /// <summary>The folds of the domain classifier's cross-validation (patients are never split across folds).</summary>
     public int DomainClassifierFolds { get; init; } = 5;
@@ -46,6 +61,11 @@ public sealed record MonitorOptions
         if (!(DomainClassifierThreshold > 0.5 && DomainClassifierThreshold <= 1))
         {
             throw new ArgumentException($"MonitorOptions.DomainClassifierThreshold must be above 0.5 and at most 1 (got {DomainClassifierThreshold}).");
+        }
+
+        if (!(DomainClassifierSigmas >= 0))
+        {
+            throw new ArgumentException($"MonitorOptions.DomainClassifierSigmas must be 0 or more (got {DomainClassifierSigmas}).");
         }
 
         if (DomainClassifierFolds < 2)

@@ -99,7 +99,7 @@ public static class WindowMonitor
                 start, end, rows.Length, known.Length, positives,
                 DriftTests.Dataset(drifts, options.Drift),
                 prediction.Test("prediction", scores, options.Drift),
-                domainAuroc, domainAuroc is { } d ? d >= options.DomainClassifierThreshold : null,
+                domainAuroc, domainAuroc is { } d ? d >= options.DomainThreshold(input.Reference.Count, rows.Length) : null,
                 double.IsNaN(estimated) ? null : estimated,
                 realisedAuroc, realisedBrier, meanScore, null));
         }

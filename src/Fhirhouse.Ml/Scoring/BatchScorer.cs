@@ -50,6 +50,12 @@ public sealed class BatchScorer(IObjectStore lake, QueryEngine engine, TimeProvi
         var scorer = await new ModelRegistry(lake, time, tableOptions).LoadAsync(model, cancellationToken).ConfigureAwait(false);
         var probabilities = scorer.Score(rows);
         var scoredAt = time.GetUtcNow();
+
+        // The FHIR is dated by the feature table version it was computed from, not by the clock, so that scoring the same
+        // version again (after a crash between landing and ml.predictions) lands the same bytes, which the raw manifest
+        // recognises: each RiskAssessment lands once.
+        var asOf = (await (await DeltaTable.OpenAsync(lake, FeatureTable.Definition(spec.Features).Path, tableOptions ?? new DeltaTableOptions(), cancellationToken).ConfigureAwait(false))
+            .GetSnapshotAsync(read, cancellationToken).ConfigureAwait(false)).Timestamp;
         var predictions = new List<object?[]>(rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
@@ -64,15 +70,15 @@ public sealed class BatchScorer(IObjectStore lake, QueryEngine engine, TimeProvi
         if (landFhir && rows.Count > 0)
         {
             var ingestor = await PayloadIngestor.OpenAsync(lake, new IngestOptions { Time = time }, cancellationToken).ConfigureAwait(false);
-            var device = RiskAssessmentJson.Device(model, spec, scoredAt);
+            var device = RiskAssessmentJson.Device(model, spec, asOf);
             for (var start = 0; start < rows.Count; start += BatchRows)
             {
                 var ndjson = start == 0 ? new StringBuilder(device).Append('\n') : new StringBuilder();
                 var end = Math.Min(rows.Count, start + BatchRows);
                 for (var i = start; i < end; i++)
                 {
-                    ndjson.Append(RiskAssessmentJson.RiskAssessment(model, spec, rows[i], probabilities[i], scoredAt)).Append('\n');
-                    ndjson.Append(RiskAssessmentJson.Provenance(model, rows[i], spec.Features.TableName, read, scoredAt)).Append('\n');
+                    ndjson.Append(RiskAssessmentJson.RiskAssessment(model, spec, rows[i], probabilities[i], asOf)).Append('\n');
+                    ndjson.Append(RiskAssessmentJson.Provenance(model, rows[i], spec.Features.TableName, read, asOf)).Append('\n');
                 }
 
                 var raw = await ingestor.Raw.LandAsync(Encoding.UTF8.GetBytes(ndjson.ToString()), ".ndjson", cancellationToken).ConfigureAwait(false);

@@ -87,8 +87,12 @@ public sealed class PipelineRunnerTests : IDisposable
 
         // Scoring the same rows again replaces the predictions (one per row and model version), it does not add to them.
         _time.Advance(TimeSpan.FromDays(1));
-        await new BatchScorer(lake.Store, engine, _time).ScoreAsync(spec, run.Model, null, null, rebuildFeatures: false);
+        var again = await new BatchScorer(lake.Store, engine, _time) { BatchRows = 250 }.ScoreAsync(spec, run.Model, null, null, rebuildFeatures: false);
         Assert.Equal(700L, Convert.ToInt64((await engine.ExecuteAsync("SELECT count(*) FROM ml.predictions")).Rows[0][0]));
+
+        // The FHIR of the same feature table version is the same bytes, which the raw manifest knows: nothing lands twice.
+        Assert.Equal(0, again.ResourcesLanded);
+        Assert.Equal(700L, Convert.ToInt64((await engine.ExecuteAsync("SELECT count(*) FROM fhir_resources WHERE resource_type = 'RiskAssessment'")).Rows[0][0]));
     }
 
     [Fact]
