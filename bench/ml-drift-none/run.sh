@@ -3,7 +3,7 @@
 # of PATIENTS patients (care 2021-2025, --drift none) is generated, ingested and its views built; t2d_onset_1y and
 # t2d_visit_1y are trained on 2022 and monitored over the 36 months of 2023-2025 (version 1, champion or not). Prints,
 # per pipeline, the share of windows whose dataset drifted, the dataset-drift alerts (two windows running), the
-# windows where the domain classifier told the window apart, and the share of single-feature drift decisions.
+# windows where the domain classifier told the window apart, the multivariate-drift alerts and the windows with any alert.
 set -euo pipefail
 seeds=${1:-20}
 patients=${2:-2000}
@@ -39,7 +39,10 @@ for task in sorted({r["task"] for r in runs}):
     multi = sum(1 for w in windows if w["multivariateDrift"])
     alerts = sum(1 for r in mine for a in r["alerts"] if a["rule"] == "dataset-drift")
     alarmed = sum(1 for r in mine for w in r["windows"] if any(a["rule"] == "dataset-drift" and a["window"][:7] == w["start"][:7] for a in r["alerts"]))
+    multi_alerts = sum(1 for r in mine for a in r["alerts"] if a["rule"] == "multivariate-drift")
+    any_alert = sum(1 for r in mine for w in r["windows"] if any(a["window"][:7] == w["start"][:7] for a in r["alerts"]))
     print(f"{task}: {len(mine)} seeds, {len(windows)} tested windows: dataset drift in {dataset} ({100*dataset/len(windows):.1f} %), "
-          f"dataset-drift alerts in {alarmed} windows ({100*alarmed/len(windows):.1f} %), domain classifier flags {multi} ({100*multi/len(windows):.1f} %)")
+          f"dataset-drift alerts in {alarmed} windows ({100*alarmed/len(windows):.1f} %), domain classifier flags {multi} ({100*multi/len(windows):.1f} %), "
+          f"multivariate-drift alerts (two windows running) {multi_alerts} ({100*multi_alerts/len(windows):.1f} %), windows with any alert {any_alert} ({100*any_alert/len(windows):.1f} %)")
 PY
 uptime

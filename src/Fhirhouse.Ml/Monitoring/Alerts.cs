@@ -11,7 +11,8 @@ public static class Alerts
     /// window that ends a run of at least <see cref="AlertRules.DatasetDriftWindows"/> tested windows whose dataset
     /// drifted (windows not tested neither break nor extend a run); <c>estimated-auroc-drop</c> and
     /// <c>realised-auroc-drop</c> when the reference's AUROC less the window's is above the bound;
-    /// <c>multivariate-drift</c> when the domain classifier told the window from the reference.
+    /// <c>multivariate-drift</c> in each window ending a run of <see cref="AlertRules.MultivariateDriftWindows"/> tested
+    /// windows the domain classifier told from the reference (windows without a classifier result break a run).
     /// </summary>
     public static IReadOnlyList<Alert> Evaluate(MonitoringReport report, AlertRules? rules = null)
     {
@@ -22,8 +23,14 @@ public static class Alerts
             throw new ArgumentException($"AlertRules.DatasetDriftWindows must be at least 1 (got {rules.DatasetDriftWindows}).");
         }
 
+        if (rules.MultivariateDriftWindows < 1)
+        {
+            throw new ArgumentException($"AlertRules.MultivariateDriftWindows must be at least 1 (got {rules.MultivariateDriftWindows}).");
+        }
+
         var alerts = new List<Alert>();
         var run = new List<WindowResult>();
+        var apart = 0;
         foreach (var window in report.Windows)
         {
             if (window.Data is not { } data)
@@ -67,7 +74,8 @@ public static class Alerts
                     names));
             }
 
-            if (rules.MultivariateDrift && window.MultivariateDrift == true && window.DomainAuroc is { } domain)
+            apart = window.MultivariateDrift == true ? apart + 1 : 0;
+            if (rules.MultivariateDrift && apart >= rules.MultivariateDriftWindows && window.DomainAuroc is { } domain)
             {
                 alerts.Add(new Alert(
                     window.Start, "multivariate-drift",

@@ -55,12 +55,13 @@ public sealed class AlertsTests
     }
 
     [Fact]
-    public void Multivariate_drift_alerts_when_the_domain_classifier_tells_the_window_apart_unless_turned_off()
+    public void Multivariate_drift_alerts_when_the_domain_classifier_tells_two_windows_running_apart_unless_turned_off()
     {
-        var report = new MonitoringReport(0.80, 5000, [Window(0, Calm, domain: 0.52), Window(1, Calm, domain: 0.67)]);
+        var report = new MonitoringReport(0.80, 5000, [Window(0, Calm, domain: 0.52), Window(1, Calm, domain: 0.67), Window(2, Calm, domain: 0.52), Window(3, Calm, domain: 0.61), Window(4, Calm, domain: 0.66)]);
         var alert = Assert.Single(Alerts.Evaluate(report));
-        Assert.Equal(("multivariate-drift", March.AddMonths(1)), (alert.Rule, alert.Window));
-        Assert.StartsWith("a classifier tells 2022-04 from the reference with cross-validated AUROC 0.67", alert.Reason, StringComparison.Ordinal);
+        Assert.Equal(("multivariate-drift", March.AddMonths(4)), (alert.Rule, alert.Window));
+        Assert.StartsWith("a classifier tells 2022-07 from the reference with cross-validated AUROC 0.66", alert.Reason, StringComparison.Ordinal);
+        Assert.Equal([March.AddMonths(1), March.AddMonths(3), March.AddMonths(4)], Alerts.Evaluate(report, new AlertRules { MultivariateDriftWindows = 1 }).Select(a => a.Window));
         Assert.Empty(Alerts.Evaluate(report, new AlertRules { MultivariateDrift = false }));
     }
 

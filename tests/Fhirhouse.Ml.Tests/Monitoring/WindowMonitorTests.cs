@@ -169,7 +169,7 @@ public sealed class WindowMonitorTests(ITestOutputHelper output)
         Assert.DoesNotContain(correlated.Data.Features, f => f.Drifted);
         Assert.True(correlated.MultivariateDrift);
         Assert.True(correlated.DomainAuroc >= 0.55);
-        var alert = Assert.Single(Alerts.Evaluate(report), a => a.Rule == "multivariate-drift");
+        var alert = Assert.Single(Alerts.Evaluate(report, new AlertRules { MultivariateDriftWindows = 1 }), a => a.Rule == "multivariate-drift");
         Assert.Equal(correlated.Start, alert.Window);
     }
 
