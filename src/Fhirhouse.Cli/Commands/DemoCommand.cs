@@ -146,7 +146,7 @@ internal static class DemoCommand
                 context.Out.WriteLine($"Every query, the refused one included, is in the audit log (tables/audit_log): {audited} rows; 'fhirhouse audit list' shows them.");
 
                 context.Out.WriteLine();
-                context.Console.MarkupLine($"[bold]6. Models[/]: the shipped pipeline {DemoModels.Pipeline} (type 2 diabetes within a year of a visit) trained, gated and registered with its table versions, monitored month by month for drift and (estimated) performance, retrained under the same gates");
+                context.Console.MarkupLine($"[bold]6. Models[/]: the shipped pipeline {DemoModels.Pipeline} (type 2 diabetes within a year of a visit, with the family history the NLP read in the notes) trained, gated and registered with its table versions, monitored month by month for drift and (estimated) performance, retrained under the same gates");
                 DemoModels.WriteText(context, models);
 
                 context.Out.WriteLine();

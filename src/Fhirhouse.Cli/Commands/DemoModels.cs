@@ -14,7 +14,7 @@ using Fhirhouse.Synthetic;
 namespace Fhirhouse.Cli.Commands;
 
 /// <summary>
-/// The demo's models: the shipped 1-year type 2 diabetes onset pipeline trained on the span's second year (the first is
+/// The demo's models: the shipped 1-year type 2 diabetes onset pipeline with the notes' family history (NLP) trained on the span's second year (the first is
 /// the history its features look back on), monitored month by month to the end of the span, retrained on the months
 /// since the drift started when it raises alerts (promoted only through the gates and against the champion), and the
 /// report written beside the lake. Runs as a data scientist for operations, through the guard and the audit log.
@@ -22,7 +22,7 @@ namespace Fhirhouse.Cli.Commands;
 internal static class DemoModels
 {
     /// <summary>The pipeline the demo runs.</summary>
-    public const string Pipeline = "t2d_onset_1y";
+    public const string Pipeline = "t2d_onset_1y_notes";
 
     /// <summary>Months a retraining learns from: the drift starts in the middle of the span, 18 months before the last outcomes are known in the default span.</summary>
     public const int RetrainMonths = 18;

@@ -22,4 +22,13 @@ public sealed record AlertRules
     /// mix, such as winters: two in a row rule out most of them).
     /// </summary>
     public int MultivariateDriftWindows { get; init; } = 2;
+
+    /// <summary>
+    /// Consecutive windows whose estimated (or realised) AUROC is more than its bound below the reference's before the
+    /// drop is an alert: a month's AUROC over a few dozen positives varies by several hundredths by chance alone.
+    /// </summary>
+    public int AurocDropWindows { get; init; } = 2;
+
+    /// <summary>The fewest labelled rows of each outcome a window needs for its realised AUROC to count towards an alert.</summary>
+    public int MinLabelledOutcomes { get; init; } = 10;
 }

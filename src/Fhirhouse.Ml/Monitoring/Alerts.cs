@@ -10,7 +10,9 @@ public static class Alerts
     /// The alerts of <paramref name="report"/>, window by window, oldest first: <c>dataset-drift</c> in each tested
     /// window that ends a run of at least <see cref="AlertRules.DatasetDriftWindows"/> tested windows whose dataset
     /// drifted (windows not tested neither break nor extend a run); <c>estimated-auroc-drop</c> and
-    /// <c>realised-auroc-drop</c> when the reference's AUROC less the window's is above the bound;
+    /// <c>realised-auroc-drop</c> when the reference's AUROC less the window's is above the bound in
+    /// <see cref="AlertRules.AurocDropWindows"/> tested windows running (realised: windows with at least
+    /// <see cref="AlertRules.MinLabelledOutcomes"/> rows of each outcome; others break a run);
     /// <c>multivariate-drift</c> in each window ending a run of <see cref="AlertRules.MultivariateDriftWindows"/> tested
     /// windows the domain classifier told from the reference (windows without a classifier result break a run).
     /// </summary>
@@ -31,6 +33,8 @@ public static class Alerts
         var alerts = new List<Alert>();
         var run = new List<WindowResult>();
         var apart = 0;
+        var estimatedLow = 0;
+        var realisedLow = 0;
         foreach (var window in report.Windows)
         {
             if (window.Data is not { } data)
@@ -58,7 +62,10 @@ public static class Alerts
                 run.Clear();
             }
 
-            if (window.EstimatedAuroc is { } estimated && report.ReferenceAuroc - estimated > rules.MaxEstimatedAurocDrop)
+            estimatedLow = window.EstimatedAuroc is { } e && report.ReferenceAuroc - e > rules.MaxEstimatedAurocDrop ? estimatedLow + 1 : 0;
+            var enoughLabels = window.Positives >= rules.MinLabelledOutcomes && window.LabelledRows - window.Positives >= rules.MinLabelledOutcomes;
+            realisedLow = enoughLabels && window.RealisedAuroc is { } r && report.ReferenceAuroc - r > rules.MaxRealisedAurocDrop ? realisedLow + 1 : 0;
+            if (window.EstimatedAuroc is { } estimated && estimatedLow >= rules.AurocDropWindows)
             {
                 alerts.Add(new Alert(
                     window.Start, "estimated-auroc-drop",
@@ -66,7 +73,7 @@ public static class Alerts
                     names));
             }
 
-            if (window.RealisedAuroc is { } realised && report.ReferenceAuroc - realised > rules.MaxRealisedAurocDrop)
+            if (window.RealisedAuroc is { } realised && realisedLow >= rules.AurocDropWindows)
             {
                 alerts.Add(new Alert(
                     window.Start, "realised-auroc-drop",

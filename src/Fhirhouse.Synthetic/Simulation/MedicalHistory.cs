@@ -3,13 +3,14 @@ using Fhirhouse.Synthetic.Catalog;
 namespace Fhirhouse.Synthetic.Simulation;
 
 /// <summary>
-/// What a patient brings to the first visit: chronic conditions by age, sex and BMI (some to be found at a later
+/// What a patient brings to the first visit: chronic conditions by age, sex, BMI and family history (some to be found at a later
 /// visit), past episodes long resolved, and the family history they report.
 /// </summary>
 internal static class MedicalHistory
 {
-    public static List<ChronicCondition> ChooseChronic(Random rng, SimPatient p, int age, double bmi, DateTime firstVisit, int visitCount)
+    public static List<ChronicCondition> ChooseChronic(Random rng, SimPatient p, int age, double bmi, DateTime firstVisit, int visitCount, IReadOnlyList<FamilyHistoryItem> family)
     {
+        var diabetesInFamily = family.Any(f => !f.Negated && ReferenceEquals(f.Concept, Concepts.Diabetes));
         var obese = bmi >= 30;
         var result = new List<ChronicCondition>();
         bool Has(ClinicalConcept c) => result.Exists(x => ReferenceEquals(x.Concept, c));
@@ -33,7 +34,7 @@ internal static class MedicalHistory
 
         Maybe(Concepts.Hypertension, ByAge(0.05, 0.25, 0.5) + (obese ? 0.1 : 0));
         Maybe(Concepts.Diabetes2, ByAge(0.02, 0.10, 0.20) + (obese ? 0.12 : 0));
-        if (!Has(Concepts.Diabetes2) && visitCount > 2 && rng.Chance(Diabetes2Incidence(age, bmi)))
+        if (!Has(Concepts.Diabetes2) && visitCount > 2 && rng.Chance(Diabetes2Incidence(age, bmi) + (diabetesInFamily ? 0.12 : 0)))
         {
             // Incident type 2 diabetes, found at a later visit after at least two visits of prediabetes (LabPanel).
             result.Add(new ChronicCondition(Concepts.Diabetes2, 0, rng.Next(2, visitCount)));
@@ -53,7 +54,8 @@ internal static class MedicalHistory
 
     /// <summary>
     /// The chance that a patient without type 2 diabetes at the first visit is diagnosed during follow-up: higher with
-    /// overweight, obesity and age, so a 1-year onset model has something real to learn.
+    /// overweight, obesity and age (and, in <see cref="ChooseChronic"/>, with a parent or sibling who has diabetes, as
+    /// the notes and messages say), so a 1-year onset model has something real to learn.
     /// </summary>
     public static double Diabetes2Incidence(int age, double bmi) =>
         0.05 + (bmi >= 30 ? 0.2 : bmi >= 27 ? 0.1 : 0) + (age >= 60 ? 0.1 : age >= 45 ? 0.06 : 0);

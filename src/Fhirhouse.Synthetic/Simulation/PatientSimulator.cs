@@ -32,9 +32,9 @@ internal sealed class PatientSimulator(HospitalOptions options, Hospital hospita
         var patient = Demographics.Draw(options, _span, index, rng, firstVisit);
         var age = patient.AgeAt(DateOnly.FromDateTime(firstVisit));
         var bmi = Math.Clamp(rng.Normal(26.5 + ((age - 50) * 0.03), 4.5), 17, 48);
-        var chronic = MedicalHistory.ChooseChronic(rng, patient, age, bmi, firstVisit, visits.Count);
-        var past = MedicalHistory.ChoosePastEpisodes(rng, age, firstVisit);
         var family = MedicalHistory.ChooseFamilyHistory(rng);
+        var chronic = MedicalHistory.ChooseChronic(rng, patient, age, bmi, firstVisit, visits.Count, family);
+        var past = MedicalHistory.ChoosePastEpisodes(rng, age, firstVisit);
 
         var resources = new ResourceWriter(batch, patient, _span.End, hospital.OrganizationId, urnReferences);
         PatientJson.Write(resources, _span.Start);

@@ -42,7 +42,11 @@ public sealed class AlertsTests
     public void Estimated_and_realised_AUROC_drops_alert_only_beyond_their_bounds()
     {
         var report = new MonitoringReport(0.80, 5000, [Window(0, Calm, estimated: 0.76, realised: 0.74), Window(1, Calm, estimated: 0.70, realised: 0.76)]);
-        var alerts = Alerts.Evaluate(report);
+        Assert.Empty(Alerts.Evaluate(report));   // by default a drop must last two windows
+        var lasting = new MonitoringReport(0.80, 5000, [Window(0, Calm, estimated: 0.74, realised: 0.74), Window(1, Calm, estimated: 0.70, realised: 0.72), Window(2, Calm, estimated: 0.79, realised: 0.70)]);
+        Assert.Equal(["estimated-auroc-drop@2022-04", "realised-auroc-drop@2022-04", "realised-auroc-drop@2022-05"],
+            Alerts.Evaluate(lasting).Select(a => $"{a.Rule}@{a.Window:yyyy-MM}"));
+        var alerts = Alerts.Evaluate(report, new AlertRules { AurocDropWindows = 1 });
         var estimated = Assert.Single(alerts, a => a.Rule == "estimated-auroc-drop");
         Assert.Equal(March.AddMonths(1), estimated.Window);
         Assert.Equal("estimated AUROC 0.7 in 2022-04 (1000 rows, no labels needed), 0.1 below the reference's 0.8 (bound 0.05)", estimated.Reason);
@@ -51,7 +55,7 @@ public sealed class AlertsTests
         Assert.Contains("realised AUROC 0.74 in 2022-03 (400 labelled rows, 80 positive), 0.06 below the reference's 0.8", realised.Reason, StringComparison.Ordinal);
         Assert.Equal(["b"], realised.Features);
 
-        Assert.Empty(Alerts.Evaluate(report, new AlertRules { MaxEstimatedAurocDrop = 0.15, MaxRealisedAurocDrop = 0.07 }));
+        Assert.Empty(Alerts.Evaluate(report, new AlertRules { AurocDropWindows = 1, MaxEstimatedAurocDrop = 0.15, MaxRealisedAurocDrop = 0.07 }));
     }
 
     [Fact]
