@@ -101,15 +101,7 @@ public static class RiskAssessmentJson
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteString("status", "final");
-            w.WriteStartObject("method");
-            w.WriteStartArray("coding");
-            w.WriteStartObject();
-            w.WriteString("system", ModelSystem);
-            w.WriteString("code", model.ToString());
-            w.WriteEndObject();
-            w.WriteEndArray();
-            w.WriteString("text", model.ToString());
-            w.WriteEndObject();
+            Concept(w, "method", ModelSystem, model.ToString(), null, text: model.ToString());
             w.WriteStartObject("subject");
             w.WriteString("reference", row.PatientId.Contains('/', StringComparison.Ordinal) ? row.PatientId : "Patient/" + row.PatientId);
             w.WriteEndObject();
@@ -149,26 +141,10 @@ public static class RiskAssessmentJson
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteString("recorded", Instant(recorded));
-            w.WriteStartObject("activity");
-            w.WriteStartArray("coding");
-            w.WriteStartObject();
-            w.WriteString("system", "http://terminology.hl7.org/CodeSystem/v3-DataOperation");
-            w.WriteString("code", "CREATE");
-            w.WriteString("display", "create");
-            w.WriteEndObject();
-            w.WriteEndArray();
-            w.WriteEndObject();
+            Concept(w, "activity", "http://terminology.hl7.org/CodeSystem/v3-DataOperation", "CREATE", "create");
             w.WriteStartArray("agent");
             w.WriteStartObject();
-            w.WriteStartObject("type");
-            w.WriteStartArray("coding");
-            w.WriteStartObject();
-            w.WriteString("system", "http://terminology.hl7.org/CodeSystem/provenance-participant-type");
-            w.WriteString("code", "assembler");
-            w.WriteString("display", "Assembler");
-            w.WriteEndObject();
-            w.WriteEndArray();
-            w.WriteEndObject();
+            Concept(w, "type", "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler", "Assembler");
             w.WriteStartObject("who");
             w.WriteString("reference", "Device/" + DeviceId(model));
             w.WriteString("display", model.ToString());
@@ -193,6 +169,29 @@ public static class RiskAssessmentJson
     {
         w.WriteStartObject("meta");
         w.WriteString("lastUpdated", Instant(recorded));
+        w.WriteEndObject();
+    }
+
+    /// <summary>"name": a CodeableConcept of one coding (and a text when given).</summary>
+    private static void Concept(Utf8JsonWriter w, string name, string system, string code, string? display, string? text = null)
+    {
+        w.WriteStartObject(name);
+        w.WriteStartArray("coding");
+        w.WriteStartObject();
+        w.WriteString("system", system);
+        w.WriteString("code", code);
+        if (display is not null)
+        {
+            w.WriteString("display", display);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndArray();
+        if (text is not null)
+        {
+            w.WriteString("text", text);
+        }
+
         w.WriteEndObject();
     }
 

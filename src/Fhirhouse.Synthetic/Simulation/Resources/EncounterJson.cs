@@ -47,15 +47,7 @@ internal static class EncounterJson
         if (visit.Readmission)
         {
             w.WriteStartObject("hospitalization");
-            w.WriteStartObject("reAdmission");
-            w.WriteStartArray("coding");
-            w.WriteStartObject();
-            w.WriteString("system", "http://terminology.hl7.org/CodeSystem/v2-0092");
-            w.WriteString("code", "R");
-            w.WriteString("display", "Re-admission");
-            w.WriteEndObject();
-            w.WriteEndArray();
-            w.WriteEndObject();
+            FhirJson.Concept(w, "reAdmission", null, new Code("http://terminology.hl7.org/CodeSystem/v2-0092", "R", "Re-admission"));
             w.WriteEndObject();
         }
 
