@@ -42,7 +42,7 @@ public sealed class MlDriftScenarioTests : IDisposable
             w => w.GetProperty("start").GetDateTimeOffset().UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture),
             w => w.GetProperty("drifted").ValueKind == JsonValueKind.Array ? w.GetProperty("drifted").EnumerateArray().Select(f => f.GetString()!).ToHashSet(StringComparer.Ordinal) : [],
             StringComparer.Ordinal);
-        string[] touched = ["hba1c_visit", "glucose_mg_dl_visit", "icd10_coded_visit", "snomed_coded_visit"];
+        string[] touched = ["hba1c_visit", "glucose_mg_dl_visit", "icd10_share_visit"];
         foreach (var month in new[] { "2023-01", "2023-02", "2023-03", "2023-04", "2023-05", "2023-06" })
         {
             Assert.True(windows[month].Intersect(touched).Count() == 0, $"{month} before the scenarios start: {string.Join(", ", windows[month])}");
