@@ -78,15 +78,8 @@ internal static class DemoModels
 
         var retrained = await Retraining.RetrainAsync(runner, monitor, identity.User, RetrainMonths, "demo: retraining after monitoring alerts", cancellationToken).ConfigureAwait(false);
         var registry = new ModelRegistry(lake, context.Time);
-        var input = new MlReportInput(
-            Pipeline, first.Model, monitor.Input, monitor.Report, monitor.Alerts,
-            await registry.DecisionsAsync(Pipeline, cancellationToken).ConfigureAwait(false),
-            await registry.ListAsync(Pipeline, cancellationToken).ConfigureAwait(false),
-            context.Time.GetUtcNow());
-        var html = Path.Combine(folder, "ml-report.html");
-        var json = Path.ChangeExtension(html, ".json");
-        await File.WriteAllTextAsync(html, MlReport.Html(input), cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(json, MlReport.Json(input), cancellationToken).ConfigureAwait(false);
+        var input = await MlReport.InputAsync(monitor, registry, context.Time.GetUtcNow(), new Ml.Statistics.DriftOptions().DatasetShare, cancellationToken).ConfigureAwait(false);
+        var (html, json) = await MlReport.WriteAsync(input, Path.Combine(folder, "ml-report.html"), cancellationToken).ConfigureAwait(false);
         await MlAccess.AppendAsync(governance.Audit, identity, "demo ml " + Pipeline, tables, monitor.Report.Windows.Count, AuditOutcomes.Ok, null, cancellationToken).ConfigureAwait(false);
         return new Result(null, first, monitor, retrained, html, json, Seconds());
     }

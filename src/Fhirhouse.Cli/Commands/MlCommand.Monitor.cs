@@ -72,7 +72,7 @@ internal static partial class MlCommand
         }
 
         shared.AddTo(command);
-        command.SetAction((parse, cancellationToken) => shared.ExecuteAsync(parse, context, MlAccess.Manage, $"ml monitor {parse.GetValue(model)}", [MlTables.Monitoring.Name, .. MlTables.All.Select(t => t.Name)], async (work, ct) =>
+        command.SetAction((parse, cancellationToken) => shared.ExecuteAsync(parse, context, MlAccess.Manage, $"ml monitor {parse.GetValue(model)}", [.. MlTables.All.Select(t => t.Name)], async (work, ct) =>
         {
             var registry = new ModelRegistry(work.Session.Store.Objects, context.Time);
             var chosen = await registry.GetAsync(parse.GetValue(model)!, parse.GetValue(version), parse.GetValue(alias)!, ct).ConfigureAwait(false);
@@ -112,7 +112,7 @@ internal static partial class MlCommand
         }
 
         shared.AddTo(command);
-        command.SetAction((parse, cancellationToken) => shared.ExecuteAsync(parse, context, MlAccess.Manage, $"ml report {parse.GetValue(model)}", [MlTables.Monitoring.Name, .. MlTables.All.Select(t => t.Name)], async (work, ct) =>
+        command.SetAction((parse, cancellationToken) => shared.ExecuteAsync(parse, context, MlAccess.Manage, $"ml report {parse.GetValue(model)}", [.. MlTables.All.Select(t => t.Name)], async (work, ct) =>
         {
             var registry = new ModelRegistry(work.Session.Store.Objects, context.Time);
             var chosen = await registry.GetAsync(parse.GetValue(model)!, parse.GetValue(version), parse.GetValue(alias)!, ct).ConfigureAwait(false);
@@ -129,24 +129,8 @@ internal static partial class MlCommand
     /// <summary>Writes the HTML report and its JSON beside it; returns both paths.</summary>
     private static async Task<(string Html, string Json)> WriteReportAsync(CliContext context, ModelRegistry registry, MonitorRun run, MonitorOptions options, string file, CancellationToken cancellationToken)
     {
-        var input = new MlReportInput(
-            run.Model.Model, run.Model, run.Input, run.Report, run.Alerts,
-            await registry.DecisionsAsync(run.Model.Model, cancellationToken).ConfigureAwait(false),
-            await registry.ListAsync(run.Model.Model, cancellationToken).ConfigureAwait(false),
-            context.Time.GetUtcNow())
-        {
-            DatasetThreshold = options.Drift.DatasetShare,
-        };
-        var html = Path.GetFullPath(file);
-        var json = Path.ChangeExtension(html, ".json");
-        if (Path.GetDirectoryName(html) is { Length: > 0 } folder)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        await File.WriteAllTextAsync(html, MlReport.Html(input), cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(json, MlReport.Json(input), cancellationToken).ConfigureAwait(false);
-        return (html, json);
+        var input = await MlReport.InputAsync(run, registry, context.Time.GetUtcNow(), options.Drift.DatasetShare, cancellationToken).ConfigureAwait(false);
+        return await MlReport.WriteAsync(input, Path.GetFullPath(file), cancellationToken).ConfigureAwait(false);
     }
 
     private static void WriteMonitor(CliContext context, MonitorRun run, PipelineRun? retrained, bool json)
@@ -183,9 +167,10 @@ internal static partial class MlCommand
                 continue;
             }
 
-            var drifted = w.Data!.Features.Where(f => f.Drifted).OrderByDescending(Severity).Select(Describe).ToList();
+            var data = w.Data!;
+            var drifted = Alerts.MostDriftedFirst(data).Select(Describe).ToList();
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {label}  rows {w.Rows,6:N0}  drift {w.Data.Features.Count(f => f.Drifted)}/{w.Data.Features.Count}{(w.Data.Drifted ? " DATASET" : "")}  prediction {(w.Prediction!.Drifted ? "drift" : "ok")}  domain AUROC {Figure(w.DomainAuroc)}  est. AUROC {Figure(w.EstimatedAuroc)}  realised {Figure(w.RealisedAuroc)} ({w.LabelledRows:N0} labelled){(drifted.Count > 0 ? "  [" + string.Join(", ", drifted) + "]" : "")}"));
+                $"  {label}  rows {w.Rows,6:N0}  drift {data.Features.Count(f => f.Drifted)}/{data.Features.Count}{(data.Drifted ? " DATASET" : "")}  prediction {(w.Prediction!.Drifted ? "drift" : "ok")}  domain AUROC {Figure(w.DomainAuroc)}  est. AUROC {Figure(w.EstimatedAuroc)}  realised {Figure(w.RealisedAuroc)} ({w.LabelledRows:N0} labelled){(drifted.Count > 0 ? "  [" + string.Join(", ", drifted) + "]" : "")}"));
         }
 
         context.Out.WriteLine(run.Alerts.Count == 0 ? "No alert." : $"Alerts ({run.Alerts.Count}):");
@@ -200,8 +185,6 @@ internal static partial class MlCommand
             WriteRun(context, retrained, json: false);
         }
     }
-
-    private static double Severity(FeatureDrift f) => f.Method is DriftMethod.KolmogorovSmirnov or DriftMethod.ChiSquare ? 1 - f.Score : f.Score / f.Threshold;
 
     private static string Describe(FeatureDrift f) => double.IsFinite(f.Score)
         ? string.Create(CultureInfo.InvariantCulture, $"{f.Feature} {f.Score:0.###}")

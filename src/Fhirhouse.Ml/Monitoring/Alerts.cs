@@ -95,14 +95,12 @@ public static class Alerts
     }
 
     /// <summary>The drifted features, the furthest past its threshold first: distance / threshold, or threshold / p for a p-value; ties by name.</summary>
-    internal static IReadOnlyList<FeatureDrift> MostDriftedFirst(DatasetDrift data) =>
+    public static IReadOnlyList<FeatureDrift> MostDriftedFirst(DatasetDrift data) =>
         [.. data.Features.Where(f => f.Drifted).OrderByDescending(Severity).ThenBy(f => f.Feature, StringComparer.Ordinal)];
 
-    private static double Severity(FeatureDrift drift) => IsPValue(drift.Method)
+    private static double Severity(FeatureDrift drift) => drift.Method.IsPValue()
         ? (drift.Score > 0 ? drift.Threshold / drift.Score : double.PositiveInfinity)
         : drift.Score / drift.Threshold;
-
-    private static bool IsPValue(DriftMethod method) => method is DriftMethod.KolmogorovSmirnov or DriftMethod.ChiSquare;
 
     private static string Describe(FeatureDrift drift) => drift.Method switch
     {

@@ -1,3 +1,6 @@
+using Fhirhouse.Ml.Monitoring;
+using Fhirhouse.Ml.Registry;
+
 namespace Fhirhouse.Ml.Reporting;
 
 /// <summary>
@@ -29,5 +32,35 @@ public static class MlReport
     {
         ArgumentNullException.ThrowIfNull(input);
         return ReportHtml.Write(ReportDigest.Of(input));
+    }
+
+    /// <summary>The report's input for a monitoring run: its windows and alerts with every decision and version of the model from the registry.</summary>
+    public static async Task<MlReportInput> InputAsync(MonitorRun run, ModelRegistry registry, DateTimeOffset generatedAt, double datasetThreshold, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(registry);
+        return new MlReportInput(
+            run.Model.Model, run.Model, run.Input, run.Report, run.Alerts,
+            await registry.DecisionsAsync(run.Model.Model, cancellationToken).ConfigureAwait(false),
+            await registry.ListAsync(run.Model.Model, cancellationToken).ConfigureAwait(false),
+            generatedAt)
+        {
+            DatasetThreshold = datasetThreshold,
+        };
+    }
+
+    /// <summary>Writes the HTML report to <paramref name="htmlPath"/> (its folder created) and its JSON beside it (.json); returns both paths.</summary>
+    public static async Task<(string Html, string Json)> WriteAsync(MlReportInput input, string htmlPath, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var json = Path.ChangeExtension(htmlPath, ".json");
+        if (Path.GetDirectoryName(htmlPath) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        await File.WriteAllTextAsync(htmlPath, Html(input), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(json, Json(input), cancellationToken).ConfigureAwait(false);
+        return (htmlPath, json);
     }
 }

@@ -72,7 +72,7 @@ internal sealed class ReportDigest
     public static double Relative(FeatureDrift drift)
     {
         double relative;
-        if (IsPValue(drift.Method))
+        if (drift.Method.IsPValue())
         {
             relative = drift.Score <= 0 ? MaxRelative
                 : drift.Score >= 1 || drift.Threshold <= 0 || drift.Threshold >= 1 ? 0
@@ -85,9 +85,6 @@ internal sealed class ReportDigest
 
         return double.IsNaN(relative) ? 0 : Math.Min(relative, MaxRelative);
     }
-
-    /// <summary>True for the tests whose score is a p-value (drift below the threshold).</summary>
-    public static bool IsPValue(DriftMethod method) => method is DriftMethod.KolmogorovSmirnov or DriftMethod.ChiSquare;
 
     /// <summary>A test's name in words.</summary>
     public static string MethodName(DriftMethod method) => method switch

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Fhirhouse.Ml.Features;
 using Fhirhouse.Ml.Monitoring;
+using Fhirhouse.Ml.Statistics;
 using ScottPlot;
 
 namespace Fhirhouse.Ml.Reporting;
@@ -154,7 +155,7 @@ internal static class ReportFigures
 
         var label = digest.Labels[latest];
         var drift = window.Data!.Features.First(f => string.Equals(f.Feature, feature, StringComparison.Ordinal));
-        var test = string.Create(CultureInfo.InvariantCulture, $"{ReportDigest.MethodName(drift.Method)}: {(ReportDigest.IsPValue(drift.Method) ? "p" : "score")} {Score(drift.Score)} (threshold {Score(drift.Threshold)})");
+        var test = string.Create(CultureInfo.InvariantCulture, $"{ReportDigest.MethodName(drift.Method)}: {(drift.Method.IsPValue() ? "p" : "score")} {Score(drift.Score)} (threshold {Score(drift.Threshold)})");
         using var plot = NewPlot();
         plot.Title(string.Create(CultureInfo.InvariantCulture, $"{feature}: reference against {label}"));
         plot.YLabel("share of rows");

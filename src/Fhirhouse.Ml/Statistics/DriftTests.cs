@@ -19,6 +19,13 @@ public enum DriftMethod
     PopulationStability,
 }
 
+/// <summary>What a <see cref="DriftMethod"/> scores.</summary>
+public static class DriftMethods
+{
+    /// <summary>True for the tests whose score is a p-value (drift below the threshold); the others score a distance (drift at or above it).</summary>
+    public static bool IsPValue(this DriftMethod method) => method is DriftMethod.KolmogorovSmirnov or DriftMethod.ChiSquare;
+}
+
 /// <summary>
 /// How drift is decided. The defaults are Evidently's: for a reference of at most <see cref="SmallReference"/> rows,
 /// Kolmogorov-Smirnov for a numeric feature and chi-square for a categorical one, drift at p &lt; 0.05; above it, the
